@@ -1,0 +1,205 @@
+/**
+ * The crawl: for each region, ListFunctions pages feed GetFunction calls as they arrive (list and
+ * get overlap), each call paced by its quota lane. Every listed function ends up as exactly one
+ * record (plus one per published version with `--include-versions`): fetched, vanished, denied or
+ * failed. Nothing is dropped.
+ */
+import {
+  GetFunctionCommand,
+  ListAliasesCommand,
+  ListFunctionsCommand,
+  ListVersionsByFunctionCommand,
+  type AliasConfiguration,
+  type FunctionConfiguration,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import type { EnvHashKey } from '../snapshot/redact.js';
+import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.js';
+import { systemClock, type Clock } from './clock.js';
+import { QuotaLane, type CallResult } from './lane.js';
+import { recordFromGetFunction, recordFromListing, recordFromVersion, withAliases, type RecordContext } from './records.js';
+import { errorInfo, type RetryPolicy } from './retry.js';
+
+/** Lambda's documented control-plane quotas, per account per region (not adjustable). */
+export const LAMBDA_QUOTAS = {
+  /** GetFunction API requests per second. */
+  getFunction: 100,
+  /** Every other control-plane API request per second, shared. */
+  controlPlane: 15,
+} as const;
+
+export interface CrawlOptions {
+  readonly regions: readonly string[];
+  /** Builds the client for a region (the CLI uses `createLambdaClient`; tests pass their own). */
+  readonly clientFor: (region: string) => LambdaClient;
+  readonly envHashKey: EnvHashKey;
+  /** Caps every quota group's rate, to leave headroom for other callers of the account's quota. */
+  readonly maxRps?: number;
+  /** @default LAMBDA_QUOTAS */
+  readonly quotas?: { readonly getFunction: number; readonly controlPlane: number };
+  /** GetFunction requests in flight per region. @default 32 */
+  readonly concurrency?: number;
+  readonly includeVersions?: boolean;
+  /** @default 15000 */
+  readonly requestTimeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RegionProgress) => void;
+}
+
+export interface RegionProgress {
+  readonly region: string;
+  readonly listed: number;
+  readonly done: number;
+  readonly listingDone: boolean;
+  readonly throttled: number;
+}
+
+export interface CrawlResult {
+  readonly regions: readonly RegionStats[];
+  readonly functions: readonly FunctionRecord[];
+}
+
+export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
+  const results = await Promise.all(options.regions.map((region) => crawlRegion(region, options)));
+  return {
+    regions: results.map((r) => r.stats),
+    functions: results.flatMap((r) => r.functions).sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)),
+  };
+}
+
+async function crawlRegion(region: string, options: CrawlOptions): Promise<{ stats: RegionStats; functions: FunctionRecord[] }> {
+  const clock = options.clock ?? systemClock;
+  const signal = options.signal ?? new AbortController().signal;
+  const quotas = options.quotas ?? LAMBDA_QUOTAS;
+  const cap = options.maxRps ?? Infinity;
+  const concurrency = options.concurrency ?? 32;
+  const laneBase = {
+    clock,
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+  };
+  const getLane = new QuotaLane({ ...laneBase, ratePerSecond: Math.min(quotas.getFunction, cap), concurrency });
+  const controlLane = new QuotaLane({ ...laneBase, ratePerSecond: Math.min(quotas.controlPlane, cap), concurrency: Math.min(8, concurrency) });
+  const client = options.clientFor(region);
+  const ctx: RecordContext = { region, key: options.envHashKey };
+  const started = clock.now();
+  const functions: FunctionRecord[] = [];
+  const count = { listed: 0, done: 0 };
+  let listingDone = false;
+  let listingError: ErrorInfo | undefined;
+  const report = (): void =>
+    options.onProgress?.({ region, listed: count.listed, done: count.done, listingDone, throttled: getLane.stats.throttled + controlLane.stats.throttled });
+
+  const fetchOne = async (listed: FunctionConfiguration): Promise<void> => {
+    const name = listed.FunctionArn ?? listed.FunctionName;
+    const res = await getLane.call((s) => client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: s }), signal);
+    let latest: FunctionRecord;
+    if (res.ok) {
+      latest = recordFromGetFunction(res.value, listed, ctx);
+    } else {
+      const status = res.kind === 'not-found' ? 'vanished' : res.kind === 'denied' ? 'denied' : 'failed';
+      latest = recordFromListing(listed, ctx, status, status === 'vanished' ? undefined : errorInfo(res.error, res.attempts));
+    }
+    if (options.includeVersions && latest.status !== 'vanished' && name !== undefined) {
+      functions.push(...(await fetchVersions(name, latest)));
+    } else {
+      functions.push(latest);
+    }
+    count.done++;
+    report();
+  };
+
+  const fetchVersions = async (name: string, latest: FunctionRecord): Promise<FunctionRecord[]> => {
+    const versions = await paginate(controlLane, signal, (marker, s) =>
+      client.send(new ListVersionsByFunctionCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), { abortSignal: s }).then((o) => ({ items: o.Versions ?? [], next: o.NextMarker })),
+    );
+    const aliases = await paginate<AliasConfiguration>(controlLane, signal, (marker, s) =>
+      client.send(new ListAliasesCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), { abortSignal: s }).then((o) => ({ items: o.Aliases ?? [], next: o.NextMarker })),
+    );
+    const failure = [versions, aliases].find((r) => !r.ok);
+    if (failure && !failure.ok) {
+      const kind = failure.kind;
+      // Vanished between GetFunction and the version listing: the function record stands.
+      if (kind === 'not-found') return [latest];
+      return [{ ...latest, versionsError: errorInfo(failure.error, failure.attempts) }];
+    }
+    const aliasList = aliases.ok ? aliases.value : [];
+    const published = (versions.ok ? versions.value : []).filter((v) => v.Version !== undefined && v.Version !== '$LATEST');
+    return [withAliases(latest, aliasList), ...published.map((v) => withAliases(recordFromVersion(v, latest, ctx), aliasList))];
+  };
+
+  const pending: Promise<void>[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await controlLane.call(
+      (s) => client.send(new ListFunctionsCommand({ MaxItems: 50, Marker: marker }), { abortSignal: s }),
+      signal,
+    );
+    if (!page.ok) {
+      listingError = errorInfo(page.error, page.attempts);
+      break;
+    }
+    for (const fn of page.value.Functions ?? []) {
+      count.listed++;
+      pending.push(fetchOne(fn));
+    }
+    marker = page.value.NextMarker;
+    report();
+  } while (marker);
+  listingDone = true;
+  await Promise.all(pending);
+  report();
+
+  const latest = functions.filter((f) => f.qualifier === '$LATEST' || f.source !== 'ListVersionsByFunction');
+  const tally = (status: FunctionRecord['status']): number => latest.filter((f) => f.status === status).length;
+  const versionFailures = functions.filter((f) => f.versionsError !== undefined).length;
+  const stats: RegionStats = {
+    account: mostCommonAccount(functions),
+    region,
+    complete: listingError === undefined && tally('failed') + tally('denied') + versionFailures === 0,
+    listed: count.listed,
+    fetched: tally('ok'),
+    vanished: tally('vanished'),
+    denied: tally('denied'),
+    failed: tally('failed'),
+    versions: functions.length - latest.length,
+    throttled: getLane.stats.throttled + controlLane.stats.throttled,
+    retries: getLane.stats.retries + controlLane.stats.retries,
+    requests: getLane.stats.requests + controlLane.stats.requests,
+    durationMs: Math.round(clock.now() - started),
+    ...(listingError === undefined ? {} : { error: listingError }),
+  };
+  return { stats, functions };
+}
+
+async function paginate<T>(
+  lane: QuotaLane,
+  signal: AbortSignal,
+  page: (marker: string | undefined, s: AbortSignal) => Promise<{ items: T[]; next: string | undefined }>,
+): Promise<CallResult<T[]>> {
+  const items: T[] = [];
+  let marker: string | undefined;
+  let attempts = 0;
+  do {
+    const res = await lane.call((s) => page(marker, s), signal);
+    attempts += res.attempts;
+    if (!res.ok) return res;
+    items.push(...res.value.items);
+    marker = res.value.next;
+  } while (marker);
+  return { ok: true, value: items, attempts };
+}
+
+function mostCommonAccount(functions: readonly FunctionRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const f of functions) counts.set(f.account, (counts.get(f.account) ?? 0) + 1);
+  let best = 'unknown';
+  let bestCount = 0;
+  for (const [account, n] of counts) if (n > bestCount && account !== 'unknown') [best, bestCount] = [account, n];
+  return best;
+}
+

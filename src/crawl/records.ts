@@ -1,0 +1,80 @@
+/**
+ * Turning API answers into snapshot records. Pure: the crawler and `--input` both use these, and
+ * both go through the secrets boundary (`redactConfiguration`, `redactCode`) here.
+ */
+import type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse } from '@aws-sdk/client-lambda';
+import { redactCode, redactConfiguration, type EnvHashKey } from '../snapshot/redact.js';
+import type { AliasInfo, ErrorInfo, FunctionRecord, RecordStatus } from '../snapshot/types.js';
+import { parseLambdaArn } from './arn.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface RecordContext {
+  readonly region: string;
+  readonly key: EnvHashKey;
+}
+
+function base(config: FunctionConfiguration, ctx: RecordContext, status: RecordStatus, source: FunctionRecord['source']): Mutable<FunctionRecord> {
+  const arn = config.FunctionArn ?? '';
+  const parsed = parseLambdaArn(arn);
+  const { configuration, environmentFacts } = redactConfiguration(config, ctx.key);
+  const qualifier = config.Version ?? parsed?.qualifier ?? '$LATEST';
+  const record: Mutable<FunctionRecord> = {
+    arn: qualifier === '$LATEST' || parsed?.qualifier !== undefined || arn === '' ? arn : `${arn}:${qualifier}`,
+    account: parsed?.account ?? 'unknown',
+    region: parsed?.region ?? ctx.region,
+    name: config.FunctionName ?? parsed?.name ?? 'unknown',
+    qualifier,
+    status,
+    source,
+    configuration,
+  };
+  if (environmentFacts) record.environmentFacts = environmentFacts;
+  return record;
+}
+
+export function recordFromGetFunction(out: GetFunctionResponse, listed: FunctionConfiguration, ctx: RecordContext): FunctionRecord {
+  const record = base(out.Configuration ?? listed, ctx, 'ok', 'GetFunction');
+  if (out.Tags) record.tags = sortKeys(out.Tags);
+  if (out.TagsError) record.tagsError = { ...out.TagsError };
+  const reserved = out.Concurrency?.ReservedConcurrentExecutions;
+  if (reserved !== undefined) record.reservedConcurrency = reserved;
+  const code = redactCode(out.Code as Record<string, unknown> | undefined);
+  if (code) record.code = code;
+  return record;
+}
+
+/** A listed function whose GetFunction did not succeed: the listed configuration, and why. */
+export function recordFromListing(listed: FunctionConfiguration, ctx: RecordContext, status: Exclude<RecordStatus, 'ok'>, error?: ErrorInfo): FunctionRecord {
+  const record = base(listed, ctx, status, 'ListFunctions');
+  if (error) record.error = error;
+  return record;
+}
+
+/** A published version from ListVersionsByFunction; function-level data (tags, concurrency) comes from `latest`. */
+export function recordFromVersion(version: FunctionConfiguration, latest: FunctionRecord, ctx: RecordContext): FunctionRecord {
+  const record = base(version, ctx, 'ok', 'ListVersionsByFunction');
+  if (latest.tags) record.tags = latest.tags;
+  if (latest.tagsError) record.tagsError = latest.tagsError;
+  return record;
+}
+
+export function withAliases(record: FunctionRecord, aliases: readonly AliasConfiguration[]): FunctionRecord {
+  const serving: AliasInfo[] = [];
+  for (const alias of aliases) {
+    const weights = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+    const routesHere = alias.FunctionVersion === record.qualifier || record.qualifier in weights;
+    if (!routesHere || alias.Name === undefined) continue;
+    serving.push({
+      name: alias.Name,
+      functionVersion: alias.FunctionVersion ?? '',
+      ...(Object.keys(weights).length > 0 ? { additionalVersionWeights: sortKeys(weights) } : {}),
+    });
+  }
+  if (serving.length === 0) return record;
+  return { ...record, aliases: serving.sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+function sortKeys<V>(o: Record<string, V>): Record<string, V> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,311 @@
+/**
+ * A local Lambda API on loopback: the REST paths of ListFunctions, GetFunction,
+ * GetFunctionConfiguration, ListVersionsByFunction and ListAliases, answering as Lambda does
+ * (restJson1, `x-amzn-ErrorType`), with per account-region token buckets at the real quotas and
+ * fault injection. The real AWS SDK talks to it over HTTP.
+ *
+ * The region comes from the SigV4 credential scope of each request, the account from the access
+ * key (see `accounts`), so one server stands in for several regions and accounts.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
+import { seeded } from './random.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface SimulatorFaults {
+  /** Fraction of requests answered 500 ServiceException. */
+  readonly serverErrorRate?: number;
+  /** Fraction of requests whose connection is reset without an answer. */
+  readonly resetRate?: number;
+  /** Fraction of requests that are never answered (the client must time out). */
+  readonly stallRate?: number;
+  /** Fraction of functions deleted once listed: GetFunction answers 404. */
+  readonly vanishRate?: number;
+  /** Fraction of functions this caller may list but not get: GetFunction answers 403. */
+  readonly denyRate?: number;
+  /** Fraction of functions whose GetFunction always answers 500. */
+  readonly brokenRate?: number;
+}
+
+export interface SimulatorOptions {
+  readonly fleet?: Fleet | FleetOptions;
+  /** Requests per second per account-region. @default { getFunction: 100, controlPlane: 15 } */
+  readonly quotas?: { readonly getFunction: number; readonly controlPlane: number };
+  /** Bucket size in seconds of quota (a burst allowance). @default 0.1 */
+  readonly burstSeconds?: number;
+  /** Requests per second another caller spends from the same quota. */
+  readonly externalLoad?: { readonly getFunction?: number; readonly controlPlane?: number };
+  /** Added before every answer. @default 0 */
+  readonly latencyMs?: number;
+  readonly faults?: SimulatorFaults;
+  /** Access key id -> account id; unknown keys map to the fleet's account. */
+  readonly accounts?: Readonly<Record<string, string>>;
+  /** @default 7 */
+  readonly seed?: number;
+}
+
+export interface SimulatorStats {
+  requests: number;
+  throttled: number;
+  /** Requests with a method other than GET: the tool must never send one. */
+  mutations: number;
+  byOperation: Record<string, number>;
+  faults: { serverError: number; reset: number; stall: number };
+}
+
+type Operation = 'ListFunctions' | 'GetFunction' | 'GetFunctionConfiguration' | 'ListVersionsByFunction' | 'ListAliases';
+
+const PAGE_MAX = 50;
+
+export class LambdaSimulator {
+  readonly fleet: Fleet;
+  readonly stats: SimulatorStats = newStats();
+  #server: Server | undefined;
+  readonly #sockets = new Set<Socket>();
+  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #options: SimulatorOptions;
+  readonly #random: () => number;
+  readonly #account: string;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.#options = options;
+    this.fleet = options.fleet instanceof Map ? options.fleet : generateFleet(options.fleet ?? {});
+    this.#account = (options.fleet instanceof Map ? undefined : options.fleet?.account) ?? DEMO_ACCOUNT;
+    this.#random = seeded(options.seed ?? 7);
+  }
+
+  get regions(): string[] {
+    return [...this.fleet.keys()];
+  }
+
+  get account(): string {
+    return this.#account;
+  }
+
+  /** Starts listening on 127.0.0.1 (a free port unless given) and returns the endpoint URL. */
+  async start(port = 0): Promise<string> {
+    const server = createServer((req, res) => this.#handle(req, res));
+    server.keepAliveTimeout = 30_000;
+    server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    this.#server = server;
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('simulator has no TCP address');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  resetStats(): void {
+    Object.assign(this.stats, newStats());
+  }
+
+  /** The simulated function, for tests and drift scenarios that change the fleet. */
+  function(region: string, name: string): SimFunction | undefined {
+    return this.fleet.get(region)?.get(name);
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/__simulator/')) {
+      this.#admin(url.pathname, req, res);
+      return;
+    }
+    this.stats.requests++;
+    if (req.method !== 'GET') {
+      this.stats.mutations++;
+      this.#reply(res, 403, { Type: 'User', Message: `The simulator is read-only; got ${req.method ?? '?'} ${url.pathname}` }, 'AccessDeniedException');
+      return;
+    }
+    const route = this.#route(url.pathname);
+    if (!route) {
+      this.#reply(res, 404, { Type: 'User', Message: `Unknown operation ${url.pathname}` }, 'UnknownOperationException');
+      return;
+    }
+    this.stats.byOperation[route.operation] = (this.stats.byOperation[route.operation] ?? 0) + 1;
+    const { region, account } = this.#caller(req);
+    const group = route.operation === 'GetFunction' ? 'getFunction' : 'controlPlane';
+    const take = this.#bucket(account, region, group).take();
+    if (!take.ok) {
+      this.stats.throttled++;
+      this.#reply(res, 429, { Reason: 'CallerRateLimitExceeded', Type: 'User', message: 'Rate exceeded' }, 'TooManyRequestsException', {
+        'Retry-After': String(Math.max(1, Math.ceil(take.waitMs / 1000))),
+      });
+      return;
+    }
+    const faults = this.#options.faults ?? {};
+    const roll = this.#random();
+    if (roll < (faults.resetRate ?? 0)) {
+      this.stats.faults.reset++;
+      req.socket.destroy();
+      return;
+    }
+    if (roll < (faults.resetRate ?? 0) + (faults.stallRate ?? 0)) {
+      this.stats.faults.stall++;
+      return; // never answered; the socket closes when the client gives up
+    }
+    if (roll < (faults.resetRate ?? 0) + (faults.stallRate ?? 0) + (faults.serverErrorRate ?? 0)) {
+      this.stats.faults.serverError++;
+      this.#reply(res, 500, { Type: 'Service', Message: 'An internal error occurred (injected fault).' }, 'ServiceException');
+      return;
+    }
+    this.#answer(route.operation, route.name, url, region, account, res);
+  }
+
+  #answer(operation: Operation, rawName: string | undefined, url: URL, region: string, account: string, res: ServerResponse): void {
+    const functions = account === this.#account ? this.fleet.get(region) : undefined;
+    if (operation === 'ListFunctions') {
+      const all = [...(functions?.values() ?? [])].map((f) => f.configuration);
+      this.#reply(res, 200, page(all, url, 'Functions'));
+      return;
+    }
+    const { name, qualifier } = parseName(rawName ?? '');
+    const fn = functions?.get(name);
+    const faults = this.#options.faults ?? {};
+    const arn = `arn:aws:lambda:${region}:${account}:function:${name}`;
+    if (!fn || (operation === 'GetFunction' && chosen(arn, 'vanish', faults.vanishRate))) {
+      this.#reply(res, 404, { Type: 'User', Message: `Function not found: ${arn}` }, 'ResourceNotFoundException');
+      return;
+    }
+    if (operation === 'GetFunction' && chosen(arn, 'deny', faults.denyRate)) {
+      this.#reply(res, 403, { Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:GetFunction on resource: ${arn} because no identity-based policy allows the lambda:GetFunction action` }, 'AccessDeniedException');
+      return;
+    }
+    if (operation === 'GetFunction' && chosen(arn, 'broken', faults.brokenRate)) {
+      this.#reply(res, 500, { Type: 'Service', Message: 'An internal error occurred.' }, 'ServiceException');
+      return;
+    }
+    const version = qualifier === undefined || qualifier === '$LATEST' ? fn.configuration : versionFor(fn, qualifier);
+    if (!version) {
+      this.#reply(res, 404, { Type: 'User', Message: `Function not found: ${arn}:${qualifier ?? ''}` }, 'ResourceNotFoundException');
+      return;
+    }
+    switch (operation) {
+      case 'GetFunction':
+        this.#reply(res, 200, {
+          Configuration: version,
+          Code: fn.code,
+          Tags: fn.tags,
+          ...(fn.reservedConcurrency === undefined ? {} : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }),
+        });
+        return;
+      case 'GetFunctionConfiguration':
+        this.#reply(res, 200, version);
+        return;
+      case 'ListVersionsByFunction':
+        this.#reply(res, 200, page([fn.configuration, ...fn.versions], url, 'Versions'));
+        return;
+      case 'ListAliases':
+        this.#reply(res, 200, page<AliasConfiguration>(fn.aliases, url, 'Aliases'));
+        return;
+    }
+  }
+
+  #route(pathname: string): { operation: Operation; name?: string } | undefined {
+    const m = /^\/2015-03-31\/functions\/?(?:([^/]+)(?:\/(configuration|versions|aliases))?)?\/?$/.exec(pathname);
+    if (!m) return undefined;
+    const [, name, sub] = m;
+    if (name === undefined) return { operation: 'ListFunctions' };
+    const decoded = decodeURIComponent(name);
+    const operation: Operation = sub === 'configuration' ? 'GetFunctionConfiguration' : sub === 'versions' ? 'ListVersionsByFunction' : sub === 'aliases' ? 'ListAliases' : 'GetFunction';
+    return { operation, name: decoded };
+  }
+
+  #caller(req: IncomingMessage): { region: string; account: string } {
+    const auth = req.headers.authorization ?? '';
+    const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/lambda\//.exec(auth);
+    const accessKey = m?.[1] ?? '';
+    return { region: m?.[2] ?? 'us-east-1', account: this.#options.accounts?.[accessKey] ?? this.#account };
+  }
+
+  #bucket(account: string, region: string, group: 'getFunction' | 'controlPlane'): TokenBucket {
+    const key = `${account}/${region}/${group}`;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      const rate = (this.#options.quotas ?? { getFunction: 100, controlPlane: 15 })[group];
+      const capacity = Math.max(1, rate * (this.#options.burstSeconds ?? 0.1));
+      bucket = new TokenBucket(rate, capacity, this.#options.externalLoad?.[group] ?? 0);
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  #reply(res: ServerResponse, status: number, body: unknown, errorType?: string, headers: Record<string, string> = {}): void {
+    const payload = JSON.stringify(body);
+    const send = (): void => {
+      if (res.destroyed) return;
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(payload),
+        'x-amzn-RequestId': requestId(this.#random),
+        ...(errorType === undefined ? {} : { 'x-amzn-ErrorType': errorType }),
+        ...headers,
+      });
+      res.end(payload);
+    };
+    const latency = this.#options.latencyMs ?? 0;
+    if (latency > 0) setTimeout(send, latency);
+    else send();
+  }
+
+  #admin(pathname: string, req: IncomingMessage, res: ServerResponse): void {
+    if (pathname === '/__simulator/stats') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(this.stats));
+    } else if (pathname === '/__simulator/reset' && req.method === 'POST') {
+      this.resetStats();
+      this.#buckets.clear();
+      res.writeHead(204).end();
+    } else {
+      res.writeHead(404).end();
+    }
+  }
+}
+
+function newStats(): SimulatorStats {
+  return { requests: 0, throttled: 0, mutations: 0, byOperation: {}, faults: { serverError: 0, reset: 0, stall: 0 } };
+}
+
+function page<T>(items: readonly T[], url: URL, key: string): Record<string, unknown> {
+  const start = Number(url.searchParams.get('Marker') ?? '0') || 0;
+  const max = Math.min(PAGE_MAX, Number(url.searchParams.get('MaxItems') ?? PAGE_MAX) || PAGE_MAX);
+  const slice = items.slice(start, start + max);
+  const next = start + max < items.length ? String(start + max) : undefined;
+  return { [key]: slice, ...(next === undefined ? {} : { NextMarker: next }) };
+}
+
+function parseName(raw: string): { name: string; qualifier?: string } {
+  const arn = /^arn:[^:]+:lambda:[^:]+:\d{12}:function:([^:]+)(?::(.+))?$/.exec(raw);
+  const [name = raw, qualifier] = arn ? [arn[1], arn[2]] : raw.split(':');
+  return qualifier === undefined ? { name } : { name, qualifier };
+}
+
+function versionFor(fn: SimFunction, qualifier: string): FunctionConfiguration | undefined {
+  const alias = fn.aliases.find((a) => a.Name === qualifier);
+  const version = alias?.FunctionVersion ?? qualifier;
+  return fn.versions.find((v) => v.Version === version);
+}
+
+/** Deterministic per-function fault choice, so a function that is denied stays denied on retry. */
+function chosen(arn: string, salt: string, rate: number | undefined): boolean {
+  if (!rate) return false;
+  const h = createHash('sha256').update(salt).update(arn).digest();
+  return h.readUInt32BE(0) / 4294967296 < rate;
+}
+
+function requestId(random: () => number): string {
+  return Math.floor(random() * 2 ** 52).toString(16).padStart(13, '0');
+}

@@ -1,0 +1,115 @@
+/**
+ * The snapshot is the data model every later stage reads: crawl -> snapshot -> evaluate -> drift
+ * -> report. It is what the crawler saw, with secrets already removed (see `redact.ts`), so any
+ * stage may write it anywhere.
+ *
+ * JSON Schema: `schemas/snapshot.schema.json` (kept in step by `test/snapshot/schema.test.ts`).
+ */
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/**
+ * - `ok`: fetched with GetFunction (or listed with its version, for published versions).
+ * - `vanished`: listed, then gone by the time it was fetched (deleted in between). Not an error.
+ * - `denied`: listed, but GetFunction was refused (AccessDenied); the listed configuration is kept.
+ * - `failed`: still failing after every retry; the listed configuration is kept with the error.
+ */
+export type RecordStatus = 'ok' | 'vanished' | 'denied' | 'failed';
+
+/** A function's configuration as the API returns it, minus secrets. */
+export type RedactedConfiguration = FunctionConfiguration;
+
+/** What the crawler learned about an environment variable's value before replacing it by a hash. */
+export interface EnvValueFacts {
+  /** Length of the value in characters. */
+  readonly length: number;
+  /** Shannon entropy of the value in bits per character, rounded to 2 decimals. */
+  readonly entropy: number;
+  /** Names of the secret detectors the value matched (for example `aws-access-key-id`), never the value. */
+  readonly detectors: readonly string[];
+}
+
+export interface ErrorInfo {
+  /** The API's error code (`AccessDeniedException`, `ServiceException`, `TimeoutError`, ...). */
+  readonly code: string;
+  /** The API's message, with anything that looks like a URL query or a token removed. */
+  readonly message: string;
+  /** HTTP status, when there was a response. */
+  readonly httpStatus?: number;
+  /** Attempts made, including the first. */
+  readonly attempts: number;
+}
+
+export interface CodeMetadata {
+  readonly RepositoryType?: string;
+  readonly ImageUri?: string;
+  readonly ResolvedImageUri?: string;
+  readonly SourceKMSKeyArn?: string;
+}
+
+export interface AliasInfo {
+  readonly name: string;
+  readonly functionVersion: string;
+  /** Weighted routing: other versions this alias sends a share of traffic to. */
+  readonly additionalVersionWeights?: Readonly<Record<string, number>>;
+}
+
+export interface FunctionRecord {
+  /** The function ARN; for a published version, the qualified ARN (`...:function:name:3`). */
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+  /** `$LATEST` or a published version number. */
+  readonly qualifier: string;
+  readonly status: RecordStatus;
+  /** Which call the configuration came from. */
+  readonly source: 'GetFunction' | 'ListFunctions' | 'ListVersionsByFunction' | 'input';
+  readonly configuration: RedactedConfiguration;
+  /** Facts about each environment variable value, keyed like `configuration.Environment.Variables`. */
+  readonly environmentFacts?: Readonly<Record<string, EnvValueFacts>>;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly tagsError?: { readonly ErrorCode?: string | undefined; readonly Message?: string | undefined };
+  /** Reserved concurrency; absent when none is reserved. */
+  readonly reservedConcurrency?: number;
+  /** Code metadata from GetFunction; `Location` (a presigned URL) is never kept. */
+  readonly code?: CodeMetadata;
+  /** Aliases that route traffic to this version (with `--include-versions`). */
+  readonly aliases?: readonly AliasInfo[];
+  readonly error?: ErrorInfo;
+  /** With `--include-versions`: listing this function's versions or aliases failed after retries. */
+  readonly versionsError?: ErrorInfo;
+}
+
+export interface RegionStats {
+  readonly account: string;
+  readonly region: string;
+  /** True when every listed function has a record and the listing itself finished. */
+  readonly complete: boolean;
+  readonly listed: number;
+  readonly fetched: number;
+  readonly vanished: number;
+  readonly denied: number;
+  readonly failed: number;
+  readonly versions: number;
+  /** TooManyRequestsException (429) answers seen. */
+  readonly throttled: number;
+  /** Attempts beyond the first, for any reason. */
+  readonly retries: number;
+  /** HTTP requests sent, including retries. */
+  readonly requests: number;
+  readonly durationMs: number;
+  /** Why the region is incomplete (for example the listing failed after retries). */
+  readonly error?: ErrorInfo;
+}
+
+export interface Snapshot {
+  readonly schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'lambda-audit'; readonly version: string };
+  readonly generatedAt: string;
+  /** Identifies the key used for environment value hashes; hashes under different keys do not compare. */
+  readonly envHashKeyId: string;
+  readonly regions: readonly RegionStats[];
+  readonly functions: readonly FunctionRecord[];
+}
