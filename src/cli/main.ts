@@ -1,0 +1,100 @@
+/**
+ * The command line: parses flags, runs a command, and turns every outcome into an exit code.
+ * A user's mistake is one line on stderr and exit 2, never a stack trace.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { AuditError, ExitCode, InterruptedError } from '../errors.js';
+import { FORMAT_NAMES } from '../report/formats.js';
+import type { CliIo } from './io.js';
+import { outputParser, parseEndpoint, parseRegions, positiveNumber } from './options.js';
+import { runScan, type ScanFlags } from './scan.js';
+import { toolVersion } from './version.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  the crawl is complete
+  2  usage or configuration error (bad flag, unreadable file, no credentials or region)
+  3  the crawl is incomplete: some functions could not be fetched (they are in the
+     snapshot with their error) or a region's listing failed
+  130 interrupted (Ctrl-C); no file is left half-written`;
+
+const SCAN_EXAMPLES = `
+Examples:
+  $ lambda-audit scan --demo                          crawl a simulated fleet (no AWS needed)
+  $ lambda-audit scan --regions us-east-1,eu-west-1   crawl two regions in parallel
+  $ lambda-audit scan --profile prod --max-rps 50 --output snapshot=prod.json
+  $ AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:5000 lambda-audit scan --regions us-east-1
+  $ lambda-audit scan --include-versions --output snapshot   snapshot to stdout`;
+
+export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
+  const program = new Command()
+    .name('lambda-audit')
+    .description('Audit AWS Lambda fleets for compliance and configuration drift (read-only).')
+    .version(toolVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('scan')
+    .description('Crawl Lambda functions (ListFunctions + GetFunction at the API quota) and write a snapshot.')
+    .option('--regions <list>', 'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)', parseRegions)
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default credential chain)')
+    .option('--endpoint <url>', 'Lambda API endpoint (default: AWS_ENDPOINT_URL_LAMBDA, else AWS)', parseEndpoint)
+    .option('--max-rps <n>', 'cap every quota group at n requests per second, leaving headroom for deploys', positiveNumber('--max-rps'))
+    .addOption(new Option('--concurrency <n>', 'GetFunction requests in flight per region').default(32).argParser(positiveNumber('--concurrency', { integer: true, max: 512 })))
+    .addOption(new Option('--request-timeout <seconds>', 'abandon and retry a single request after this long').default(15).argParser(positiveNumber('--request-timeout', { max: 300 })))
+    .option('--include-versions', 'also audit published versions (ListVersionsByFunction) and aliases (ListAliases)', false)
+    .option('--output <format[=path]>', `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: snapshot to reports/<UTC time>/snapshot.json`, outputParser(FORMAT_NAMES), [])
+    .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
+    .option('-q, --quiet', 'no progress or summary on stderr', false)
+    .addHelpText('after', `${SCAN_EXAMPLES}\n${EXIT_CODES_HELP}`)
+    .action(async (flags: ScanFlags) => {
+      setExit(await runScan(flags, io));
+    });
+
+  program.addHelpText('after', `\nRun "lambda-audit scan --help" for the scan flags.\n${EXIT_CODES_HELP}`);
+  return program;
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let exit: ExitCode = ExitCode.ok;
+  const program = buildProgram(io, (code) => (exit = code));
+  try {
+    await program.parseAsync([...argv]);
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof AuditError) {
+      io.stderr.write(`lambda-audit: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof InterruptedError || io.signal.aborted) {
+      io.stderr.write('\nlambda-audit: interrupted; no output was written\n');
+      return ExitCode.interrupted;
+    }
+    throw error;
+  }
+}
+
+/** The real process: wires stdin/stdout, Ctrl-C and unexpected errors. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    controller.abort(new InterruptedError('interrupted'));
+    // A second Ctrl-C falls through to Node's default and ends the process at once.
+    process.off('SIGINT', onSigint);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await run(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), now: () => new Date(), signal: controller.signal });
+  } catch (error) {
+    process.stderr.write(`lambda-audit: internal error: ${(error as Error).message}\nThis is a bug; please report it with the command you ran. Set LAMBDA_AUDIT_DEBUG=1 for details.\n`);
+    if (process.env.LAMBDA_AUDIT_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    return 70;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,53 @@
+/** Flag parsers: each turns a string into a value or throws a usage error that names the flag. */
+import { InvalidArgumentError } from 'commander';
+
+const regionPattern = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+export function parseRegions(value: string): string[] {
+  const regions = value.split(',').map((r) => r.trim()).filter((r) => r.length > 0);
+  if (regions.length === 0) throw new InvalidArgumentError('expected a comma-separated list of regions, for example us-east-1,eu-west-1');
+  for (const region of regions) {
+    if (!regionPattern.test(region)) throw new InvalidArgumentError(`"${region}" is not a region name; expected for example us-east-1`);
+  }
+  return [...new Set(regions)];
+}
+
+export function positiveNumber(flag: string, { integer = false, max = Infinity } = {}) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)) || n > max) {
+      throw new InvalidArgumentError(`${flag} expects a positive ${integer ? 'integer' : 'number'}${max < Infinity ? ` up to ${max}` : ''}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+export function parseEndpoint(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`expected a URL such as http://127.0.0.1:5000, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`expected an http or https URL, got "${value}"`);
+  return value;
+}
+
+export interface OutputSpec {
+  readonly format: string;
+  /** Undefined: standard output. */
+  readonly path?: string;
+}
+
+export function outputParser(formats: readonly string[]) {
+  return (value: string, previous: OutputSpec[] = []): OutputSpec[] => {
+    const eq = value.indexOf('=');
+    const format = eq < 0 ? value : value.slice(0, eq);
+    const path = eq < 0 ? undefined : value.slice(eq + 1);
+    if (!formats.includes(format)) throw new InvalidArgumentError(`unknown format "${format}"; expected one of ${formats.join(', ')}, as FORMAT or FORMAT=PATH`);
+    if (path === '') throw new InvalidArgumentError(`"${value}" has an empty path; write ${format}=PATH, or ${format} alone for standard output`);
+    const spec = path === undefined ? { format } : { format, path };
+    if (spec.path === undefined && previous.some((p) => p.path === undefined)) throw new InvalidArgumentError('at most one --output may go to standard output; give the others a path (FORMAT=PATH)');
+    return [...previous, spec];
+  };
+}
