@@ -18,7 +18,11 @@ import { systemClock, type Clock } from './clock.js';
 export interface RateLimiterOptions {
   /** The ceiling: the documented quota, or `--max-rps` when lower. */
   readonly ratePerSecond: number;
-  /** Requests that may go back to back after an idle spell. @default 1 */
+  /**
+   * How far behind schedule (in request intervals) the limiter may catch up, so timer lateness
+   * does not lower the rate; also the most requests that go back to back after an idle spell.
+   * @default 1
+   */
   readonly burst?: number;
   /** The rate is never cut below this. @default 0.5 */
   readonly minRatePerSecond?: number;
@@ -135,9 +139,9 @@ export class AdaptiveRateLimiter {
         const now = this.#clock.now();
         const interval = 1000 / this.#rate;
         // Slots follow the schedule, not the wake-up time, so timer lateness does not lower the
-        // rate; an idle spell earns at most `burst` back-to-back requests.
-        const slot = Math.max(this.#next, now - interval * (this.#burst - 1));
-        if (slot > now) {
+        // rate; an idle spell earns at most `burst` extra back-to-back requests.
+        const slot = Math.max(this.#next, now - interval * this.#burst);
+        if (slot > now + 0.5) {
           await this.#clock.sleep(slot - now).catch(() => undefined);
           continue;
         }

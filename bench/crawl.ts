@@ -1,0 +1,123 @@
+/**
+ * Crawl benchmark: ours vs the obvious alternatives, side by side in one run against a simulator
+ * (in a child process) that enforces Lambda's quotas. Reports ratios, not absolute speed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { GetFunctionCommand, LambdaClient, paginateListFunctions, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import pLimit from 'p-limit';
+import { createLambdaClient } from '../src/crawl/client.js';
+import { crawl } from '../src/crawl/crawler.js';
+import { envHashKey } from '../src/snapshot/redact.js';
+import type { SimulatorOptions, SimulatorStats } from '../src/simulator/server.js';
+
+const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
+
+export interface Scenario {
+  readonly name: string;
+  readonly sim: SimulatorOptions;
+  /** GetFunction rate actually available to us per region. */
+  readonly availableRps: number;
+  readonly functionsPerRegion: number;
+}
+
+export interface Row {
+  readonly scenario: string;
+  readonly crawler: string;
+  readonly wallS: number;
+  readonly efficiency: number;
+  readonly throttledPct: number;
+  readonly lost: number;
+  readonly cpuMsPerFn: number;
+  readonly requests: number;
+}
+
+type Crawler = (endpoint: string, regions: string[]) => Promise<{ fetched: number; lost: number }>;
+
+export const crawlers: Record<string, Crawler> = {
+  'lambda-audit': async (endpoint, regions) => {
+    const res = await crawl({ regions, envHashKey: envHashKey(Buffer.from('bench-key-bench-key')), clientFor: (region) => createLambdaClient({ region, endpoint, credentials, maxSockets: 48 }) });
+    const ok = res.functions.filter((f) => f.status === 'ok').length;
+    const listed = res.regions.reduce((n, r) => n + r.listed, 0);
+    return { fetched: ok, lost: listed - res.functions.length };
+  },
+  'p-limit(10) + SDK standard': (endpoint, regions) => obvious(endpoint, regions, 'standard', 10),
+  'p-limit(50) + SDK standard': (endpoint, regions) => obvious(endpoint, regions, 'standard', 50),
+  'p-limit(10) + SDK adaptive': (endpoint, regions) => obvious(endpoint, regions, 'adaptive', 10),
+};
+
+/** What most people write first: list everything, then p-limit GetFunction, SDK retries. */
+async function obvious(endpoint: string, regions: string[], retryMode: 'standard' | 'adaptive', concurrency: number): Promise<{ fetched: number; lost: number }> {
+  let fetched = 0;
+  let lost = 0;
+  await Promise.all(
+    regions.map(async (region) => {
+      const client = new LambdaClient({ region, endpoint, credentials, retryMode });
+      const functions: FunctionConfiguration[] = [];
+      for await (const page of paginateListFunctions({ client }, {})) functions.push(...(page.Functions ?? []));
+      const limit = pLimit(concurrency);
+      await Promise.all(
+        functions.map((f) =>
+          limit(async () => {
+            try {
+              await client.send(new GetFunctionCommand({ FunctionName: f.FunctionName }));
+              fetched++;
+            } catch {
+              lost++;
+            }
+          }),
+        ),
+      );
+      client.destroy();
+    }),
+  );
+  return { fetched, lost };
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<{ endpoint: string; regions: string[]; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./simulator-child.ts', import.meta.url).pathname, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, 'line')) as [string];
+  return { ...(JSON.parse(line) as { endpoint: string; regions: string[] }), child };
+}
+
+export async function runScenario(scenario: Scenario, names: string[] = Object.keys(crawlers)): Promise<Row[]> {
+  const sim = await startSimulator(scenario.sim);
+  const rows: Row[] = [];
+  try {
+    for (const name of names) {
+      const crawler = crawlers[name]!;
+      await fetch(`${sim.endpoint}/__simulator/reset`, { method: 'POST' });
+      await new Promise((r) => setTimeout(r, 1200)); // let the buckets fill, as after an idle spell
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const { lost } = await crawler(sim.endpoint, sim.regions);
+      const wall = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const stats = (await (await fetch(`${sim.endpoint}/__simulator/stats`)).json()) as SimulatorStats;
+      const total = scenario.functionsPerRegion * sim.regions.length;
+      const quotaTime = scenario.functionsPerRegion / scenario.availableRps;
+      rows.push({
+        scenario: scenario.name,
+        crawler: name,
+        wallS: wall,
+        efficiency: quotaTime / wall,
+        throttledPct: (100 * stats.throttled) / Math.max(1, stats.requests),
+        lost,
+        cpuMsPerFn: (cpu.user + cpu.system) / 1000 / total,
+        requests: stats.requests,
+      });
+      console.error(`  ${scenario.name} / ${name}: ${wall.toFixed(1)}s, efficiency ${(quotaTime / wall).toFixed(3)}, throttled ${rows.at(-1)!.throttledPct.toFixed(2)}%, lost ${lost}`);
+    }
+  } finally {
+    sim.child.kill('SIGTERM');
+  }
+  return rows;
+}
+
+export const scenarios: Scenario[] = [
+  { name: '1 region x 2,000 fns, 40 ms', sim: { fleet: { functions: 2000, regions: ['us-east-1'] }, latencyMs: 40 }, availableRps: 100, functionsPerRegion: 2000 },
+  { name: 'shared quota: 40 of 100 rps left', sim: { fleet: { functions: 2000, regions: ['us-east-1'] }, latencyMs: 40, externalLoad: { getFunction: 60 } }, availableRps: 40, functionsPerRegion: 2000 },
+  { name: '4 regions x 2,000 fns, 40 ms', sim: { fleet: { functions: 8000, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1'] }, latencyMs: 40 }, availableRps: 100, functionsPerRegion: 2000 },
+];

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
+ * Usage: npm run bench [-- --only crawl|rules|drift] [-- --scenario N]
+ */
+import { runScenario, scenarios, type Row } from './crawl.js';
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const scenarioArg = args.includes('--scenario') ? Number(args[args.indexOf('--scenario') + 1]) : undefined;
+
+const lines: string[] = [];
+if (only === undefined || only === 'crawl') {
+  const rows: Row[] = [];
+  const chosen = scenarioArg === undefined ? scenarios : [scenarios[scenarioArg]!];
+  for (const scenario of chosen) rows.push(...(await runScenario(scenario)));
+  lines.push('### Crawl', '', '| scenario | crawler | wall s | efficiency | throttled % | lost | CPU ms/fn |', '|---|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) lines.push(`| ${r.scenario} | ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.efficiency.toFixed(3)} | ${r.throttledPct.toFixed(2)} | ${r.lost} | ${r.cpuMsPerFn.toFixed(2)} |`);
+  lines.push('', 'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.', '');
+}
+console.log(lines.join('\n'));
