@@ -47,7 +47,7 @@ export function createLambdaClient(options: ClientOptions): LambdaClient {
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
   client.middlewareStack.add(
-    (next, context) => (args) => {
+    (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
       if (!READ_ONLY_COMMANDS.has(command)) {
         throw new MutatingCallRefused(`lambda-audit is read-only and refused to send ${command}`);

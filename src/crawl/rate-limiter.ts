@@ -48,7 +48,7 @@ export class AdaptiveRateLimiter {
   readonly #cooldown: number;
   readonly #clock: Clock;
   readonly #startedAt: number;
-  #next = -Infinity;
+  #next: number;
   #waiters: Waiter[] = [];
   #pumping = false;
   #lastCut = -Infinity;
@@ -66,6 +66,7 @@ export class AdaptiveRateLimiter {
     this.#cooldown = options.cutCooldownMs ?? 500;
     this.#clock = options.clock ?? systemClock;
     this.#startedAt = this.#clock.now();
+    this.#next = this.#startedAt;
     this.#lastRaise = this.#startedAt;
   }
 
