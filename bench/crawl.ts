@@ -77,7 +77,7 @@ async function obvious(endpoint: string, regions: string[], retryMode: 'standard
 
 export async function startSimulator(options: SimulatorOptions): Promise<{ endpoint: string; regions: string[]; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./simulator-child.ts', import.meta.url).pathname, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const [line] = (await once(lines, 'line')) as [string];
   return { ...(JSON.parse(line) as { endpoint: string; regions: string[] }), child };
 }

@@ -105,7 +105,9 @@ async function crawlRegion(region: string, options: CrawlOptions): Promise<{ sta
       latest = recordFromListing(listed, ctx, status, status === 'vanished' ? undefined : errorInfo(res.error, res.attempts));
     }
     if (options.includeVersions && latest.status !== 'vanished' && name !== undefined) {
-      functions.push(...(await fetchVersions(name, latest)));
+      // By name, not ARN: the client is already scoped to the account and region, and moto
+      // (a real third-party Lambda API) answers ListVersionsByFunction by ARN with an empty list.
+      functions.push(...(await fetchVersions(listed.FunctionName ?? name, latest)));
     } else {
       functions.push(latest);
     }

@@ -1,0 +1,112 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from '../helpers/cli.js';
+import { withSimulator } from '../helpers/sim.js';
+
+const creds = { AWS_ACCESS_KEY_ID: 'AKIDCLITEST', AWS_SECRET_ACCESS_KEY: 'cli-test-secret', LAMBDA_AUDIT_ENV_HASH_KEY: 'cli-test-hash-key-0123456789' };
+
+function expectCleanError(stderr: string, pattern: RegExp): void {
+  expect(stderr).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+describe('lambda-audit CLI', () => {
+  it.each([
+    [['scan', '--max-rps', 'fast'], /--max-rps expects a positive number, got "fast"/],
+    [['scan', '--max-rps', '-5'], /--max-rps/],
+    [['scan', '--concurrency', '2.5'], /--concurrency expects a positive integer/],
+    [['scan', '--regions', 'us east 1'], /"us east 1" is not a region name/],
+    [['scan', '--output', 'pdf=x.pdf'], /unknown format "pdf"/],
+    [['scan', '--output', 'snapshot', '--output', 'snapshot'], /at most one --output may go to standard output/],
+    [['scan', '--endpoint', 'not a url'], /expected a URL/],
+    [['scan', '--bogus'], /unknown option '--bogus'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('rejects %j with exit 2 and one clear message', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expectCleanError(result.stderr, message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 with a clear message when no region is configured', async () => {
+    const result = await runCli(['scan'], { env: creds });
+    expect(result.code).toBe(2);
+    expectCleanError(result.stderr, /no region: pass --regions/);
+  });
+
+  it('exits 2 with a clear message when there are no credentials', async () => {
+    const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', 'http://127.0.0.1:9']);
+    expect(result.code).toBe(2);
+    expectCleanError(result.stderr, /no AWS credentials found/);
+  });
+
+  it('--help shows examples and exit codes; --version prints the version', async () => {
+    const help = await runCli(['scan', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:/);
+    expect(help.stdout).toMatch(/3 {2}the crawl is incomplete/);
+    const version = await runCli(['--version']);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('scans an endpoint from AWS_ENDPOINT_URL_LAMBDA, writes a valid snapshot, summary on stderr, stdout clean', async () => {
+    await withSimulator({ fleet: { functions: 40, regions: ['us-east-1', 'eu-west-1'] } }, async (_sim, endpoint) => {
+      const result = await runCli(['scan', '--regions', 'us-east-1,eu-west-1', '--output', 'snapshot=out/snap.json'], { env: { ...creds, AWS_ENDPOINT_URL_LAMBDA: endpoint } });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/123456789012 us-east-1: 20 listed, 20 fetched, 0 vanished, 0 denied, 0 failed;.*complete/);
+      expect(result.stderr).toMatch(/123456789012 eu-west-1: 20 listed/);
+    });
+  });
+
+  it('exits 3 exactly when some function could not be fetched, and still writes every function', async () => {
+    await withSimulator({ fleet: { functions: 60, regions: ['us-east-1'] }, faults: { denyRate: 0.1 } }, async (_sim, endpoint) => {
+      const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'snapshot'], { env: creds });
+      expect(result.code).toBe(3);
+      const snapshot = JSON.parse(result.stdout) as { functions: { status: string }[]; regions: { complete: boolean }[] };
+      expect(snapshot.functions).toHaveLength(60);
+      expect(snapshot.functions.some((f) => f.status === 'denied')).toBe(true);
+      expect(snapshot.regions[0]?.complete).toBe(false);
+      expect(result.stderr).toMatch(/crawl incomplete/);
+    });
+  });
+
+  it('the demo writes a snapshot under reports/ that validates against the published schema', async () => {
+    const cwd = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'la-demo-'));
+    const result = await runCli(['scan', '--demo', '--quiet'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const [stamp] = readdirSync(join(cwd, 'reports'));
+    expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
+    const snapshot = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'snapshot.json'), 'utf8')) as { functions: unknown[] };
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(repoRoot, 'schemas/snapshot.schema.json'), 'utf8')) as object);
+    expect(validate(snapshot), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(snapshot.functions).toHaveLength(1000);
+  });
+
+  it('Ctrl-C stops the crawl with exit 130 and leaves no file behind', async () => {
+    await withSimulator({ fleet: { functions: 400, regions: ['us-east-1'] }, quotas: { getFunction: 20, controlPlane: 15 } }, async (_sim, endpoint) => {
+      const cwd = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'la-int-'));
+      const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'snapshot=snap.json'], {
+        cwd,
+        env: creds,
+        onStderr: (_all, kill) => setTimeout(() => kill('SIGINT'), 300),
+      });
+      expect(result.code).toBe(130);
+      expect(result.stderr).toMatch(/interrupted; no output was written/);
+      expect(readdirSync(cwd)).toEqual([]);
+    });
+  });
+
+  it('the installed bin runs from dist (npm ci builds it)', async () => {
+    expect(existsSync(join(repoRoot, 'dist/cli/main.js')), 'dist/ is missing: run npm ci or npm run build').toBe(true);
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, [join(repoRoot, 'bin/lambda-audit.js'), '--help'], { encoding: 'utf8' });
+    expect(out).toMatch(/Usage: lambda-audit/);
+  });
+});

@@ -1,0 +1,99 @@
+// The crawl against moto, a real third-party implementation of the Lambda API: functions created
+// with boto3, crawled with the real AWS SDK over HTTP, compared field by field with what boto3 saw.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import type { GetFunctionResponse } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLambdaClient } from '../../src/crawl/client.js';
+import { crawl, type CrawlResult } from '../../src/crawl/crawler.js';
+import { hashEnvValue } from '../../src/snapshot/redact.js';
+import { repoRoot } from '../helpers/cli.js';
+import { testKey } from '../helpers/sim.js';
+
+const run = promisify(execFile);
+let moto: ChildProcess | undefined;
+let endpoint = '';
+let seeded: GetFunctionResponse[] = [];
+let result: CrawlResult;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitUntilUp(url: string, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > end) throw new Error(`moto did not start at ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  endpoint = `http://127.0.0.1:${port}`;
+  moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  await waitUntilUp(`${endpoint}/moto-api/`, 30_000);
+  const { stdout } = await run('python3', [`${repoRoot}/test/fixtures/moto/seed.py`, endpoint], { maxBuffer: 16 * 1024 * 1024 });
+  seeded = (JSON.parse(stdout) as { functions: GetFunctionResponse[] }).functions;
+  result = await crawl({
+    regions: ['us-east-1'],
+    envHashKey: testKey,
+    includeVersions: true,
+    clientFor: (region) => createLambdaClient({ region, endpoint, maxSockets: 8, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }),
+  });
+}, 90_000);
+
+afterAll(() => {
+  moto?.kill('SIGTERM');
+});
+
+describe('crawl against moto', () => {
+  it('finds every function moto holds, complete', () => {
+    expect(result.regions[0]).toMatchObject({ listed: seeded.length, fetched: seeded.length, failed: 0, denied: 0, complete: true });
+    expect(result.functions.filter((f) => f.qualifier === '$LATEST').map((f) => f.name).sort()).toEqual(seeded.map((s) => s.Configuration?.FunctionName).sort());
+  });
+
+  it('keeps every Configuration field as boto3 saw it, env values as keyed hashes', () => {
+    for (const expected of seeded) {
+      const record = result.functions.find((f) => f.name === expected.Configuration?.FunctionName && f.qualifier === '$LATEST');
+      expect(record, expected.Configuration?.FunctionName).toBeDefined();
+      const { Environment, ...rest } = expected.Configuration ?? {};
+      for (const [field, value] of Object.entries(rest)) {
+        expect((record!.configuration as Record<string, unknown>)[field], `${record!.name}.${field}`).toEqual(value);
+      }
+      const variables = Environment?.Variables ?? {};
+      const hashed = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, hashEnvValue(testKey, k, v)]));
+      expect(record!.configuration.Environment?.Variables ?? {}).toEqual(hashed);
+    }
+  });
+
+  it('keeps tags, reserved concurrency and code metadata, never the presigned Location', () => {
+    const tagged = result.functions.find((f) => f.name === 'tagged' && f.qualifier === '$LATEST')!;
+    expect(tagged.tags).toEqual({ env: 'prod', team: 'payments' });
+    expect(tagged.reservedConcurrency).toBe(5);
+    for (const f of result.functions.filter((r) => r.source === 'GetFunction')) {
+      expect(f.code).toEqual({ RepositoryType: 'S3' });
+    }
+    expect(JSON.stringify(result)).not.toContain('moto-canary-Zx9#qL2!vR7');
+    expect(JSON.stringify(result)).not.toContain('awslambda-us-east-1-tasks');
+  });
+
+  it('records the published version and the alias that serves it', () => {
+    const v1 = result.functions.find((f) => f.name === 'tagged' && f.qualifier === '1');
+    expect(v1).toMatchObject({ source: 'ListVersionsByFunction', aliases: [{ name: 'live', functionVersion: '1' }] });
+  });
+});

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** tsx's loader by absolute URL: `--import tsx` would resolve from the child's cwd. */
+const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI (from source) in a child process with a clean environment: no AWS variables or
+ * profiles from the machine leak in, HOME is a fresh directory.
+ */
+export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; onStderr?: (chunk: string, kill: (s: NodeJS.Signals) => void) => void } = {}): Promise<CliResult> {
+  const home = mkdtempSync(join(tmpdir(), 'la-home-'));
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'test/helpers/cli-entry.ts'), ...args], {
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'la-cwd-')),
+    env: { PATH: process.env.PATH ?? '', HOME: home, NODE_PATH: join(repoRoot, 'node_modules'), AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_EC2_METADATA_DISABLED: 'true', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    options.onStderr?.(stderr, (s) => child.kill(s));
+  });
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
