@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { AuditError, ExitCode, InterruptedError } from '../errors.js';
 import { FORMAT_NAMES } from '../report/formats.js';
 import type { CliIo } from './io.js';
-import { outputParser, parseEndpoint, parseRegions, positiveNumber } from './options.js';
+import { collect, outputParser, parseDate, parseEndpoint, parseRegions, positiveNumber } from './options.js';
+import { runValidate } from './validate.js';
 import { runScan, type ScanFlags } from './scan.js';
 import { toolVersion } from './version.js';
 
@@ -37,7 +38,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
 
   program
     .command('scan')
-    .description('Crawl Lambda functions (ListFunctions + GetFunction at the API quota) and write a snapshot.')
+    .description('Crawl Lambda functions (ListFunctions + GetFunction at the API quota), evaluate the policies and write reports.')
     .option('--regions <list>', 'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)', parseRegions)
     .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default credential chain)')
     .option('--endpoint <url>', 'Lambda API endpoint (default: AWS_ENDPOINT_URL_LAMBDA, else AWS)', parseEndpoint)
@@ -45,12 +46,26 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .addOption(new Option('--concurrency <n>', 'GetFunction requests in flight per region').default(32).argParser(positiveNumber('--concurrency', { integer: true, max: 512 })))
     .addOption(new Option('--request-timeout <seconds>', 'abandon and retry a single request after this long').default(15).argParser(positiveNumber('--request-timeout', { max: 300 })))
     .option('--include-versions', 'also audit published versions (ListVersionsByFunction) and aliases (ListAliases)', false)
-    .option('--output <format[=path]>', `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: snapshot to reports/<UTC time>/snapshot.json`, outputParser(FORMAT_NAMES), [])
+    .option('--output <format[=path]>', `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout, json and snapshot to reports/<UTC time>/`, outputParser(FORMAT_NAMES), [])
+    .option('--policy <file>', 'add a policy file (repeatable); the built-in pack stays loaded', collect, [])
+    .option('--no-builtin', 'do not load the built-in Lambda pack')
+    .option('--config <file>', 'switch rules off, change their severity or options (YAML; see docs/policies.md)')
+    .option('--suppressions <file>', 'accepted findings with reason, owner and expiry (YAML; see docs/policies.md)')
+    .option('--as-of <date>', 'evaluate date-based rules as of YYYY-MM-DD (default: today, UTC)', parseDate)
     .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
     .option('-q, --quiet', 'no progress or summary on stderr', false)
     .addHelpText('after', `${SCAN_EXAMPLES}\n${EXIT_CODES_HELP}`)
     .action(async (flags: ScanFlags) => {
       setExit(await runScan(flags, io));
+    });
+
+  program
+    .command('validate')
+    .description('Check policy, suppressions and config files without scanning (default: the built-in pack).')
+    .argument('[files...]', 'YAML files; the kind is recognised from the top-level key (rules list, rules map, suppressions)')
+    .addHelpText('after', '\nExit codes: 0 all valid; 2 a file has errors (each printed as file:line:column: path: problem [code]).')
+    .action(async (files: string[]) => {
+      setExit(await runValidate(files, io));
     });
 
   program.addHelpText('after', `\nRun "lambda-audit scan --help" for the scan flags.\n${EXIT_CODES_HELP}`);

@@ -9,6 +9,9 @@ import { writeFileSafely } from '../report/write.js';
 import { buildSnapshot, isComplete } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import { LambdaSimulator } from '../simulator/server.js';
+import { loadRuleSet, loadSuppressions } from '../policy/load.js';
+import { applySuppressions } from '../policy/suppressions.js';
+import { evaluate } from '../rules/evaluate.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
 import { fileTimestamp, logTo, type CliIo } from './io.js';
 import type { OutputSpec } from './options.js';
@@ -26,6 +29,11 @@ export interface ScanFlags {
   readonly output: OutputSpec[];
   readonly demo: boolean;
   readonly quiet: boolean;
+  readonly policy: string[];
+  readonly builtin: boolean;
+  readonly config?: string;
+  readonly suppressions?: string;
+  readonly asOf?: Date;
 }
 
 interface Target {
@@ -37,6 +45,10 @@ interface Target {
 
 export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const log = logTo(io, flags.quiet);
+  // Policies and suppressions are checked before anything is crawled: a typo costs no API calls.
+  const asOf = flags.asOf ?? io.now();
+  const rules = await loadRuleSet({ policyFiles: flags.policy, builtin: flags.builtin, asOf, ...(flags.config === undefined ? {} : { configFile: flags.config }) });
+  const suppressions = flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, new Set(rules.map((r) => r.id)));
   const target = flags.demo ? await demoTarget(flags, log) : await awsTarget(flags, io, log);
   let run: RunResult;
   try {
@@ -53,7 +65,10 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
       ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
     });
     progress.done();
-    run = { snapshot: buildSnapshot(result, target.key, toolVersion(), io.now()) };
+    const snapshot = buildSnapshot(result, target.key, toolVersion(), io.now());
+    const records = new Map(snapshot.functions.map((f) => [f.arn, f]));
+    const applied = applySuppressions(evaluate(snapshot.functions, rules), records, suppressions, asOf);
+    run = { snapshot, asOf: asOf.toISOString().slice(0, 10), rules, findings: applied.findings, suppressions: applied.statuses };
   } finally {
     await target.close();
   }
@@ -65,7 +80,8 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
 }
 
 async function writeOutputs(run: RunResult, specs: readonly OutputSpec[], io: CliIo, log: (line: string) => void): Promise<void> {
-  const outputs = specs.length > 0 ? specs : [{ format: 'snapshot', path: `reports/${fileTimestamp(io.now())}/snapshot.json` }];
+  const dir = `reports/${fileTimestamp(io.now())}`;
+  const outputs: readonly OutputSpec[] = specs.length > 0 ? specs : [{ format: 'text' }, { format: 'json', path: `${dir}/report.json` }, { format: 'snapshot', path: `${dir}/snapshot.json` }];
   for (const spec of outputs) {
     const content = formatters[spec.format as keyof typeof formatters](run);
     if (spec.path === undefined) {

@@ -13,6 +13,7 @@ import {
   type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { setMaxListeners } from 'node:events';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.js';
 import { systemClock, type Clock } from './clock.js';
@@ -63,6 +64,22 @@ export interface CrawlResult {
 }
 
 export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
+  // One internal signal for the whole crawl: every in-flight request and backoff listens to it,
+  // which is far more than EventTarget's default of 10 listeners (and its warning).
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const outer = options.signal;
+  if (outer?.aborted) controller.abort(outer.reason);
+  const onAbort = (): void => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await crawlRegions({ ...options, signal: controller.signal });
+  } finally {
+    outer?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function crawlRegions(options: CrawlOptions): Promise<CrawlResult> {
   const results = await Promise.all(options.regions.map((region) => crawlRegion(region, options)));
   return {
     regions: results.map((r) => r.stats),

@@ -1,18 +1,19 @@
 /**
  * Output formats: pure functions from a run to text. Adding a format is one file and one line here.
  */
-import type { Snapshot } from '../snapshot/types.js';
+import { jsonReport } from './json.js';
+import type { RunResult } from './run.js';
+import { textReport } from './text.js';
 import { toJson } from './write.js';
 
-/** Everything a run produced, which every formatter reads. */
-export interface RunResult {
-  readonly snapshot: Snapshot;
-}
+export type { RunResult } from './run.js';
 
 export type Formatter = (run: RunResult) => string;
 
 export const formatters = {
+  json: jsonReport,
   snapshot: (run) => toJson(run.snapshot),
+  text: textReport,
 } satisfies Record<string, Formatter>;
 
 export type FormatName = keyof typeof formatters;

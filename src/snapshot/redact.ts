@@ -58,7 +58,17 @@ export function envValueFacts(value: string): EnvValueFacts {
     length: value.length,
     entropy: shannonEntropy(value),
     detectors: secretDetectors.filter(([, re]) => re.test(value)).map(([name]) => name),
+    shape: valueShape(value),
   };
+}
+
+function valueShape(value: string): EnvValueFacts['shape'] {
+  if (value === '') return 'empty';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'url';
+  if (value.startsWith('arn:')) return 'arn';
+  if (/^-?\d+(\.\d+)?$/.test(value)) return 'number';
+  if (/\s/.test(value)) return 'text';
+  return 'token';
 }
 
 export interface RedactedConfig {

@@ -28,6 +28,8 @@ export interface EnvValueFacts {
   readonly entropy: number;
   /** Names of the secret detectors the value matched (for example `aws-access-key-id`), never the value. */
   readonly detectors: readonly string[];
+  /** What the value looks like: `url` and `arn` are rarely secrets even when random-looking. */
+  readonly shape: 'empty' | 'url' | 'arn' | 'number' | 'text' | 'token';
 }
 
 export interface ErrorInfo {

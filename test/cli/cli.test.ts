@@ -95,7 +95,7 @@ describe('lambda-audit CLI', () => {
       const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'snapshot=snap.json'], {
         cwd,
         env: creds,
-        onStderr: (_all, kill) => setTimeout(() => kill('SIGINT'), 300),
+        signalAfterMs: ['SIGINT', 2500], // well into a 20 s crawl
       });
       expect(result.code).toBe(130);
       expect(result.stderr).toMatch(/interrupted; no output was written/);

@@ -20,7 +20,7 @@ export interface CliResult {
  * Runs the CLI (from source) in a child process with a clean environment: no AWS variables or
  * profiles from the machine leak in, HOME is a fresh directory.
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; onStderr?: (chunk: string, kill: (s: NodeJS.Signals) => void) => void } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; signalAfterMs?: [NodeJS.Signals, number] } = {}): Promise<CliResult> {
   const home = mkdtempSync(join(tmpdir(), 'la-home-'));
   const child = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'test/helpers/cli-entry.ts'), ...args], {
     cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'la-cwd-')),
@@ -30,9 +30,10 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-    options.onStderr?.(stderr, (s) => child.kill(s));
-  });
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  if (options.signalAfterMs) {
+    const [signal, ms] = options.signalAfterMs;
+    setTimeout(() => child.kill(signal), ms);
+  }
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }

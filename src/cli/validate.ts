@@ -1,0 +1,56 @@
+/** `lambda-audit validate [files...]`: check what the user wrote, without scanning. */
+import { ExitCode } from '../errors.js';
+import { formatIssue, PolicyValidationError, type PolicyIssue } from '../policy/issues.js';
+import { BUILTIN_POLICY, detectKind, loadRuleSet, readDocument } from '../policy/load.js';
+import { validatePolicyDocument } from '../policy/policy-file.js';
+import { issueAt } from '../policy/schema-issues.js';
+import { validateSuppressionsDocument } from '../policy/suppressions.js';
+import type { CliIo } from './io.js';
+
+export async function runValidate(files: readonly string[], io: CliIo): Promise<ExitCode> {
+  const targets = files.length > 0 ? files : [BUILTIN_POLICY];
+  const issues: PolicyIssue[] = [];
+  const contexts = [];
+  for (const file of targets) {
+    try {
+      contexts.push(await readDocument(file));
+    } catch (error) {
+      if (!(error instanceof PolicyValidationError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  const kinds = contexts.map((ctx) => ({ ctx, kind: detectKind(ctx.doc.value) }));
+  const policies = kinds.filter((k) => k.kind === 'policy').map((k) => k.ctx.file);
+  // Rule ids for suppressions and config: the built-in pack plus the policies given here.
+  let ruleIds = new Set<string>();
+  try {
+    ruleIds = new Set((await loadRuleSet({ policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now() })).map((r) => r.id));
+  } catch (error) {
+    if (!(error instanceof PolicyValidationError)) throw error;
+    issues.push(...error.issues);
+  }
+  for (const { ctx, kind } of kinds) {
+    if (kind === 'policy') {
+      if (!policies.includes(ctx.file)) issues.push(...validatePolicyDocument(ctx).issues);
+    } else if (kind === 'suppressions') {
+      issues.push(...validateSuppressionsDocument(ctx, ruleIds).issues);
+    } else if (kind === 'config') {
+      try {
+        await loadRuleSet({ configFile: ctx.file, policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now() });
+      } catch (error) {
+        if (!(error instanceof PolicyValidationError)) throw error;
+        issues.push(...error.issues.filter((i) => i.file === ctx.file));
+      }
+    } else {
+      issues.push(issueAt(ctx, '', 'unknown-file-kind', 'not a policy (rules: [...]), suppressions (suppressions: [...]) or config (rules: {id: ...}) file'));
+    }
+  }
+  const unique = [...new Map(issues.map((i) => [formatIssue(i), i])).values()];
+  for (const issue of unique) io.stderr.write(`${formatIssue(issue)}\n`);
+  if (unique.length > 0) {
+    io.stderr.write(`${unique.length} problem(s) in ${new Set(unique.map((i) => i.file)).size} file(s)\n`);
+    return ExitCode.usage;
+  }
+  io.stderr.write(`ok: ${targets.length} file(s) valid\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,132 @@
+/**
+ * Loading what the user (and the package) wrote: policy files, the user's config, suppressions,
+ * and the runtime lifecycle data. Every problem becomes a PolicyIssue; any issue stops the run
+ * with exit 2 before anything is crawled.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { load } from 'js-yaml';
+import { checks, type AnyCheck } from '../rules/checks/index.js';
+import type { CheckEnv, CompiledRule, RuntimeLifecycle, Severity } from '../rules/types.js';
+import { didYouMean, PolicyValidationError, type PolicyIssue } from './issues.js';
+import { compileRule, optionIssues, validatePolicyDocument, type RuleDef } from './policy-file.js';
+import { issueAt, schemaIssues, type IssueContext } from './schema-issues.js';
+import { configFileSchema, validatorFor } from './schemas.js';
+import { validateSuppressionsDocument, type Suppression } from './suppressions.js';
+import { parseYaml, YamlSyntaxError } from './yaml.js';
+
+export const POLICIES_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
+export const BUILTIN_POLICY = `${POLICIES_DIR}lambda.yaml`;
+export const LIFECYCLE_FILE = `${POLICIES_DIR}runtimes.yaml`;
+
+export async function readDocument(file: string): Promise<IssueContext> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new PolicyValidationError([{ code: 'unreadable', file, line: 1, column: 1, path: '', message: `cannot read the file (${code})` }]);
+  }
+  try {
+    return { file, doc: parseYaml(text, file) };
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) {
+      throw new PolicyValidationError([{ code: 'yaml-syntax', file, ...error.position, path: '', message: `invalid YAML: ${error.reason}` }]);
+    }
+    throw error;
+  }
+}
+
+export type FileKind = 'policy' | 'suppressions' | 'config';
+
+export function detectKind(value: unknown): FileKind | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if ('suppressions' in value) return 'suppressions';
+  const rules = (value as { rules?: unknown }).rules;
+  if (Array.isArray(rules)) return 'policy';
+  if (rules !== null && typeof rules === 'object') return 'config';
+  return undefined;
+}
+
+export async function loadLifecycle(file = LIFECYCLE_FILE): Promise<Map<string, RuntimeLifecycle>> {
+  const data = load(await readFile(file, 'utf8')) as { runtimes?: RuntimeLifecycle[] };
+  if (!Array.isArray(data.runtimes)) throw new PolicyValidationError([{ code: 'missing-key', file, line: 1, column: 1, path: '', message: 'missing "runtimes" list' }]);
+  return new Map(data.runtimes.map((r) => [r.id, r]));
+}
+
+export interface RuleSetOptions {
+  readonly policyFiles?: readonly string[];
+  /** @default true */
+  readonly builtin?: boolean;
+  readonly configFile?: string;
+  readonly asOf: Date;
+}
+
+interface ConfigEntry {
+  readonly enabled: boolean;
+  readonly severity?: Severity;
+  readonly options?: Record<string, unknown>;
+}
+
+export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule[]> {
+  const files = [...(options.builtin === false ? [] : [BUILTIN_POLICY]), ...(options.policyFiles ?? [])];
+  const issues: PolicyIssue[] = [];
+  const defs: { def: RuleDef; file: string; ctx: IssueContext; index: number }[] = [];
+  for (const file of files) {
+    const ctx = await readDocument(file);
+    const result = validatePolicyDocument(ctx);
+    issues.push(...result.issues);
+    result.rules.forEach((def, index) => defs.push({ def, file, ctx, index }));
+  }
+  const seen = new Map<string, string>();
+  for (const { def, ctx, index } of defs) {
+    if (typeof def?.id !== 'string') continue;
+    const first = seen.get(def.id);
+    if (first !== undefined) issues.push(issueAt(ctx, `/rules/${index}/id`, 'duplicate-id', `rule id "${def.id}" is already defined at ${first}`));
+    else seen.set(def.id, `${ctx.file}:${ctx.doc.position(`/rules/${index}`).line}`);
+  }
+  const config = options.configFile === undefined ? new Map<string, ConfigEntry>() : await loadConfig(options.configFile, new Map(defs.map((d) => [d.def.id, d.def])), issues);
+  if (issues.length > 0) throw new PolicyValidationError(issues);
+  const env: CheckEnv = { asOf: options.asOf, lifecycle: await loadLifecycle() };
+  return defs
+    .filter(({ def }) => config.get(def.id)?.enabled !== false)
+    .map(({ def, file }) => {
+      const entry = config.get(def.id);
+      return compileRule(def, file, env, { ...(entry?.severity ? { severity: entry.severity } : {}), ...(entry?.options ? { options: entry.options } : {}) });
+    });
+}
+
+async function loadConfig(file: string, rules: ReadonlyMap<string, RuleDef>, issues: PolicyIssue[]): Promise<Map<string, ConfigEntry>> {
+  const ctx = await readDocument(file);
+  issues.push(...schemaIssues(ctx, validatorFor(configFileSchema), ctx.doc.value, ''));
+  const entries = new Map<string, ConfigEntry>();
+  const raw = (ctx.doc.value as { rules?: Record<string, unknown> } | null)?.rules ?? {};
+  for (const [id, value] of Object.entries(raw)) {
+    const pointer = `/rules/${id}`;
+    const rule = rules.get(id);
+    if (!rule) {
+      issues.push(issueAt(ctx, pointer, 'unknown-rule', `no rule has the id "${id}"${didYouMean(id, rules.keys())}`, true));
+      continue;
+    }
+    if (value === 'off' || value === 'on') {
+      entries.set(id, { enabled: value === 'on' });
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    const entry = value as { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
+    if (entry.options !== undefined) {
+      const check = rule.check === undefined ? undefined : (checks as Record<string, AnyCheck>)[rule.check];
+      if (!check) issues.push(issueAt(ctx, `${pointer}/options`, 'invalid-options', `rule "${id}" is a condition, not a check: it takes no options`, true));
+      else issues.push(...optionIssues(ctx, check, entry.options, `${pointer}/options`));
+    }
+    entries.set(id, { enabled: entry.enabled ?? true, ...(entry.severity ? { severity: entry.severity } : {}), ...(entry.options ? { options: { ...rule.options, ...entry.options } } : {}) });
+  }
+  return entries;
+}
+
+export async function loadSuppressions(file: string, ruleIds: ReadonlySet<string>): Promise<Suppression[]> {
+  const ctx = await readDocument(file);
+  const { suppressions, issues } = validateSuppressionsDocument(ctx, ruleIds);
+  if (issues.length > 0) throw new PolicyValidationError(issues);
+  return suppressions;
+}

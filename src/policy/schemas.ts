@@ -1,0 +1,138 @@
+/**
+ * Closed JSON Schemas for every file a user writes: policies, suppressions, config. Compiled once
+ * (ajv + ajv-formats). Conditions are recursive, so each condition node is validated on its own
+ * with the schema for its kind (`all`, `any`, `not`, predicate): errors then point at the exact node.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { SEVERITIES } from '../rules/types.js';
+
+const stringList = { type: 'array', items: { type: 'string', minLength: 1 } };
+const accountList = { type: 'array', items: { type: 'string', pattern: '^\\d{12}$' } };
+const tagMatch = { type: 'object', additionalProperties: { type: 'string' } };
+const scopeFields = { regions: stringList, accounts: accountList, functions: stringList, tags: tagMatch };
+
+export const policyFileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['rules'],
+  properties: {
+    version: { const: 1 },
+    rules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'title', 'severity', 'description', 'remediation', 'docs', 'message'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*$' },
+          title: { type: 'string', minLength: 1 },
+          severity: { enum: SEVERITIES },
+          description: { type: 'string', minLength: 1 },
+          remediation: { type: 'string', minLength: 1 },
+          docs: { type: 'string', format: 'uri' },
+          scope: { type: 'object', additionalProperties: false, properties: { ...scopeFields, exclude: { type: 'object', additionalProperties: false, properties: scopeFields } } },
+          condition: { type: 'object' },
+          check: { type: 'string' },
+          options: { type: 'object' },
+          message: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+  },
+} as const;
+
+const comparison = { type: 'number' };
+export const predicateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: { type: 'string', minLength: 1 },
+    equals: {},
+    'not-equals': {},
+    in: { type: 'array', minItems: 1 },
+    'not-in': { type: 'array', minItems: 1 },
+    exists: { type: 'boolean' },
+    absent: { type: 'boolean' },
+    empty: { type: 'boolean' },
+    regex: { type: 'string', format: 'regex' },
+    glob: { type: 'string' },
+    contains: {},
+    gt: comparison,
+    ge: comparison,
+    lt: comparison,
+    le: comparison,
+    length: { type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1, properties: { equals: { type: 'integer' }, gt: comparison, ge: comparison, lt: comparison, le: comparison } },
+  },
+} as const;
+
+const logical = (key: 'all' | 'any') => ({ type: 'object', additionalProperties: false, required: [key], properties: { [key]: { type: 'array', minItems: 1 } } });
+export const conditionSchemas = {
+  all: logical('all'),
+  any: logical('any'),
+  not: { type: 'object', additionalProperties: false, required: ['not'], properties: { not: { type: 'object' } } },
+  predicate: predicateSchema,
+} as const;
+
+export const suppressionsFileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['suppressions'],
+  properties: {
+    version: { const: 1 },
+    suppressions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'resource', 'reason', 'expires', 'owner'],
+        properties: {
+          rule: { type: 'string', minLength: 1 },
+          resource: {
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            properties: { arn: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 }, tags: tagMatch },
+          },
+          reason: { type: 'string', minLength: 3 },
+          expires: { type: 'string', format: 'date' },
+          owner: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+  },
+} as const;
+
+export const configFileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['rules'],
+  properties: {
+    version: { const: 1 },
+    rules: {
+      type: 'object',
+      additionalProperties: {
+        anyOf: [
+          { enum: ['off', 'on'] },
+          { type: 'object', additionalProperties: false, minProperties: 1, properties: { enabled: { type: 'boolean' }, severity: { enum: SEVERITIES }, options: { type: 'object' } } },
+        ],
+      },
+    },
+  },
+} as const;
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+export const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+addFormats(ajv);
+
+const cache = new WeakMap<object, ValidateFunction>();
+/** One compiled validator per schema object. */
+export function validatorFor(schema: object): ValidateFunction {
+  let validate = cache.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    cache.set(schema, validate);
+  }
+  return validate;
+}

@@ -1,0 +1,135 @@
+/**
+ * YAML with positions: js-yaml's event stream gives source offsets, from which we map every JSON
+ * pointer (`/rules/0/condition/any/1/path`) to a line and column, for the key and for the value.
+ * Validation errors can then say exactly where the mistake is.
+ */
+import { EVENT_ID, YAMLException, constructFromEvents, parseEvents, type Event } from 'js-yaml';
+
+export interface Position {
+  /** 1-based */
+  readonly line: number;
+  /** 1-based */
+  readonly column: number;
+}
+
+export interface YamlDocument {
+  readonly value: unknown;
+  /** Where the value at `pointer` starts (or its key, when `key` is true); falls back to the nearest parent. */
+  position(pointer: string, key?: boolean): Position;
+}
+
+export class YamlSyntaxError extends Error {
+  override readonly name = 'YamlSyntaxError';
+  constructor(
+    readonly reason: string,
+    readonly position: Position,
+  ) {
+    super(reason);
+  }
+}
+
+interface Frame {
+  readonly kind: 'mapping' | 'sequence';
+  readonly pointer: string;
+  index: number;
+  /** For mappings: the pending key, once its scalar was read. */
+  key: string | undefined;
+}
+
+export function parseYaml(text: string, filename: string): YamlDocument {
+  let events: Event[];
+  let value: unknown;
+  try {
+    events = parseEvents(text, { filename });
+    [value] = constructFromEvents(events, { source: text, filename });
+  } catch (error) {
+    if (error instanceof YAMLException) {
+      const mark = (error as YAMLException & { mark?: { line: number; column: number } }).mark;
+      throw new YamlSyntaxError(error.reason, { line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 });
+    }
+    throw error;
+  }
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const toPosition = (offset: number): Position => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
+  };
+
+  const values = new Map<string, number>();
+  const keys = new Map<string, number>();
+  const stack: Frame[] = [];
+  /** The pointer the next node will have, and records where it starts. */
+  const place = (offset: number): string | undefined => {
+    const top = stack[stack.length - 1];
+    if (!top) {
+      values.set('', offset);
+      return '';
+    }
+    if (top.kind === 'sequence') {
+      const pointer = `${top.pointer}/${top.index++}`;
+      values.set(pointer, offset);
+      return pointer;
+    }
+    if (top.key === undefined) return undefined; // this node is a key
+    const pointer = `${top.pointer}/${escape(top.key)}`;
+    values.set(pointer, offset);
+    top.key = undefined;
+    return pointer;
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        const start = firstOffset(event.anchorStart, event.tagStart, event.start);
+        const pointer = place(start) ?? '';
+        stack.push({ kind: event.type === EVENT_ID.MAPPING ? 'mapping' : 'sequence', pointer, index: 0, key: undefined });
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        const start = firstOffset(event.anchorStart, event.tagStart, event.valueStart);
+        const top = stack[stack.length - 1];
+        if (top?.kind === 'mapping' && top.key === undefined) {
+          top.key = text.slice(event.valueStart, event.valueEnd).replace(/^["']|["']$/g, '');
+          keys.set(`${top.pointer}/${escape(top.key)}`, start);
+        } else {
+          place(start);
+        }
+        break;
+      }
+      case EVENT_ID.ALIAS:
+        place(event.anchorStart);
+        break;
+      case EVENT_ID.POP:
+        stack.pop();
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    value,
+    position(pointer, key = false) {
+      for (let p = pointer; ; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+        const offset = (key ? keys.get(p) : undefined) ?? values.get(p);
+        if (offset !== undefined) return toPosition(offset);
+        if (p === '') return { line: 1, column: 1 };
+      }
+    },
+  };
+}
+
+function firstOffset(...offsets: number[]): number {
+  const valid = offsets.filter((o) => o >= 0);
+  return valid.length > 0 ? Math.min(...valid) : 0;
+}
+
+function escape(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
