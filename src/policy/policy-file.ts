@@ -177,8 +177,14 @@ function compileTemplate(template: string): (record: FunctionRecord, vars: Match
       if (name in vars) return String(vars[name]);
       const value = get(record);
       if (value === undefined || value === null) return '(none)';
-      return Array.isArray(value) ? value.map(String).join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      return Array.isArray(value) ? value.map((v) => scalarText(v)).join(', ') : scalarText(value);
     };
   });
   return (record, vars) => compiled.map((c) => c(record, vars)).join('');
+}
+
+function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '(none)';
 }
