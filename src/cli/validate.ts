@@ -1,6 +1,6 @@
 /** `lambda-audit validate [files...]`: check what the user wrote, without scanning. */
 import { ExitCode } from '../errors.js';
-import { formatIssue, PolicyValidationError, type PolicyIssue } from '../policy/issues.js';
+import { didYouMean, formatIssue, PolicyValidationError, type PolicyIssue } from '../policy/issues.js';
 import { BUILTIN_POLICY, detectKind, loadRuleSet, readDocument } from '../policy/load.js';
 import { validatePolicyDocument } from '../policy/policy-file.js';
 import { issueAt } from '../policy/schema-issues.js';
@@ -22,7 +22,7 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
   const kinds = contexts.map((ctx) => ({ ctx, kind: detectKind(ctx.doc.value) }));
   const policies = kinds.filter((k) => k.kind === 'policy').map((k) => k.ctx.file);
   // Rule ids for suppressions and config: the built-in pack plus the policies given here.
-  let ruleIds = new Set<string>();
+  let ruleIds = new Set((await loadRuleSet({ asOf: io.now() })).map((r) => r.id));
   try {
     ruleIds = new Set((await loadRuleSet({ policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now() })).map((r) => r.id));
   } catch (error) {
@@ -42,7 +42,10 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
         issues.push(...error.issues.filter((i) => i.file === ctx.file));
       }
     } else {
-      issues.push(issueAt(ctx, '', 'unknown-file-kind', 'not a policy (rules: [...]), suppressions (suppressions: [...]) or config (rules: {id: ...}) file'));
+      const value = ctx.doc.value;
+      const first = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).find((k) => k !== 'version') : undefined;
+      const hint = first === undefined ? '' : `; found "${first}"${didYouMean(first, ['rules', 'suppressions'])}`;
+      issues.push(issueAt(ctx, first === undefined ? '' : `/${first}`, 'unknown-file-kind', `not a policy (rules: [...]), suppressions (suppressions: [...]) or config (rules: {id: ...}) file${hint}`, true));
     }
   }
   const unique = [...new Map(issues.map((i) => [formatIssue(i), i])).values()];

@@ -42,10 +42,11 @@ export type FileKind = 'policy' | 'suppressions' | 'config';
 export function detectKind(value: unknown): FileKind | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   if ('suppressions' in value) return 'suppressions';
+  if (!('rules' in value)) return undefined;
   const rules = (value as { rules?: unknown }).rules;
-  if (Array.isArray(rules)) return 'policy';
-  if (rules !== null && typeof rules === 'object') return 'config';
-  return undefined;
+  // A rules mapping (id -> setting) is a config; anything else under rules is a policy, so a
+  // wrong type there is reported as such.
+  return rules !== null && typeof rules === 'object' && !Array.isArray(rules) ? 'config' : 'policy';
 }
 
 export async function loadLifecycle(file = LIFECYCLE_FILE): Promise<Map<string, RuntimeLifecycle>> {

@@ -27,9 +27,13 @@ export function valueAt(root: unknown, pointer: string): unknown {
 export function schemaIssues(ctx: IssueContext, validate: ValidateFunction, value: unknown, base: string, unknownKeyCode: IssueCode = 'unknown-key'): PolicyIssue[] {
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
-  // An anyOf failure repeats what its branches said; keep it only when it is alone at its path.
-  const specific = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if');
-  const kept = errors.filter((e) => e.keyword !== 'anyOf' || !specific.some((s) => s.instancePath === e.instancePath));
+  // An anyOf failure repeats what its branches said. When one branch got further (an error deeper
+  // in the value), the errors of the other branches at the anyOf's own path are noise.
+  const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath);
+  const deeper = (p: string): boolean => errors.some((e) => e.instancePath.startsWith(`${p}/`));
+  const noisy = new Set(anyOfPaths.filter(deeper));
+  const specific = errors.filter((e) => e.keyword !== 'anyOf' && !noisy.has(e.instancePath));
+  const kept = [...specific, ...errors.filter((e) => e.keyword === 'anyOf' && !noisy.has(e.instancePath) && !specific.some((s) => s.instancePath === e.instancePath))];
   const issues = kept.map((e) => toIssue(ctx, e, value, base, unknownKeyCode));
   const seen = new Set<string>();
   return issues.filter((i) => {
@@ -65,6 +69,12 @@ function toIssue(ctx: IssueContext, e: ErrorObject, root: unknown, base: string,
       return issueAt(ctx, pointer, 'invalid-value', /\/id$/.test(e.instancePath) || e.instancePath === '' ? `expected a kebab-case id such as "runtime-deprecated", got ${describe(got)}` : `expected a value matching ${String(params.pattern)}, got ${describe(got)}`);
     case 'format':
       return issueAt(ctx, pointer, 'invalid-value', `expected ${formatHint(String(params.format))}, got ${describe(got)}`);
+    case 'minItems':
+      return issueAt(ctx, pointer, 'invalid-value', `expected at least ${String(params.limit)} item(s), got ${Array.isArray(got) ? got.length : describe(got)}`);
+    case 'minProperties':
+      return issueAt(ctx, pointer, 'invalid-value', `expected at least ${String(params.limit)} key(s), got ${got !== null && typeof got === 'object' ? Object.keys(got).length : describe(got)}`);
+    case 'minLength':
+      return issueAt(ctx, pointer, 'invalid-value', `expected at least ${String(params.limit)} character(s), got ${describe(got)}`);
     default:
       return issueAt(ctx, pointer, 'invalid-value', `${e.message ?? 'invalid'}; got ${describe(got)}`);
   }

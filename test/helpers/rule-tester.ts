@@ -1,0 +1,57 @@
+// RuleTester in the style of ESLint's: valid and invalid records per built-in rule, asserting the
+// rule id (and, where given, what the message names), not the prose.
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRuleSet } from '../../src/policy/load.js';
+import type { CompiledRule } from '../../src/rules/types.js';
+import type { FunctionRecord } from '../../src/snapshot/types.js';
+
+export const AS_OF = new Date('2026-11-22T00:00:00Z');
+
+type RecordInput = Omit<Partial<FunctionRecord>, 'configuration'> & { configuration?: FunctionConfiguration };
+
+export function record(input: RecordInput = {}): FunctionRecord {
+  const name = input.name ?? 'fn';
+  return {
+    arn: `arn:aws:lambda:us-east-1:111122223333:function:${name}`,
+    account: '111122223333',
+    region: 'us-east-1',
+    name,
+    qualifier: '$LATEST',
+    status: 'ok',
+    source: 'GetFunction',
+    ...input,
+    configuration: { FunctionName: name, Runtime: 'python3.13', ...input.configuration },
+  };
+}
+
+export interface RuleCases {
+  readonly valid: readonly FunctionRecord[];
+  readonly invalid: readonly { readonly record: FunctionRecord; readonly messageIncludes?: readonly string[] }[];
+  readonly asOf?: Date;
+}
+
+export function ruleTester(ruleId: string, cases: RuleCases): void {
+  describe(`rule ${ruleId}`, () => {
+    let rule: CompiledRule;
+    beforeAll(async () => {
+      const rules = await loadRuleSet({ asOf: cases.asOf ?? AS_OF });
+      const found = rules.find((r) => r.id === ruleId);
+      if (!found) throw new Error(`no built-in rule ${ruleId}`);
+      rule = found;
+    });
+    cases.valid.forEach((r, i) => {
+      it(`valid #${i}`, () => {
+        expect(rule.inScope(r) ? rule.test(r) : undefined).toBeUndefined();
+      });
+    });
+    cases.invalid.forEach(({ record: r, messageIncludes }, i) => {
+      it(`invalid #${i}`, () => {
+        const vars = rule.test(r);
+        expect(vars).toBeDefined();
+        const message = rule.message(r, vars!);
+        for (const part of messageIncludes ?? []) expect(message).toContain(part);
+      });
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { loadRuleSet } from '../../src/policy/load.js';
+import { applySuppressions, type Suppression } from '../../src/policy/suppressions.js';
+import { evaluate } from '../../src/rules/evaluate.js';
+import { AS_OF, record } from '../helpers/rule-tester.js';
+import { repoRoot } from '../helpers/cli.js';
+
+const legacy = record({ name: 'legacy-report', configuration: { Runtime: 'python3.8', TracingConfig: { Mode: 'Active' } }, tags: { team: 'a', owner: 'b', 'cost-center': 'c' } });
+const modern = record({ name: 'modern', configuration: { Runtime: 'python3.13' } });
+
+describe('evaluate', () => {
+  it('is deterministic: same records, rules and as-of date give the same findings in the same order', async () => {
+    const rules = await loadRuleSet({ asOf: AS_OF });
+    const a = evaluate([modern, legacy], rules);
+    const b = evaluate([legacy, modern], rules);
+    expect(a).toEqual(b);
+    expect(a[0]?.severity).toBe('high'); // worst first
+  });
+
+  it('skips vanished functions', async () => {
+    const rules = await loadRuleSet({ asOf: AS_OF });
+    expect(evaluate([{ ...legacy, status: 'vanished' }], rules)).toEqual([]);
+  });
+
+  it('applies a config: rules off, severity and options changed', async () => {
+    const rules = await loadRuleSet({ asOf: AS_OF, configFile: `${repoRoot}/test/fixtures/policies/valid/config.yaml` });
+    expect(rules.find((r) => r.id === 'log-format-text')).toBeUndefined();
+    expect(rules.find((r) => r.id === 'dlq-missing')?.severity).toBe('info');
+    const tags = rules.filter((r) => r.id === 'tags-required');
+    expect(evaluate([record({ tags: { team: 'a', owner: 'b' } })], tags)).toEqual([]); // cost-center no longer required
+  });
+
+  it('honours scope and exclusions in a user policy', async () => {
+    const rules = await loadRuleSet({ asOf: AS_OF, builtin: false, policyFiles: [`${repoRoot}/test/fixtures/policies/valid/team-policy.yaml`] });
+    const big = (name: string, env: string) => record({ name, tags: { env }, configuration: { MemorySize: 4096, Architectures: ['x86_64'] } });
+    const found = evaluate([big('api', 'prod'), big('api-batch-1', 'prod'), big('api-dev', 'dev')], rules).map((f) => f.functionName);
+    expect(found).toEqual(['api']);
+  });
+});
+
+describe('suppressions', () => {
+  const base = { reason: 'migration planned', owner: 'team@example.com', at: 'sup.yaml:3' };
+  it('suppresses until expiry, then stops and says so; reports entries that match nothing', async () => {
+    const rules = (await loadRuleSet({ asOf: AS_OF })).filter((r) => r.id === 'runtime-deprecated');
+    const findings = evaluate([legacy], rules);
+    const records = new Map([[legacy.arn, legacy]]);
+    const entries: Suppression[] = [
+      { ...base, rule: 'runtime-deprecated', resource: { name: 'legacy-*' }, expires: '2027-01-31' },
+      { ...base, rule: 'runtime-deprecated', resource: { name: 'nothing-*' }, expires: '2027-01-31' },
+    ];
+    const active = applySuppressions(findings, records, entries, AS_OF);
+    expect(active.findings[0]).toMatchObject({ suppressed: true, suppression: { reason: 'migration planned' } });
+    expect(active.statuses.map((s) => s.status)).toEqual(['active', 'unused']);
+
+    const later = applySuppressions(findings, records, entries, new Date('2027-02-01T00:00:00Z'));
+    expect(later.findings[0]?.suppressed).toBe(false);
+    expect(later.statuses[0]).toMatchObject({ status: 'expired', matched: 1 });
+  });
+
+  it('matches by tags', async () => {
+    const rules = (await loadRuleSet({ asOf: AS_OF })).filter((r) => r.id === 'runtime-deprecated');
+    const findings = evaluate([legacy], rules);
+    const { findings: out } = applySuppressions(findings, new Map([[legacy.arn, legacy]]), [{ ...base, rule: '*', resource: { tags: { team: 'a' } }, expires: '2027-01-31' }], AS_OF);
+    expect(out[0]?.suppressed).toBe(true);
+  });
+});
