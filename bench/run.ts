@@ -3,6 +3,7 @@
  * Usage: npm run bench [-- --only crawl|rules|drift] [-- --scenario N]
  */
 import { runScenario, scenarios, type Row } from './crawl.js';
+import { benchRules } from './rules.js';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -17,4 +18,5 @@ if (only === undefined || only === 'crawl') {
   for (const r of rows) lines.push(`| ${r.scenario} | ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.efficiency.toFixed(3)} | ${r.throttledPct.toFixed(2)} | ${r.lost} | ${r.cpuMsPerFn.toFixed(2)} |`);
   lines.push('', 'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.', '');
 }
+if (only === undefined || only === 'rules') lines.push(...(await benchRules()));
 console.log(lines.join('\n'));

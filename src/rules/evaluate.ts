@@ -6,15 +6,20 @@ import type { FunctionRecord } from '../snapshot/types.js';
 import { severityRank, type CompiledRule, type Finding } from './types.js';
 
 export function evaluate(records: readonly FunctionRecord[], rules: readonly CompiledRule[]): Finding[] {
-  const findings: Finding[] = [];
-  for (const record of records) {
+  // Findings come out sorted without a sort: rules in report order, one bucket each, filled while
+  // walking the records in ARN order. (Sorting ~500,000 findings was a fifth of the time.)
+  const ordered = [...rules].sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || cmp(a.id, b.id));
+  const sortedRecords = isSortedByArn(records) ? records : [...records].sort((a, b) => cmp(a.arn, b.arn));
+  const buckets: Finding[][] = ordered.map(() => []);
+  for (const record of sortedRecords) {
     // A function deleted while we crawled has nothing left to audit.
     if (record.status === 'vanished') continue;
-    for (const rule of rules) {
+    for (let i = 0; i < ordered.length; i++) {
+      const rule = ordered[i] as CompiledRule;
       if (!rule.inScope(record)) continue;
       const vars = rule.test(record);
       if (vars === undefined) continue;
-      findings.push({
+      (buckets[i] as Finding[]).push({
         ruleId: rule.id,
         severity: rule.severity,
         title: rule.title,
@@ -28,7 +33,12 @@ export function evaluate(records: readonly FunctionRecord[], rules: readonly Com
       });
     }
   }
-  return findings.sort(compareFindings);
+  return buckets.flat();
+}
+
+function isSortedByArn(records: readonly FunctionRecord[]): boolean {
+  for (let i = 1; i < records.length; i++) if ((records[i - 1] as FunctionRecord).arn > (records[i] as FunctionRecord).arn) return false;
+  return true;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -42,11 +42,17 @@ export const envSecret: Check<EnvSecretOptions> = {
     return (record) => {
       const facts = record.environmentFacts;
       if (!facts) return undefined;
-      const suspects = Object.entries(facts)
-        .filter(([name, f]) => !ignored.has(name) && f.length > 0 && (f.detectors.length > 0 || patterns.some((p) => p.test(name)) || (f.shape === 'token' && f.length >= options.minLength && f.entropy >= options.minEntropy)))
-        .map(([name]) => name)
-        .sort();
-      return suspects.length === 0 ? undefined : { variables: suspects.join(', '), count: suspects.length };
+      let suspects: string[] | undefined;
+      for (const name in facts) {
+        const f = facts[name];
+        if (!f || f.length === 0 || ignored.has(name)) continue;
+        if (f.detectors.length > 0 || (f.shape === 'token' && f.length >= options.minLength && f.entropy >= options.minEntropy) || patterns.some((p) => p.test(name))) {
+          (suspects ??= []).push(name);
+        }
+      }
+      if (!suspects) return undefined;
+      suspects.sort();
+      return { variables: suspects.join(', '), count: suspects.length };
     };
   },
 };

@@ -21,9 +21,14 @@ export const layerCrossAccount: Check<LayerCrossAccountOptions> = {
   create(options) {
     const allowed = new Set(options.allowedAccounts);
     return (record) => {
-      const foreign = (record.configuration.Layers ?? [])
-        .map((layer) => ({ arn: layer.Arn ?? '', account: /^arn:[^:]+:lambda:[^:]*:(\d{12}):layer:/.exec(layer.Arn ?? '')?.[1] }))
-        .filter((l) => l.account !== undefined && l.account !== record.account && !allowed.has(l.account));
+      const layers = record.configuration.Layers;
+      if (!layers || layers.length === 0) return undefined;
+      const foreign: { arn: string; account: string }[] = [];
+      for (const layer of layers) {
+        // arn:aws:lambda:region:ACCOUNT:layer:name:version
+        const account = layer.Arn?.split(':', 5)[4];
+        if (account !== undefined && account !== record.account && !allowed.has(account)) foreign.push({ arn: layer.Arn ?? '', account });
+      }
       if (foreign.length === 0) return undefined;
       return { layers: foreign.map((l) => l.arn).join(', '), accounts: [...new Set(foreign.map((l) => l.account))].join(', ') };
     };

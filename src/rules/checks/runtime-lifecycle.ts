@@ -25,9 +25,9 @@ export const runtimeLifecycle: Check<RuntimeLifecycleOptions> = {
   },
   create(options, env) {
     const today = Date.UTC(env.asOf.getUTCFullYear(), env.asOf.getUTCMonth(), env.asOf.getUTCDate());
-    return (record) => {
-      const runtime = record.configuration.Runtime;
-      if (runtime === undefined) return undefined;
+    // The answer depends on the runtime alone: work it out once per runtime, not per function.
+    const cache = new Map<string, ReturnType<typeof judge>>();
+    const judge = (runtime: string) => {
       const row = env.lifecycle.get(runtime);
       if (!row?.deprecated) return undefined;
       const deprecated = Date.parse(`${row.deprecated}T00:00:00Z`);
@@ -42,6 +42,16 @@ export const runtimeLifecycle: Check<RuntimeLifecycleOptions> = {
         blockUpdate: row.block_update ?? 'not announced',
         days: Math.abs(days),
       };
+    };
+    return (record) => {
+      const runtime = record.configuration.Runtime;
+      if (runtime === undefined) return undefined;
+      let result = cache.get(runtime);
+      if (result === undefined && !cache.has(runtime)) {
+        result = judge(runtime);
+        cache.set(runtime, result);
+      }
+      return result;
     };
   },
 };
