@@ -3,6 +3,7 @@
  * Usage: npm run bench [-- --only crawl|rules|drift] [-- --scenario N]
  */
 import { runScenario, scenarios, type Row } from './crawl.js';
+import { benchDrift } from './drift.js';
 import { benchRules } from './rules.js';
 
 const args = process.argv.slice(2);
@@ -19,4 +20,5 @@ if (only === undefined || only === 'crawl') {
   lines.push('', 'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.', '');
 }
 if (only === undefined || only === 'rules') lines.push(...(await benchRules()));
+if (only === undefined || only === 'drift') lines.push(...(await benchDrift()));
 console.log(lines.join('\n'));

@@ -8,7 +8,8 @@ import { FORMAT_NAMES } from '../report/formats.js';
 import type { CliIo } from './io.js';
 import { collect, outputParser, parseDate, parseEndpoint, parseRegions, positiveNumber } from './options.js';
 import { runValidate } from './validate.js';
-import { runScan, type ScanFlags } from './scan.js';
+import { DEFAULT_BASELINE_DIR, runScan, type ScanFlags } from './scan.js';
+import { runBaseline, type BaselineFlags } from './baseline.js';
 import { toolVersion } from './version.js';
 
 const EXIT_CODES_HELP = `
@@ -27,6 +28,21 @@ Examples:
   $ AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:5000 lambda-audit scan --regions us-east-1
   $ lambda-audit scan --include-versions --output snapshot   snapshot to stdout`;
 
+/** Where the snapshot comes from: shared by scan and baseline. */
+function addSourceOptions(command: Command): Command {
+  return command
+    .option('--regions <list>', 'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)', parseRegions)
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default credential chain)')
+    .option('--endpoint <url>', 'Lambda API endpoint (default: AWS_ENDPOINT_URL_LAMBDA, else AWS)', parseEndpoint)
+    .option('--max-rps <n>', 'cap every quota group at n requests per second, leaving headroom for deploys', positiveNumber('--max-rps'))
+    .addOption(new Option('--concurrency <n>', 'GetFunction requests in flight per region').default(32).argParser(positiveNumber('--concurrency', { integer: true, max: 512 })))
+    .addOption(new Option('--request-timeout <seconds>', 'abandon and retry a single request after this long').default(15).argParser(positiveNumber('--request-timeout', { max: 300 })))
+    .option('--include-versions', 'also audit published versions (ListVersionsByFunction) and aliases (ListAliases)', false)
+    .option('--input <files...>', 'read a lambda-audit snapshot or "aws lambda get-function" JSON instead of crawling (no AWS access)')
+    .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
+    .option('-q, --quiet', 'no progress or summary on stderr', false);
+}
+
 export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
   const program = new Command()
     .name('lambda-audit')
@@ -36,27 +52,43 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  program
+  const scan = program
     .command('scan')
-    .description('Crawl Lambda functions (ListFunctions + GetFunction at the API quota), evaluate the policies and write reports.')
-    .option('--regions <list>', 'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)', parseRegions)
-    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default credential chain)')
-    .option('--endpoint <url>', 'Lambda API endpoint (default: AWS_ENDPOINT_URL_LAMBDA, else AWS)', parseEndpoint)
-    .option('--max-rps <n>', 'cap every quota group at n requests per second, leaving headroom for deploys', positiveNumber('--max-rps'))
-    .addOption(new Option('--concurrency <n>', 'GetFunction requests in flight per region').default(32).argParser(positiveNumber('--concurrency', { integer: true, max: 512 })))
-    .addOption(new Option('--request-timeout <seconds>', 'abandon and retry a single request after this long').default(15).argParser(positiveNumber('--request-timeout', { max: 300 })))
-    .option('--include-versions', 'also audit published versions (ListVersionsByFunction) and aliases (ListAliases)', false)
+    .description('Crawl Lambda functions (or read --input), evaluate the policies, compare with baselines, write reports.');
+  addSourceOptions(scan)
     .option('--output <format[=path]>', `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout, json and snapshot to reports/<UTC time>/`, outputParser(FORMAT_NAMES), [])
     .option('--policy <file>', 'add a policy file (repeatable); the built-in pack stays loaded', collect, [])
     .option('--no-builtin', 'do not load the built-in Lambda pack')
     .option('--config <file>', 'switch rules off, change their severity or options (YAML; see docs/policies.md)')
-    .option('--suppressions <file>', 'accepted findings with reason, owner and expiry (YAML; see docs/policies.md)')
+    .option('--suppressions <file>', 'accepted risk with reason, owner and expiry (YAML; see docs/policies.md)')
     .option('--as-of <date>', 'evaluate date-based rules as of YYYY-MM-DD (default: today, UTC)', parseDate)
-    .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
-    .option('-q, --quiet', 'no progress or summary on stderr', false)
+    .option('--baseline <dir>', `compare with the baselines in dir (default: ${DEFAULT_BASELINE_DIR}/ when it exists)`)
+    .option('--no-drift', 'do not compare with baselines')
+    .option('--drift-ignore <path>', 'ignore changes at this path (glob; repeatable), on top of policies/drift.yaml', collect, [])
+    .option('--drift-policy <file>', 'drift severity policy (default: policies/drift.yaml)')
+    .option('--accept-findings <file>', 'record the current findings as accepted (write file)')
+    .option('--accepted-findings <file>', 'mark findings new or existing against an accepted-findings file')
+    .option('--only-new', 'report (and gate on) only findings not in --accepted-findings', false)
     .addHelpText('after', `${SCAN_EXAMPLES}\n${EXIT_CODES_HELP}`)
     .action(async (flags: ScanFlags) => {
+      if (flags.onlyNew && flags.acceptedFindings === undefined) throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
       setExit(await runScan(flags, io));
+    });
+
+  const baseline = program
+    .command('baseline')
+    .description('Write baselines/<account>/<region>.json from a crawl (or --input): what drift compares against.');
+  addSourceOptions(baseline)
+    .option('--dir <dir>', `where baselines go (default: ${DEFAULT_BASELINE_DIR})`)
+    .option('--force', 'overwrite a baseline that is corrupt or of an unknown version; write incomplete regions', false)
+    .addHelpText('after', `
+Examples:
+  $ lambda-audit baseline --regions us-east-1        take a baseline from a crawl
+  $ lambda-audit baseline --input snapshot.json      take it from a snapshot already written
+Exit codes: 0 written; 2 an existing baseline is corrupt or of an unknown version (left untouched);
+3 a region's crawl was incomplete (its baseline is not written without --force).`)
+    .action(async (flags: BaselineFlags) => {
+      setExit(await runBaseline(flags, io));
     });
 
   program

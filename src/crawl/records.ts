@@ -33,8 +33,8 @@ function base(config: FunctionConfiguration, ctx: RecordContext, status: RecordS
   return record;
 }
 
-export function recordFromGetFunction(out: GetFunctionResponse, listed: FunctionConfiguration, ctx: RecordContext): FunctionRecord {
-  const record = base(out.Configuration ?? listed, ctx, 'ok', 'GetFunction');
+export function recordFromGetFunction(out: GetFunctionResponse, listed: FunctionConfiguration, ctx: RecordContext, source: 'GetFunction' | 'input' = 'GetFunction'): FunctionRecord {
+  const record = base(out.Configuration ?? listed, ctx, 'ok', source);
   if (out.Tags) record.tags = sortKeys(out.Tags);
   if (out.TagsError) record.tagsError = { ...out.TagsError };
   const reserved = out.Concurrency?.ReservedConcurrentExecutions;

@@ -29,6 +29,7 @@ export function jsonReport(run: RunResult): string {
     rules: run.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, description: r.description, remediation: r.remediation, docs: r.docs })),
     findings: run.findings,
     suppressions: run.suppressions,
+    drift: run.drift ?? null,
     snapshot: run.snapshot,
   });
 }

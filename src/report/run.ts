@@ -1,14 +1,17 @@
 /** Everything a run produced; every formatter reads this and nothing else. */
 import type { SuppressionStatus } from '../policy/suppressions.js';
-import type { CompiledRule, Finding } from '../rules/types.js';
+import type { Finding, RuleMeta } from '../rules/types.js';
+import type { DriftReport } from '../drift/compare.js';
 import type { Snapshot } from '../snapshot/types.js';
 
 export interface RunResult {
   readonly snapshot: Snapshot;
   /** "Today" for lifecycle rules, as YYYY-MM-DD. */
   readonly asOf: string;
-  readonly rules: readonly CompiledRule[];
+  readonly rules: readonly RuleMeta[];
   /** Every finding, suppressed ones included (marked). */
   readonly findings: readonly Finding[];
   readonly suppressions: readonly SuppressionStatus[];
+  /** Undefined when no baseline directory was used. */
+  readonly drift: DriftReport | undefined;
 }

@@ -41,6 +41,8 @@ export interface Finding {
   readonly qualifier: string;
   readonly suppressed: boolean;
   readonly suppression?: { readonly reason: string; readonly owner: string; readonly expires: string };
+  /** With `--accepted-findings`: false when the finding was accepted earlier. */
+  readonly new?: boolean;
 }
 
 /** What a named check is given besides the record. */

@@ -1,0 +1,134 @@
+/**
+ * Where a snapshot comes from: `--input` files, the demo simulator, or a crawl of AWS (or any
+ * endpoint). Shared by `scan` and `baseline`.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createLambdaClient } from '../crawl/client.js';
+import { crawl } from '../crawl/crawler.js';
+import { AuditError } from '../errors.js';
+import { loadInputs } from '../input/load.js';
+import { buildSnapshot } from '../snapshot/build.js';
+import type { EnvHashKey } from '../snapshot/redact.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { LambdaSimulator } from '../simulator/server.js';
+import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
+import type { CliIo } from './io.js';
+import { silentProgress, summaryLine, ttyProgress } from './progress.js';
+import { toolVersion } from './version.js';
+
+export interface SourceFlags {
+  readonly regions?: string[];
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly maxRps?: number;
+  readonly concurrency: number;
+  readonly includeVersions: boolean;
+  readonly requestTimeout: number;
+  readonly demo: boolean;
+  readonly input?: string[];
+  readonly quiet: boolean;
+}
+
+interface Target {
+  readonly regions: readonly string[];
+  readonly key: EnvHashKey;
+  readonly clientFor: (region: string) => LambdaClient;
+  readonly close: () => Promise<void>;
+}
+
+export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Snapshot> {
+  if (flags.input && flags.input.length > 0) {
+    if (flags.demo) throw new AuditError('E_USAGE', '--input and --demo cannot be used together: --input reads files, --demo crawls a simulated API');
+    return loadInputs(flags.input, {
+      key: () => loadEnvHashKey(io.env, log),
+      defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
+      toolVersion: toolVersion(),
+      now: io.now(),
+    });
+  }
+  const target = flags.demo ? await demoTarget(flags, log) : await awsTarget(flags, io, log);
+  let snapshot: Snapshot;
+  try {
+    const progress = io.stderr.isTTY && !flags.quiet ? ttyProgress(io.stderr as NodeJS.WriteStream) : silentProgress;
+    const result = await crawl({
+      regions: target.regions,
+      clientFor: target.clientFor,
+      envHashKey: target.key,
+      concurrency: flags.concurrency,
+      includeVersions: flags.includeVersions,
+      requestTimeoutMs: flags.requestTimeout * 1000,
+      signal: io.signal,
+      onProgress: (p) => progress.update(p),
+      ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
+    });
+    progress.done();
+    snapshot = buildSnapshot(result, target.key, toolVersion(), io.now());
+  } finally {
+    await target.close();
+  }
+  for (const region of snapshot.regions) log(summaryLine(region));
+  return snapshot;
+}
+
+/** The demo's simulator; kept so drift scenarios (tests, docs) can change the fleet between scans. */
+export const demoSimulatorFactory = {
+  create: (): LambdaSimulator => new LambdaSimulator({ latencyMs: 20, faults: { serverErrorRate: 0.01, resetRate: 0.005, vanishRate: 0.005 } }),
+};
+
+async function demoTarget(flags: SourceFlags, log: (line: string) => void): Promise<Target> {
+  // Transient faults and deletions only: the demo shows retries and vanished functions, and ends complete.
+  const simulator = demoSimulatorFactory.create();
+  const endpoint = await simulator.start();
+  log(`demo: a simulated Lambda API at ${endpoint} with ${[...simulator.fleet.values()].reduce((n, m) => n + m.size, 0)} functions in ${simulator.regions.join(', ')}, at the real quotas`);
+  return {
+    regions: flags.regions ?? simulator.regions,
+    key: DEMO_ENV_KEY,
+    clientFor: (region) =>
+      createLambdaClient({ region, endpoint, maxSockets: flags.concurrency + 8, credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' } }),
+    close: () => simulator.stop(),
+  };
+}
+
+async function awsTarget(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Target> {
+  const endpoint = flags.endpoint ?? io.env.AWS_ENDPOINT_URL_LAMBDA;
+  const common = {
+    maxSockets: flags.concurrency + 8,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+  };
+  const regions = flags.regions ?? [await defaultRegion(flags.profile)];
+  const probe = createLambdaClient({ ...common, region: regions[0] ?? 'us-east-1' });
+  try {
+    await probe.config.credentials();
+  } catch (error) {
+    throw new AuditError('E_CREDENTIALS', `no AWS credentials found${flags.profile ? ` for profile "${flags.profile}"` : ''}: ${(error as Error).message.split('\n')[0] ?? ''}. Set AWS_PROFILE (or --profile), run "aws sso login", or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, { cause: error });
+  } finally {
+    probe.destroy();
+  }
+  const key = await loadEnvHashKey(io.env, log);
+  const clients: LambdaClient[] = [];
+  return {
+    regions,
+    key,
+    clientFor: (region) => {
+      const client = createLambdaClient({ ...common, region });
+      clients.push(client);
+      return client;
+    },
+    close: () => {
+      for (const c of clients) c.destroy();
+      return Promise.resolve();
+    },
+  };
+}
+
+async function defaultRegion(profile: string | undefined): Promise<string> {
+  const client = new LambdaClient(profile === undefined ? {} : { profile });
+  try {
+    return await client.config.region();
+  } catch (error) {
+    throw new AuditError('E_CONFIG', 'no region: pass --regions us-east-1,eu-west-1 or set AWS_REGION (or a region in your AWS profile)', { cause: error });
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,47 @@
+/** Drift for a whole snapshot: every account-region that has a baseline in the directory. */
+import { stat } from 'node:fs/promises';
+import type { Snapshot } from '../snapshot/types.js';
+import { baselineError, baselinePath, readBaseline } from './baseline.js';
+import { driftRegion, type FunctionDrift } from './diff.js';
+import type { DriftPolicy } from './policy.js';
+
+export interface DriftReport {
+  readonly baselineDir: string;
+  readonly regions: readonly { readonly account: string; readonly region: string; readonly baseline: string; readonly compared: boolean; readonly note?: string }[];
+  readonly functions: readonly FunctionDrift[];
+}
+
+export async function hasBaselines(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A corrupt or unknown-version baseline stops the run (exit 2) and is left untouched. */
+export async function compareWithBaselines(snapshot: Snapshot, dir: string, policy: DriftPolicy, extraIgnore: readonly string[]): Promise<DriftReport> {
+  const regions: DriftReport['regions'][number][] = [];
+  const functions: FunctionDrift[] = [];
+  for (const region of snapshot.regions) {
+    const file = baselinePath(dir, region.account, region.region);
+    const read = await readBaseline(file);
+    if (!read.ok) {
+      if (read.problem.kind === 'missing') {
+        regions.push({ account: region.account, region: region.region, baseline: file, compared: false, note: 'no baseline for this account-region' });
+        continue;
+      }
+      throw baselineError(file, read.problem);
+    }
+    const sameKey = read.baseline.envHashKeyId === snapshot.envHashKeyId;
+    functions.push(...driftRegion(read.baseline, snapshot.functions, { ignore: [...policy.ignore, ...extraIgnore], compareEnvironmentValues: sameKey }));
+    regions.push({
+      account: region.account,
+      region: region.region,
+      baseline: file,
+      compared: true,
+      ...(sameKey ? {} : { note: 'the baseline hashed environment values under another key: only added and removed variables are compared' }),
+    });
+  }
+  return { baselineDir: dir, regions, functions };
+}

@@ -1,0 +1,128 @@
+/**
+ * Offline input (`--input FILE...`): a lambda-audit snapshot, or what the AWS CLI prints for
+ * `aws lambda get-function`, `get-function-configuration` or `list-functions`. A pipeline can gate
+ * a planned configuration before deploying, with no AWS access. AWS CLI output goes through the
+ * same secrets boundary as a crawl.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { FunctionConfiguration, GetFunctionResponse } from '@aws-sdk/client-lambda';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { recordFromGetFunction } from '../crawl/records.js';
+import { AuditError } from '../errors.js';
+import type { EnvHashKey } from '../snapshot/redact.js';
+import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type RegionStats, type Snapshot } from '../snapshot/types.js';
+
+let validator: ReturnType<Ajv2020['compile']> | undefined;
+/** The shipped snapshot schema (schemas/, two levels up from src/input and dist/input), compiled once. */
+function validateSnapshot(value: unknown): string | undefined {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: false, strict: false });
+    (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
+    validator = ajv.compile(JSON.parse(readFileSync(new URL('../../schemas/snapshot.schema.json', import.meta.url), 'utf8')) as object);
+  }
+  if (validator(value)) return undefined;
+  const e = validator.errors?.[0];
+  return `${e?.instancePath || '(top level)'} ${e?.message ?? ''}`;
+}
+
+export interface InputOptions {
+  readonly key: () => Promise<EnvHashKey>;
+  /** Region for AWS CLI output without an ARN. */
+  readonly defaultRegion: string;
+  readonly toolVersion: string;
+  readonly now: Date;
+}
+
+export async function loadInputs(files: readonly string[], options: InputOptions): Promise<Snapshot> {
+  const records: FunctionRecord[] = [];
+  const snapshots: Snapshot[] = [];
+  let key: EnvHashKey | undefined;
+  for (const file of files) {
+    const value = await readJson(file);
+    if (isObject(value) && 'schemaVersion' in value && 'functions' in value) {
+      if (value.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) throw new AuditError('E_INPUT', `${file}: snapshot schemaVersion ${JSON.stringify(value.schemaVersion)} is not supported (expected ${SNAPSHOT_SCHEMA_VERSION})`);
+      const problem = validateSnapshot(value);
+      if (problem !== undefined) throw new AuditError('E_INPUT', `${file}: not a valid lambda-audit snapshot: ${problem}`);
+      snapshots.push(value as unknown as Snapshot);
+      continue;
+    }
+    const responses = awsCliResponses(value, file);
+    key ??= await options.key();
+    for (const response of responses) {
+      const config = response.Configuration ?? {};
+      const region = /^arn:[^:]+:lambda:([^:]+):/.exec(config.FunctionArn ?? '')?.[1] ?? options.defaultRegion;
+      const named: FunctionConfiguration = config.FunctionArn ? config : { ...config, FunctionArn: `arn:aws:lambda:${region}:000000000000:function:${config.FunctionName ?? 'unnamed'}` };
+      records.push(recordFromGetFunction({ ...response, Configuration: named }, named, { region, key }, 'input'));
+    }
+  }
+  const keyIds = new Set([...snapshots.map((s) => s.envHashKeyId), ...(key ? [key.id] : [])]);
+  if (keyIds.size > 1) throw new AuditError('E_INPUT', `the inputs hash environment values under different keys (${[...keyIds].join(', ')}); use snapshots taken with the same LAMBDA_AUDIT_ENV_HASH_KEY`);
+  const functions = [...snapshots.flatMap((s) => s.functions), ...records].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  const regions = [...snapshots.flatMap((s) => s.regions), ...statsFor(records)];
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    tool: { name: 'lambda-audit', version: options.toolVersion },
+    generatedAt: snapshots.length === 1 && records.length === 0 ? (snapshots[0]?.generatedAt ?? options.now.toISOString()) : options.now.toISOString(),
+    envHashKeyId: [...keyIds][0] ?? 'unknown00000',
+    regions,
+    functions,
+  };
+}
+
+function awsCliResponses(value: unknown, file: string): GetFunctionResponse[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.flatMap((item: unknown): GetFunctionResponse[] => {
+    if (isObject(item) && isObject(item.Configuration)) return [item];
+    if (isObject(item) && Array.isArray(item.Functions)) return (item.Functions as FunctionConfiguration[]).map((c) => ({ Configuration: c }));
+    if (isObject(item) && (typeof item.FunctionName === 'string' || typeof item.FunctionArn === 'string')) return [{ Configuration: item }];
+    throw new AuditError('E_INPUT', `${file}: expected a lambda-audit snapshot or the JSON of "aws lambda get-function", "get-function-configuration" or "list-functions"; found none of their keys (Configuration, FunctionName, Functions, schemaVersion)`);
+  });
+}
+
+function statsFor(records: readonly FunctionRecord[]): RegionStats[] {
+  const groups = new Map<string, FunctionRecord[]>();
+  for (const r of records) groups.set(`${r.account}/${r.region}`, [...(groups.get(`${r.account}/${r.region}`) ?? []), r]);
+  return [...groups.values()].map((group) => ({
+    account: group[0]?.account ?? 'unknown',
+    region: group[0]?.region ?? 'unknown',
+    complete: true,
+    listed: group.length,
+    fetched: group.length,
+    vanished: 0,
+    denied: 0,
+    failed: 0,
+    versions: 0,
+    throttled: 0,
+    retries: 0,
+    requests: 0,
+    durationMs: 0,
+  }));
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new AuditError('E_INPUT', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const where = position === undefined ? '' : lineColumn(text, Number(position));
+    throw new AuditError('E_INPUT', `${file}${where}: not valid JSON (${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')})`, { cause: error });
+  }
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `:${line}:${offset - before.lastIndexOf('\n')}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

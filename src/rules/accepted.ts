@@ -1,0 +1,47 @@
+/**
+ * Accepted findings (Checkov's `--baseline`, for live infrastructure): `--accept-findings FILE`
+ * records the current findings; `--accepted-findings FILE` marks later findings new or existing;
+ * `--only-new` keeps only the new ones for reports and the gate.
+ */
+import { readFile } from 'node:fs/promises';
+import { AuditError } from '../errors.js';
+import { validatorFor } from '../policy/schemas.js';
+import { canonicalJson } from '../drift/baseline.js';
+import { fingerprint } from './fingerprint.js';
+import type { Finding } from './types.js';
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['schemaVersion', 'kind', 'findings'],
+  properties: {
+    schemaVersion: { const: 1 },
+    kind: { const: 'lambda-audit-accepted-findings' },
+    findings: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['fingerprint', 'ruleId', 'arn'], properties: { fingerprint: { type: 'string' }, ruleId: { type: 'string' }, arn: { type: 'string' } } },
+    },
+  },
+} as const;
+
+export function acceptedFindingsDocument(findings: readonly Finding[]): string {
+  const entries = findings.filter((f) => !f.suppressed).map((f) => ({ fingerprint: fingerprint(f), ruleId: f.ruleId, arn: f.arn }));
+  const unique = [...new Map(entries.map((e) => [e.fingerprint, e])).values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+  return canonicalJson({ schemaVersion: 1, kind: 'lambda-audit-accepted-findings', findings: unique });
+}
+
+export async function readAcceptedFindings(file: string): Promise<Set<string>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new AuditError('E_INPUT', `${file}: cannot read accepted findings (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); write one with --accept-findings`, { cause: error });
+  }
+  const validate = validatorFor(schema);
+  if (!validate(value)) throw new AuditError('E_INPUT', `${file}: not an accepted-findings file: ${validate.errors?.[0]?.instancePath || '(top level)'} ${validate.errors?.[0]?.message ?? ''}`);
+  return new Set((value as { findings: { fingerprint: string }[] }).findings.map((f) => f.fingerprint));
+}
+
+export function markNew(findings: readonly Finding[], accepted: ReadonlySet<string>): Finding[] {
+  return findings.map((f) => ({ ...f, new: !accepted.has(fingerprint(f)) }));
+}
