@@ -22,8 +22,8 @@ describe('secrets', () => {
     await withSimulator({ fleet: { functions: 120, regions: ['us-east-1', 'eu-west-1'] }, faults: { serverErrorRate: 0.05, resetRate: 0.02, vanishRate: 0.05, denyRate: 0.05 } }, async (sim, endpoint) => {
       const cwd = mkdtempSync(join(tmpdir(), 'la-secrets-'));
       const env = { AWS_ACCESS_KEY_ID: 'ASIACANARYACCESSKEY1', AWS_SECRET_ACCESS_KEY: secretKey, AWS_SESSION_TOKEN: sessionToken, LAMBDA_AUDIT_ENV_HASH_KEY: hashKey, AWS_ENDPOINT_URL_LAMBDA: endpoint };
-      const toFile = await runCli(['scan', '--regions', 'us-east-1,eu-west-1', '--include-versions', '--output', 'snapshot=out/snapshot.json'], { cwd, env });
-      const toStdout = await runCli(['scan', '--regions', 'us-east-1,eu-west-1', '--output', 'snapshot'], { cwd, env });
+      const toFile = await runCli(['scan', '--regions', 'us-east-1,eu-west-1', '--include-versions', '--fail-on', 'none', '--output', 'snapshot=out/snapshot.json', '--output', 'json=out/report.json', '--output', 'sarif=out/r.sarif', '--output', 'markdown=out/r.md', '--output', 'junit=out/r.xml'], { cwd, env });
+      const toStdout = await runCli(['scan', '--regions', 'us-east-1,eu-west-1', '--fail-on', 'none'], { cwd, env });
       expect(toFile.code).toBe(3); // denied functions: incomplete, but everything was written
       expect(toStdout.code).toBe(3);
 

@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AuditError, ExitCode, InterruptedError } from '../errors.js';
 import { FORMAT_NAMES } from '../report/formats.js';
+import { FAIL_ON } from '../report/gate.js';
 import type { CliIo } from './io.js';
 import { collect, outputParser, parseDate, parseEndpoint, parseRegions, positiveNumber } from './options.js';
 import { runValidate } from './validate.js';
@@ -14,19 +15,24 @@ import { toolVersion } from './version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  the crawl is complete
-  2  usage or configuration error (bad flag, unreadable file, no credentials or region)
-  3  the crawl is incomplete: some functions could not be fetched (they are in the
-     snapshot with their error) or a region's listing failed
+  0  pass: the crawl is complete and the gate passed
+  1  the gate failed: a finding at or above --fail-on (default high), or drift
+     with --fail-on-drift
+  2  usage or configuration error (bad flag, bad policy/suppression/baseline
+     file, no credentials or region); one message, nothing crawled
+  3  the crawl is incomplete (some functions could not be fetched: they are in
+     the reports with their error) and the gate otherwise passed
   130 interrupted (Ctrl-C); no file is left half-written`;
 
 const SCAN_EXAMPLES = `
 Examples:
   $ lambda-audit scan --demo                          crawl a simulated fleet (no AWS needed)
   $ lambda-audit scan --regions us-east-1,eu-west-1   crawl two regions in parallel
-  $ lambda-audit scan --profile prod --max-rps 50 --output snapshot=prod.json
-  $ AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:5000 lambda-audit scan --regions us-east-1
-  $ lambda-audit scan --include-versions --output snapshot   snapshot to stdout`;
+  $ lambda-audit scan --profile prod --max-rps 50 --output sarif=r.sarif --output json=r.json
+  $ lambda-audit scan --input planned.json --fail-on high      gate a planned configuration offline
+  $ lambda-audit scan --output markdown >> "$GITHUB_STEP_SUMMARY"
+  $ lambda-audit scan --fail-on-drift --suppressions accepted-risk.yaml
+  $ AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:5000 lambda-audit scan --regions us-east-1`;
 
 /** Where the snapshot comes from: shared by scan and baseline. */
 function addSourceOptions(command: Command): Command {
@@ -69,6 +75,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .option('--accept-findings <file>', 'record the current findings as accepted (write file)')
     .option('--accepted-findings <file>', 'mark findings new or existing against an accepted-findings file')
     .option('--only-new', 'report (and gate on) only findings not in --accepted-findings', false)
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a policy finding (not suppressed) is at or above this severity').choices(FAIL_ON).default('high'))
+    .option('--fail-on-drift', 'exit 1 when any drift finding (not suppressed) is present', false)
+    .option('--no-color', 'no colours in the text output (also: NO_COLOR)')
     .addHelpText('after', `${SCAN_EXAMPLES}\n${EXIT_CODES_HELP}`)
     .action(async (flags: ScanFlags) => {
       if (flags.onlyNew && flags.acceptedFindings === undefined) throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');

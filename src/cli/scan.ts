@@ -7,6 +7,7 @@ import { ExitCode } from '../errors.js';
 import { loadRuleSet, loadSuppressions } from '../policy/load.js';
 import { applySuppressions } from '../policy/suppressions.js';
 import { formatters, type RunResult } from '../report/formats.js';
+import { gate, type FailOn } from '../report/gate.js';
 import { writeFileSafely } from '../report/write.js';
 import { acceptedFindingsDocument, markNew, readAcceptedFindings } from '../rules/accepted.js';
 import { compareFindings, evaluate } from '../rules/evaluate.js';
@@ -30,6 +31,10 @@ export interface ScanFlags extends SourceFlags {
   readonly acceptFindings?: string;
   readonly acceptedFindings?: string;
   readonly onlyNew: boolean;
+  readonly failOn: FailOn;
+  readonly failOnDrift: boolean;
+  /** False with --no-color. */
+  readonly color: boolean;
 }
 
 export const DEFAULT_BASELINE_DIR = 'baselines';
@@ -73,17 +78,27 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     suppressions: applied.statuses,
     drift,
   };
-  await writeOutputs(run, flags.output, io, log);
+  await writeOutputs(run, flags, io, log);
+  const verdict = gate(run, flags.failOn, flags.failOnDrift);
   const complete = isComplete(snapshot);
-  if (!complete) log('crawl incomplete: some functions could not be fetched (see the records with status "failed" or "denied"); exit 3');
+  if (!complete) log('crawl incomplete: some functions could not be fetched (see the records with status "failed" or "denied")');
+  if (verdict.failed) {
+    log(`gate failed: ${verdict.reasons.join('; ')}; exit 1`);
+    return ExitCode.gateFailed;
+  }
   return complete ? ExitCode.ok : ExitCode.crawlIncomplete;
 }
 
-async function writeOutputs(run: RunResult, specs: readonly OutputSpec[], io: CliIo, log: (line: string) => void): Promise<void> {
+async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (line: string) => void): Promise<void> {
+  const specs = flags.output;
+  // stderr, not the log: a warning about a report must show even with --quiet.
+  const warn = (line: string): void => void io.stderr.write(`lambda-audit: ${line}\n`);
+  const stdoutColor = flags.color && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   const dir = `reports/${fileTimestamp(io.now())}`;
   const outputs: readonly OutputSpec[] = specs.length > 0 ? specs : [{ format: 'text' }, { format: 'json', path: `${dir}/report.json` }, { format: 'snapshot', path: `${dir}/snapshot.json` }];
   for (const spec of outputs) {
-    const content = formatters[spec.format as keyof typeof formatters](run);
+    const toStdout = spec.path === undefined;
+    const content = formatters[spec.format as keyof typeof formatters](run, { color: toStdout && stdoutColor, warn });
     if (spec.path === undefined) {
       io.stdout.write(content);
     } else {

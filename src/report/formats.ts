@@ -2,16 +2,23 @@
  * Output formats: pure functions from a run to text. Adding a format is one file and one line here.
  */
 import { jsonReport } from './json.js';
+import { junitReport } from './junit.js';
+import { markdownReport } from './markdown.js';
+import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
+import { sarifReport } from './sarif.js';
 import { textReport } from './text.js';
 import { toJson } from './write.js';
 
 export type { RunResult } from './run.js';
 
-export type Formatter = (run: RunResult) => string;
+export type Formatter = (run: RunResult, options: FormatOptions) => string;
 
 export const formatters = {
   json: jsonReport,
+  junit: junitReport,
+  markdown: markdownReport,
+  sarif: sarifReport,
   snapshot: (run) => toJson(run.snapshot),
   text: textReport,
 } satisfies Record<string, Formatter>;

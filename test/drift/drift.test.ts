@@ -18,7 +18,7 @@ interface Report {
 }
 
 async function scan(endpoint: string, cwd: string, extra: string[] = []): Promise<{ code: number | null; report: Report; stdout: string; stderr: string }> {
-  const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'json=report.json', ...extra], { cwd, env });
+  const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--fail-on', 'none', '--output', 'json=report.json', ...extra], { cwd, env });
   const report = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as Report;
   return { ...result, report };
 }
@@ -81,6 +81,7 @@ describe('drift', () => {
       expect(ids).toEqual(
         [`drift/runtime ${rt}`, `drift/memory-timeout ${mem}`, `drift/code ${code}`, `drift/environment ${envFn}`, `drift/layers ${layerFn}`, `drift/function-removed ${deleted}`, 'drift/function-added brand-new-fn'].sort(),
       );
+      expect((await scan(endpoint, cwd, ['--fail-on-drift'])).code).toBe(1);
       expect(report.findings.find((f) => f.ruleId === 'drift/runtime')?.message).toContain(`configuration.Runtime changed from ${originalRuntime} to python3.8`);
     });
   });

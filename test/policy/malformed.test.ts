@@ -2,22 +2,13 @@
 // Each fixture's first line says what is expected: `# expect: <code> line <n>`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runValidate } from '../../src/cli/validate.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { repoRoot } from '../helpers/cli.js';
+import { captureIo } from '../helpers/io.js';
 
 const dir = join(repoRoot, 'test/fixtures/policies/invalid');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-
-export function captureIo(): { io: CliIo; stderr: () => string; stdout: () => string } {
-  let err = '';
-  let out = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (chunk: Buffer, _enc, cb) => (append(chunk.toString()), cb()) });
-  const io: CliIo = { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: {}, cwd: repoRoot, now: () => new Date('2026-11-22T00:00:00Z'), signal: new AbortController().signal };
-  return { io, stderr: () => err, stdout: () => out };
-}
 
 describe('malformed policy, suppressions and config files', () => {
   it('has at least 30 fixtures', () => {

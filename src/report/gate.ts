@@ -1,0 +1,30 @@
+/**
+ * The pipeline gate. `--fail-on SEVERITY` (default high) fails on a policy finding at or above it;
+ * `--fail-on-drift` fails on any drift finding. Suppressed findings never count; with
+ * `--only-new`, only new ones reach here.
+ */
+import { severityRank } from '../rules/types.js';
+import type { RunResult } from './run.js';
+
+export const FAIL_ON = ['critical', 'high', 'medium', 'low', 'info', 'none'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface GateResult {
+  readonly failed: boolean;
+  readonly reasons: readonly string[];
+}
+
+export function gate(run: RunResult, failOn: FailOn, failOnDrift: boolean): GateResult {
+  const active = run.findings.filter((f) => !f.suppressed);
+  const reasons: string[] = [];
+  if (failOn !== 'none') {
+    const threshold = severityRank[failOn];
+    const hits = active.filter((f) => !f.ruleId.startsWith('drift/') && severityRank[f.severity] >= threshold);
+    if (hits.length > 0) reasons.push(`${hits.length} finding(s) at ${failOn} or above (--fail-on ${failOn})`);
+  }
+  if (failOnDrift) {
+    const drift = active.filter((f) => f.ruleId.startsWith('drift/'));
+    if (drift.length > 0) reasons.push(`${drift.length} drift finding(s) (--fail-on-drift)`);
+  }
+  return { failed: reasons.length > 0, reasons };
+}

@@ -1,0 +1,49 @@
+/** Markdown for $GITHUB_STEP_SUMMARY and pull-request comments. */
+import { SEVERITIES } from '../rules/types.js';
+import { countBySeverity } from './json.js';
+import type { RunResult } from './run.js';
+
+const MAX_ROWS = 50;
+
+export function markdownReport(run: RunResult): string {
+  const active = run.findings.filter((f) => !f.suppressed);
+  const counts = countBySeverity(run);
+  const lines: string[] = [];
+  lines.push(`## lambda-audit: ${active.length} finding${active.length === 1 ? '' : 's'}`, '');
+  lines.push(`${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s); rules as of ${run.asOf}.`, '');
+  for (const r of run.snapshot.regions.filter((x) => !x.complete)) {
+    lines.push(`> [!WARNING]`, `> Crawl incomplete in ${r.account}/${r.region}: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${cell(r.error.code)})` : ''}. Findings for functions that could not be fetched may be missing.`, '');
+  }
+  lines.push('| Severity | Findings |', '|---|---:|');
+  for (const s of SEVERITIES) lines.push(`| ${s} | ${counts[s]} |`);
+  const suppressed = run.findings.length - active.length;
+  if (suppressed > 0) lines.push(`| suppressed | ${suppressed} |`);
+  lines.push('');
+
+  const byRule = new Map<string, number>();
+  for (const f of active) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  if (byRule.size > 0) {
+    lines.push('### Top rules', '', '| Rule | Severity | Findings |', '|---|---|---:|');
+    const top = run.rules.filter((r) => byRule.has(r.id)).sort((a, b) => (byRule.get(b.id) ?? 0) - (byRule.get(a.id) ?? 0)).slice(0, 10);
+    for (const r of top) lines.push(`| [\`${r.id}\`](${r.docs}) ${cell(r.title)} | ${r.severity} | ${byRule.get(r.id) ?? 0} |`);
+    lines.push('');
+  }
+
+  if (run.drift) {
+    const d = run.drift.functions;
+    const n = (kind: string): number => d.filter((f) => f.kind === kind).length;
+    lines.push('### Drift', '', d.length === 0 ? 'No drift from the baselines.' : `${d.length} function(s) drifted from the baselines: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed.`, '');
+  }
+
+  if (active.length > 0) {
+    lines.push('### Findings', '', '| Severity | Rule | Function | Region | Message |', '|---|---|---|---|---|');
+    for (const f of active.slice(0, MAX_ROWS)) lines.push(`| ${f.severity} | \`${f.ruleId}\` | ${cell(f.functionName)}${f.qualifier === '$LATEST' ? '' : `:${f.qualifier}`} | ${f.region} | ${cell(f.message)} |`);
+    if (active.length > MAX_ROWS) lines.push('', `…and ${active.length - MAX_ROWS} more (see the JSON or SARIF report).`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
