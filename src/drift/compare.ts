@@ -34,14 +34,13 @@ export async function compareWithBaselines(snapshot: Snapshot, dir: string, poli
       throw baselineError(file, read.problem);
     }
     const sameKey = read.baseline.envHashKeyId === snapshot.envHashKeyId;
-    functions.push(...driftRegion(read.baseline, snapshot.functions, { ignore: [...policy.ignore, ...extraIgnore], compareEnvironmentValues: sameKey }));
-    regions.push({
-      account: region.account,
-      region: region.region,
-      baseline: file,
-      compared: true,
-      ...(sameKey ? {} : { note: 'the baseline hashed environment values under another key: only added and removed variables are compared' }),
-    });
+    const listingComplete = region.error === undefined;
+    functions.push(...driftRegion(read.baseline, snapshot.functions, { ignore: [...policy.ignore, ...extraIgnore], compareEnvironmentValues: sameKey, listingComplete }));
+    const notes = [
+      ...(sameKey ? [] : ['the baseline hashed environment values under another key: only added and removed variables are compared']),
+      ...(listingComplete ? [] : ['the listing failed, so functions not seen are not reported as removed']),
+    ];
+    regions.push({ account: region.account, region: region.region, baseline: file, compared: true, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) });
   }
   return { baselineDir: dir, regions, functions };
 }

@@ -35,6 +35,8 @@ export interface DriftOptions {
   readonly ignore: readonly string[];
   /** False when baseline and snapshot hashed environment values under different keys. */
   readonly compareEnvironmentValues: boolean;
+  /** False when the region's listing failed: a function not seen may still exist, so nothing is "removed". */
+  readonly listingComplete?: boolean;
 }
 
 const ENV_PREFIX = 'configuration.Environment.Variables';
@@ -61,7 +63,7 @@ export function driftRegion(baseline: Baseline, records: readonly FunctionRecord
     if (changes.length > 0) out.push({ ...base, kind: 'changed', changes });
   }
   for (const [key, old] of Object.entries(baseline.functions)) {
-    if (present.has(key)) continue;
+    if (present.has(key) || options.listingComplete === false) continue;
     const [name = key, qualifier = '$LATEST'] = key.split(':');
     const arn = typeof old.configuration.FunctionArn === 'string' ? old.configuration.FunctionArn : `arn:aws:lambda:${baseline.region}:${baseline.account}:function:${name}`;
     out.push({ key, arn, account: baseline.account, region: baseline.region, functionName: name, qualifier, kind: 'removed', changes: [] });

@@ -153,3 +153,12 @@ describe('diffFunction', () => {
     expect(diffFunction({ ...base, tags: { team: 'a' } }, { ...base, tags: { team: 'b' }, reservedConcurrency: 5 }).map((c) => `${c.kind} ${c.path}`)).toEqual(['changed reservedConcurrency', 'changed tags.team']);
   });
 });
+
+describe('driftRegion', () => {
+  it('reports no removals when the listing failed', async () => {
+    const { driftRegion } = await import('../../src/drift/diff.js');
+    const baseline = { schemaVersion: 1 as const, kind: 'lambda-audit-baseline' as const, account: '1', region: 'r', envHashKeyId: 'k', functions: { gone: { configuration: {} } } };
+    expect(driftRegion(baseline, [], { ignore: [], compareEnvironmentValues: true }).map((d) => d.kind)).toEqual(['removed']);
+    expect(driftRegion(baseline, [], { ignore: [], compareEnvironmentValues: true, listingComplete: false })).toEqual([]);
+  });
+});
