@@ -102,8 +102,8 @@ Exit codes: 0 written; 2 an existing baseline is corrupt or of an unknown versio
 
   program
     .command('validate')
-    .description('Check policy, suppressions and config files without scanning (default: the built-in pack).')
-    .argument('[files...]', 'YAML files; the kind is recognised from the top-level key (rules list, rules map, suppressions)')
+    .description('Check policy, suppressions, config (YAML) and baseline (JSON) files without scanning (default: the built-in pack).')
+    .argument('[files...]', 'YAML files (kind recognised from the top-level key: rules list, rules map, suppressions) and baseline .json files')
     .addHelpText('after', '\nExit codes: 0 all valid; 2 a file has errors (each printed as file:line:column: path: problem [code]).')
     .action(async (files: string[]) => {
       setExit(await runValidate(files, io));

@@ -1,4 +1,8 @@
-/** `lambda-audit validate [files...]`: check what the user wrote, without scanning. */
+/**
+ * `lambda-audit validate [files...]`: check what the user wrote, without scanning. YAML files are
+ * policies, suppressions or configs (recognised by their top-level key); `.json` files are baselines.
+ */
+import { describeProblem, readBaseline } from '../drift/baseline.js';
 import { ExitCode } from '../errors.js';
 import { didYouMean, formatIssue, PolicyValidationError, type PolicyIssue } from '../policy/issues.js';
 import { BUILTIN_POLICY, detectKind, loadRuleSet, readDocument } from '../policy/load.js';
@@ -11,7 +15,12 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
   const targets = files.length > 0 ? files : [BUILTIN_POLICY];
   const issues: PolicyIssue[] = [];
   const contexts = [];
-  for (const file of targets) {
+  const baselineProblems: string[] = [];
+  for (const file of targets.filter((f) => f.endsWith('.json'))) {
+    const read = await readBaseline(file);
+    if (!read.ok) baselineProblems.push(describeProblem(file, read.problem));
+  }
+  for (const file of targets.filter((f) => !f.endsWith('.json'))) {
     try {
       contexts.push(await readDocument(file));
     } catch (error) {
@@ -50,8 +59,9 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
   }
   const unique = [...new Map(issues.map((i) => [formatIssue(i), i])).values()];
   for (const issue of unique) io.stderr.write(`${formatIssue(issue)}\n`);
-  if (unique.length > 0) {
-    io.stderr.write(`${unique.length} problem(s) in ${new Set(unique.map((i) => i.file)).size} file(s)\n`);
+  for (const problem of baselineProblems) io.stderr.write(`${problem} [baseline]\n`);
+  if (unique.length + baselineProblems.length > 0) {
+    io.stderr.write(`${unique.length + baselineProblems.length} problem(s)\n`);
     return ExitCode.usage;
   }
   io.stderr.write(`ok: ${targets.length} file(s) valid\n`);

@@ -44,3 +44,18 @@ describe('validate', () => {
     expect(stderr()).toMatch(/rules\[0\]\.condition\.path: no snapshot record has the path "configuration\.Runtme"/);
   });
 });
+
+describe('validate baselines', () => {
+  it('rejects a corrupt baseline and one of an unknown version, naming the problem', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-vb-'));
+    writeFileSync(join(dir, 'corrupt.json'), '{"schemaVersion": 1,');
+    writeFileSync(join(dir, 'future.json'), '{"schemaVersion": 2}');
+    writeFileSync(join(dir, 'wrong.json'), '{"schemaVersion": 1, "kind": "lambda-audit-baseline", "account": "1", "region": "r", "envHashKeyId": "k", "functions": {"f": {"configuration": {"Environment": {"Variables": {"A": "plain-text"}}}}}}');
+    const { io, stderr } = captureIo();
+    expect(await runValidate([join(dir, 'corrupt.json'), join(dir, 'future.json'), join(dir, 'wrong.json')], io)).toBe(2);
+    expect(stderr()).toMatch(/corrupt\.json is not a valid baseline: not valid JSON/);
+    expect(stderr()).toMatch(/future\.json has schemaVersion 2; this lambda-audit reads version 1/);
+    expect(stderr()).toMatch(/wrong\.json is not a valid baseline: \/functions\/f\/configuration\/Environment\/Variables\/A must match pattern/);
+  });
+});
