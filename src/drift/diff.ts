@@ -146,7 +146,8 @@ function keyed<T>(items: readonly T[], key: (item: T) => string): Record<string,
   return Object.fromEntries(items.map((item) => [key(item), item]));
 }
 
-function pathPrefixes(path: string): string[] {
+/** `a.b[c].d` -> [`a`, `a.b`, `a.b[c]`]: a rule or ignore entry on a path covers what is below it. */
+export function pathPrefixes(path: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < path.length; i++) if (path[i] === '.' || path[i] === '[') out.push(path.slice(0, i));
   return out;

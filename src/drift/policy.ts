@@ -5,6 +5,7 @@ import { readDocument } from '../policy/load.js';
 import { schemaIssues } from '../policy/schema-issues.js';
 import { validatorFor } from '../policy/schemas.js';
 import { globToRegExp } from '../rules/condition.js';
+import { pathPrefixes } from './diff.js';
 import { SEVERITIES, type RuleMeta, type Severity } from '../rules/types.js';
 
 export const DRIFT_POLICY = fileURLToPath(new URL('../../policies/drift.yaml', import.meta.url));
@@ -79,14 +80,8 @@ export async function loadDriftPolicy(file = DRIFT_POLICY): Promise<DriftPolicy>
         docs: r.docs ?? DOCS,
         source: file,
         // A path covers everything below it: `configuration.VpcConfig` matches `configuration.VpcConfig.SubnetIds[subnet-1]`.
-        matches: (path) => globs.some((g) => g.test(path) || g.test(path.replace(/[.[].*$/, '')) || prefixes(path).some((p) => g.test(p))),
+        matches: (path) => globs.some((g) => g.test(path) || pathPrefixes(path).some((p) => g.test(p))),
       };
     }),
   };
-}
-
-function prefixes(path: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < path.length; i++) if (path[i] === '.' || path[i] === '[') out.push(path.slice(0, i));
-  return out;
 }

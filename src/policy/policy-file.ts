@@ -19,13 +19,8 @@ interface ScopeDef {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-export interface RuleDef {
-  readonly id: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly description: string;
-  readonly remediation: string;
-  readonly docs: string;
+/** A rule as written in a policy file: the rule's metadata (less where it came from), plus what it tests. */
+export interface RuleDef extends Omit<RuleMeta, 'source'> {
   readonly scope?: ScopeDef & { readonly exclude?: ScopeDef };
   readonly condition?: Condition;
   readonly check?: string;
