@@ -3,19 +3,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.js';
 import { FORMAT_NAMES } from '../../src/report/formats.js';
 import { repoRoot } from '../helpers/cli.js';
-import { captureIo } from '../helpers/io.js';
+import { scanFixture } from '../helpers/fixture-scan.js';
 
 const fixtures = join(repoRoot, 'test/fixtures/report');
 const update = process.env.UPDATE_GOLDEN === '1';
-
-export async function scanFixture(format: string, extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { io, stdout, stderr } = captureIo();
-  const code = await run(['node', 'lambda-audit', 'scan', '--input', join(fixtures, 'snapshot.json'), '--as-of', '2026-11-22', '--no-drift', '--suppressions', join(fixtures, 'suppressions.yaml'), '--output', format, ...extra], io);
-  return { code, stdout: stdout(), stderr: stderr() };
-}
 
 describe('golden files', () => {
   it.each(FORMAT_NAMES)('%s', async (format) => {

@@ -10,7 +10,7 @@ import type { RunResult } from '../../src/report/run.js';
 import type { Finding, RuleMeta } from '../../src/rules/types.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
-import { scanFixture } from './formats.test.js';
+import { scanFixture } from '../helpers/fixture-scan.js';
 
 interface SarifLog {
   runs: {
