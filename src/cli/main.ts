@@ -62,7 +62,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .command('scan')
     .description('Crawl Lambda functions (or read --input), evaluate the policies, compare with baselines, write reports.');
   addSourceOptions(scan)
-    .option('--output <format[=path]>', `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout, json and snapshot to reports/<UTC time>/`, outputParser(FORMAT_NAMES), [])
+    .option('--output <format[=path]>', `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout; json, sarif and snapshot to reports/<UTC time>/`, outputParser(FORMAT_NAMES), [])
     .option('--policy <file>', 'add a policy file (repeatable); the built-in pack stays loaded', collect, [])
     .option('--no-builtin', 'do not load the built-in Lambda pack')
     .option('--config <file>', 'switch rules off, change their severity or options (YAML; see docs/policies.md)')

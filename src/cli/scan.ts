@@ -43,10 +43,11 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const log = logTo(io, flags.quiet);
   // Everything the user wrote is checked before anything is crawled: a typo costs no API calls.
   const asOf = flags.asOf ?? io.now();
-  const rules = await loadRuleSet({ policyFiles: flags.policy, builtin: flags.builtin, asOf, ...(flags.config === undefined ? {} : { configFile: flags.config }) });
-  const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy) : undefined;
+  const here = (file: string): string => resolve(io.cwd, file);
+  const rules = await loadRuleSet({ policyFiles: flags.policy.map(here), builtin: flags.builtin, asOf, ...(flags.config === undefined ? {} : { configFile: here(flags.config) }) });
+  const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy === undefined ? undefined : here(flags.driftPolicy)) : undefined;
   const ruleIds = new Set([...rules.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
-  const suppressions = flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, ruleIds);
+  const suppressions = flags.suppressions === undefined ? [] : await loadSuppressions(here(flags.suppressions), ruleIds);
   const accepted = flags.acceptedFindings === undefined ? undefined : await readAcceptedFindings(resolve(io.cwd, flags.acceptedFindings));
   const baselineDir = resolve(io.cwd, flags.baseline ?? DEFAULT_BASELINE_DIR);
   const useDrift = driftPolicy !== undefined && (flags.baseline !== undefined || (await hasBaselines(baselineDir)));
@@ -95,7 +96,8 @@ async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (l
   const warn = (line: string): void => void io.stderr.write(`lambda-audit: ${line}\n`);
   const stdoutColor = flags.color && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   const dir = `reports/${fileTimestamp(io.now())}`;
-  const outputs: readonly OutputSpec[] = specs.length > 0 ? specs : [{ format: 'text' }, { format: 'json', path: `${dir}/report.json` }, { format: 'snapshot', path: `${dir}/snapshot.json` }];
+  const outputs: readonly OutputSpec[] =
+    specs.length > 0 ? specs : [{ format: 'text' }, { format: 'json', path: `${dir}/report.json` }, { format: 'sarif', path: `${dir}/report.sarif` }, { format: 'snapshot', path: `${dir}/snapshot.json` }];
   for (const spec of outputs) {
     const toStdout = spec.path === undefined;
     const content = formatters[spec.format as keyof typeof formatters](run, { color: toStdout && stdoutColor, warn });

@@ -2,6 +2,7 @@
  * Where a snapshot comes from: `--input` files, the demo simulator, or a crawl of AWS (or any
  * endpoint). Shared by `scan` and `baseline`.
  */
+import { resolve } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaClient } from '../crawl/client.js';
 import { crawl } from '../crawl/crawler.js';
@@ -39,7 +40,7 @@ interface Target {
 export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Snapshot> {
   if (flags.input && flags.input.length > 0) {
     if (flags.demo) throw new AuditError('E_USAGE', '--input and --demo cannot be used together: --input reads files, --demo crawls a simulated API');
-    return loadInputs(flags.input, {
+    return loadInputs(flags.input.map((f) => resolve(io.cwd, f)), {
       key: () => loadEnvHashKey(io.env, log),
       defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
       toolVersion: toolVersion(),

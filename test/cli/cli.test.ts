@@ -88,6 +88,7 @@ describe('lambda-audit CLI', () => {
     const snapshot = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'snapshot.json'), 'utf8')) as { functions: unknown[] };
     expect(schemaErrors('snapshot', snapshot)).toBeUndefined();
     expect(snapshot.functions).toHaveLength(1000);
+    expect(readdirSync(join(cwd, 'reports', stamp!)).sort()).toEqual(['report.json', 'report.sarif', 'snapshot.json']);
     const report = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'report.json'), 'utf8')) as { findings: { ruleId: string }[]; rules: { id: string }[] };
     expect(schemaErrors('report', report)).toBeUndefined();
     const fired = new Set(report.findings.map((f) => f.ruleId));
