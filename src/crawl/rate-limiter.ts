@@ -8,10 +8,11 @@
  * quota, and a 429 then means someone else is using part of it.
  *
  * On a 429 the rate is cut to 95 % of the rate the service accepted over the last second (what is
- * really left for us), at least 5 % and at most once per cooldown, because the requests already in
- * flight will be throttled too and must not cut again. Between cuts the rate probes upwards, slowly
- * at first (1 %/s) and doubling every 4 s, so a crawl sharing its quota settles just under what is
- * left, and one whose neighbour went away climbs back to the quota within seconds.
+ * really left for us), at least 5 % (20 % when throttled again right after a cut) and at most once
+ * per cooldown, because the requests already in flight will be throttled too and must not cut
+ * again. Between cuts the rate probes upwards, slowly at first (0.5 %/s) and doubling every 4 s,
+ * so a crawl sharing its quota settles just under what is left, and one whose neighbour went away
+ * climbs back to the quota within seconds.
  */
 import { systemClock, type Clock } from './clock.js';
 
@@ -102,8 +103,11 @@ export class AdaptiveRateLimiter {
     if (now - this.#lastCut < this.#cooldown) return;
     this.#trimWindow(now);
     const observed = now - this.#startedAt >= WINDOW_MS / 4 ? (this.#accepted.length * 1000) / Math.min(WINDOW_MS, now - this.#startedAt) : undefined;
+    // Still throttled soon after a cut: the last measure was too generous (a full bucket at the
+    // start inflates it), so cut harder.
+    const again = now - this.#lastCut < this.#cooldown * 3;
     const target = observed === undefined ? this.#rate * 0.7 : observed * 0.95;
-    this.#rate = Math.max(this.#min, Math.min(this.#rate * 0.95, target));
+    this.#rate = Math.max(this.#min, Math.min(this.#rate * (again ? 0.8 : 0.95), target));
     this.#lastCut = now;
     this.#lastRaise = now;
     this.#cuts++;
@@ -114,7 +118,7 @@ export class AdaptiveRateLimiter {
     this.#lastRaise = now;
     if (dt <= 0 || this.#rate >= this.ceiling) return;
     const sinceCut = Number.isFinite(this.#lastCut) ? now - this.#lastCut : Infinity;
-    const fraction = Math.min(1, 0.01 * 2 ** (sinceCut / PROBE_DOUBLING_MS));
+    const fraction = Math.min(1, 0.005 * 2 ** (sinceCut / PROBE_DOUBLING_MS));
     const slope = Math.max(0.5, this.#rate * fraction);
     this.#rate = Math.min(this.ceiling, this.#rate + slope * dt);
   }

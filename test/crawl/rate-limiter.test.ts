@@ -48,6 +48,20 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.rate).toBeCloseTo(38, 0);
   });
 
+  it('cuts harder when still throttled right after a cut', async () => {
+    const clock = new FakeClock();
+    const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
+    for (let i = 0; i < 100; i++) {
+      await clock.advance(10);
+      limiter.onSuccess(); // 100 accepted in the last second: the measure says "all of it"
+    }
+    limiter.onThrottle();
+    expect(limiter.rate).toBeCloseTo(95, 0);
+    await clock.advance(600);
+    limiter.onThrottle();
+    expect(limiter.rate).toBeLessThanOrEqual(95 * 0.8 + 0.5);
+  });
+
   it('cuts by a fixed factor when too little has been seen to measure', () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
@@ -66,7 +80,7 @@ describe('AdaptiveRateLimiter', () => {
     const afterCut = limiter.rate;
     await clock.advance(2000);
     limiter.onSuccess();
-    expect(limiter.rate - afterCut).toBeLessThan(2.5); // ~1 %/s: settles just under what is left
+    expect(limiter.rate - afterCut).toBeLessThan(1.5); // ~0.5 %/s: settles just under what is left
     for (let i = 0; i < 300; i++) {
       await clock.advance(100);
       limiter.onSuccess();
