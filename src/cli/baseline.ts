@@ -1,11 +1,10 @@
 /** `lambda-audit baseline`: write `baselines/<account>/<region>.json` from a crawl or `--input`. */
 import { resolve } from 'node:path';
-import { baselinePath, baselinesFrom, canonicalJson, describeProblem, readBaseline } from '../drift/baseline.js';
+import { baselinePath, baselinesFrom, canonicalJson, DEFAULT_BASELINE_DIR, describeProblem, readBaseline } from '../drift/baseline.js';
 import { ExitCode } from '../errors.js';
 import { writeFileSafely } from '../report/write.js';
 import { logTo, type CliIo } from './io.js';
 import { acquireSnapshot, type SourceFlags } from './source.js';
-import { DEFAULT_BASELINE_DIR } from './scan.js';
 
 export interface BaselineFlags extends SourceFlags {
   readonly dir?: string;

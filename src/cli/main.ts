@@ -9,7 +9,8 @@ import { FAIL_ON } from '../report/gate.js';
 import type { CliIo } from './io.js';
 import { collect, outputParser, parseDate, parseEndpoint, parseRegions, positiveNumber } from './options.js';
 import { runValidate } from './validate.js';
-import { DEFAULT_BASELINE_DIR, runScan, type ScanFlags } from './scan.js';
+import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
+import { runScan, type ScanFlags } from './scan.js';
 import { runBaseline, type BaselineFlags } from './baseline.js';
 import { toolVersion } from './version.js';
 

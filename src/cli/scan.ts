@@ -1,5 +1,6 @@
 /** `lambda-audit scan`: snapshot (crawl, demo or --input), evaluate, drift, write the outputs. */
 import { resolve } from 'node:path';
+import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { compareWithBaselines, hasBaselines, type DriftReport } from '../drift/compare.js';
 import { driftFindings } from '../drift/findings.js';
 import { loadDriftPolicy } from '../drift/policy.js';
@@ -36,8 +37,6 @@ export interface ScanFlags extends SourceFlags {
   /** False with --no-color. */
   readonly color: boolean;
 }
-
-export const DEFAULT_BASELINE_DIR = 'baselines';
 
 export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const log = logTo(io, flags.quiet);

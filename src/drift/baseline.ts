@@ -11,6 +11,8 @@ import { validatorFor } from '../policy/schemas.js';
 import baselineSchema from './baseline.schema.js';
 
 export const BASELINE_SCHEMA_VERSION = 1;
+/** Where baselines live unless --baseline / --dir say otherwise (relative to the working directory). */
+export const DEFAULT_BASELINE_DIR = 'baselines';
 
 /** What a baseline keeps of a function: everything drift compares. */
 export interface BaselineFunction {
