@@ -59,7 +59,10 @@ export async function loadInputs(files: readonly string[], options: InputOptions
   }
   const keyIds = new Set([...snapshots.map((s) => s.envHashKeyId), ...(key ? [key.id] : [])]);
   if (keyIds.size > 1) throw new AuditError('E_INPUT', `the inputs hash environment values under different keys (${[...keyIds].join(', ')}); use snapshots taken with the same LAMBDA_AUDIT_ENV_HASH_KEY`);
-  const functions = [...snapshots.flatMap((s) => s.functions), ...records].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  // The same function in several inputs: the later file wins, so a planned configuration can be
+  // laid over a snapshot of what is deployed.
+  const byArn = new Map([...snapshots.flatMap((s) => s.functions), ...records].map((f) => [f.arn, f]));
+  const functions = [...byArn.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
   const regions = [...snapshots.flatMap((s) => s.regions), ...statsFor(records)];
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,

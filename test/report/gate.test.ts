@@ -60,3 +60,16 @@ describe('gate', () => {
     expect(result.stderr).toMatch(/bad\.json:4:\d+: not valid JSON/);
   });
 });
+
+describe('offline input', () => {
+  it('takes several files; the same function in a later file wins', async () => {
+    const { writeFileSync, mkdtempSync, readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-multi-'));
+    const example = JSON.parse(readFileSync(input('get-function-example.json'), 'utf8')) as { Configuration: Record<string, unknown> };
+    writeFileSync(join(dir, 'fixed.json'), JSON.stringify({ ...example.Configuration, Runtime: 'nodejs22.x' }));
+    const result = await scan(['--input', input('get-function-example.json'), join(dir, 'fixed.json'), input('planned-ok.json'), '--output', 'json']);
+    const report = JSON.parse(result.stdout) as { snapshot: { functions: { name: string; configuration: { Runtime: string } }[] } };
+    expect(report.snapshot.functions.map((f) => `${f.name} ${f.configuration.Runtime}`)).toEqual(['orders-api python3.13', 'my-function nodejs22.x']);
+    expect(result.code).toBe(0);
+  });
+});
