@@ -1,5 +1,6 @@
 /** Drift for a whole snapshot: every account-region that has a baseline in the directory. */
-import { stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Snapshot } from '../snapshot/types.js';
 import { baselineError, baselinePath, readBaseline } from './baseline.js';
 import { driftRegion, type FunctionDrift } from './diff.js';
@@ -11,12 +12,17 @@ export interface DriftReport {
   readonly functions: readonly FunctionDrift[];
 }
 
+/** True when `dir` holds at least one `<account>/<region>.json` (an empty baselines/ is no baseline). */
 export async function hasBaselines(dir: string): Promise<boolean> {
   try {
-    return (await stat(dir)).isDirectory();
+    for (const account of await readdir(dir, { withFileTypes: true })) {
+      if (!account.isDirectory()) continue;
+      if ((await readdir(join(dir, account.name))).some((f) => f.endsWith('.json'))) return true;
+    }
   } catch {
-    return false;
+    // no directory: no baselines
   }
+  return false;
 }
 
 /** A corrupt or unknown-version baseline stops the run (exit 2) and is left untouched. */
