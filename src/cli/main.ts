@@ -69,7 +69,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .option('--config <file>', 'switch rules off, change their severity or options (YAML; see docs/policies.md)')
     .option('--suppressions <file>', 'accepted risk with reason, owner and expiry (YAML; see docs/policies.md)')
     .option('--as-of <date>', 'evaluate date-based rules as of YYYY-MM-DD (default: today, UTC)', parseDate)
-    .option('--baseline <dir>', `compare with the baselines in dir (default: ${DEFAULT_BASELINE_DIR}/ when it exists)`)
+    .option('--baseline <dir>', `compare with the baselines in dir (default: ${DEFAULT_BASELINE_DIR}/ when it holds any)`)
     .option('--no-drift', 'do not compare with baselines')
     .option('--drift-ignore <path>', 'ignore changes at this path (glob; repeatable), on top of policies/drift.yaml', collect, [])
     .option('--drift-policy <file>', 'drift severity policy (default: policies/drift.yaml)')
