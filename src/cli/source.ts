@@ -71,14 +71,9 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
   return snapshot;
 }
 
-/** The demo's simulator; kept so drift scenarios (tests, docs) can change the fleet between scans. */
-export const demoSimulatorFactory = {
-  create: (): LambdaSimulator => new LambdaSimulator({ latencyMs: 20, faults: { serverErrorRate: 0.01, resetRate: 0.005, vanishRate: 0.005 } }),
-};
-
 async function demoTarget(flags: SourceFlags, log: (line: string) => void): Promise<Target> {
   // Transient faults and deletions only: the demo shows retries and vanished functions, and ends complete.
-  const simulator = demoSimulatorFactory.create();
+  const simulator = new LambdaSimulator({ latencyMs: 20, faults: { serverErrorRate: 0.01, resetRate: 0.005, vanishRate: 0.005 } });
   const endpoint = await simulator.start();
   log(`demo: a simulated Lambda API at ${endpoint} with ${[...simulator.fleet.values()].reduce((n, m) => n + m.size, 0)} functions in ${simulator.regions.join(', ')}, at the real quotas`);
   return {

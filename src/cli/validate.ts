@@ -31,12 +31,14 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
   const kinds = contexts.map((ctx) => ({ ctx, kind: detectKind(ctx.doc.value) }));
   const policies = kinds.filter((k) => k.kind === 'policy').map((k) => k.ctx.file);
   // Rule ids for suppressions and config: the built-in pack plus the policies given here.
-  let ruleIds = new Set((await loadRuleSet({ asOf: io.now() })).map((r) => r.id));
+  let ruleIds: Set<string>;
   try {
     ruleIds = new Set((await loadRuleSet({ policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now() })).map((r) => r.id));
   } catch (error) {
     if (!(error instanceof PolicyValidationError)) throw error;
     issues.push(...error.issues);
+    // The given policies are broken: check suppressions and configs against the built-in ids.
+    ruleIds = new Set((await loadRuleSet({ asOf: io.now() })).map((r) => r.id));
   }
   for (const { ctx, kind } of kinds) {
     if (kind === 'policy') {

@@ -9,6 +9,14 @@ function grantTimes(limiter: AdaptiveRateLimiter, clock: FakeClock, n: number): 
   return times;
 }
 
+/** The service accepts `perSecond` requests a second for one second. */
+async function accepted(limiter: AdaptiveRateLimiter, clock: FakeClock, perSecond: number): Promise<void> {
+  for (let i = 0; i < perSecond; i++) {
+    await clock.advance(1000 / perSecond);
+    limiter.onSuccess();
+  }
+}
+
 describe('AdaptiveRateLimiter', () => {
   it('spaces requests evenly at the quota from the start', async () => {
     const clock = new FakeClock();
@@ -34,11 +42,7 @@ describe('AdaptiveRateLimiter', () => {
   it('cuts to what the service accepted on a 429, once per cooldown', async () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
-    // The service accepted 40 requests in the last second.
-    for (let i = 0; i < 40; i++) {
-      await clock.advance(25);
-      limiter.onSuccess();
-    }
+    await accepted(limiter, clock, 40);
     limiter.onThrottle();
     expect(limiter.rate).toBeCloseTo(38, 0);
     // Requests already in flight come back throttled too; they must not cut again.
@@ -51,10 +55,7 @@ describe('AdaptiveRateLimiter', () => {
   it('cuts harder when still throttled right after a cut', async () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
-    for (let i = 0; i < 100; i++) {
-      await clock.advance(10);
-      limiter.onSuccess(); // 100 accepted in the last second: the measure says "all of it"
-    }
+    await accepted(limiter, clock, 100); // the measure says "all of it"
     limiter.onThrottle();
     expect(limiter.rate).toBeCloseTo(95, 0);
     await clock.advance(600);
@@ -72,10 +73,7 @@ describe('AdaptiveRateLimiter', () => {
   it('probes slowly just after a cut and recovers the quota when the neighbour leaves', async () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
-    for (let i = 0; i < 40; i++) {
-      await clock.advance(25);
-      limiter.onSuccess();
-    }
+    await accepted(limiter, clock, 40);
     limiter.onThrottle();
     const afterCut = limiter.rate;
     await clock.advance(2000);
