@@ -1,7 +1,7 @@
 /** `lambda-audit scan`: snapshot (crawl, demo or --input), evaluate, drift, write the outputs. */
 import { resolve } from 'node:path';
 import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
-import { compareWithBaselines, hasBaselines, type DriftReport } from '../drift/compare.js';
+import { compareWithBaselines, loadBaselines, type DriftReport } from '../drift/compare.js';
 import { driftFindings } from '../drift/findings.js';
 import { loadDriftPolicy } from '../drift/policy.js';
 import { ExitCode } from '../errors.js';
@@ -49,14 +49,16 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const suppressions = flags.suppressions === undefined ? [] : await loadSuppressions(here(flags.suppressions), ruleIds);
   const accepted = flags.acceptedFindings === undefined ? undefined : await readAcceptedFindings(resolve(io.cwd, flags.acceptedFindings));
   const baselineDir = resolve(io.cwd, flags.baseline ?? DEFAULT_BASELINE_DIR);
-  const useDrift = driftPolicy !== undefined && (flags.baseline !== undefined || (await hasBaselines(baselineDir)));
+  const baselines = driftPolicy === undefined ? new Map() : await loadBaselines(baselineDir);
+  // Drift is on when asked for (--baseline), or when the default directory holds a baseline.
+  const useDrift = driftPolicy !== undefined && (flags.baseline !== undefined || baselines.size > 0);
 
   const snapshot = await acquireSnapshot(flags, io, log);
 
   let findings = evaluate(snapshot.functions, rules);
   let drift: DriftReport | undefined;
   if (useDrift) {
-    drift = await compareWithBaselines(snapshot, baselineDir, driftPolicy, flags.driftIgnore);
+    drift = compareWithBaselines(snapshot, baselineDir, baselines, driftPolicy, flags.driftIgnore);
     findings = [...findings, ...driftFindings(drift.functions, driftPolicy)].sort(compareFindings);
     for (const r of drift.regions) if (r.note) log(`drift ${r.account}/${r.region}: ${r.note}`);
   }

@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../snapshot/types.js';
-import { baselineError, baselinePath, readBaseline } from './baseline.js';
+import { baselineError, baselinePath, readBaseline, type Baseline } from './baseline.js';
 import { driftRegion, type FunctionDrift } from './diff.js';
 import type { DriftPolicy } from './policy.js';
 
@@ -12,36 +12,46 @@ export interface DriftReport {
   readonly functions: readonly FunctionDrift[];
 }
 
-/** True when `dir` holds at least one `<account>/<region>.json` (an empty baselines/ is no baseline). */
-export async function hasBaselines(dir: string): Promise<boolean> {
+/** Every baseline under `dir`, by file path. */
+export type BaselineSet = ReadonlyMap<string, Baseline>;
+
+/**
+ * Reads and validates every `<account>/<region>.json` under `dir`, before anything is crawled: a
+ * corrupt or unknown-version baseline stops the run (exit 2) and is left untouched. A missing or
+ * empty directory is an empty set.
+ */
+export async function loadBaselines(dir: string): Promise<BaselineSet> {
+  const set = new Map<string, Baseline>();
+  let accounts;
   try {
-    for (const account of await readdir(dir, { withFileTypes: true })) {
-      if (!account.isDirectory()) continue;
-      if ((await readdir(join(dir, account.name))).some((f) => f.endsWith('.json'))) return true;
-    }
+    accounts = await readdir(dir, { withFileTypes: true });
   } catch {
-    // no directory: no baselines
+    return set;
   }
-  return false;
+  for (const account of accounts.filter((a) => a.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const name of (await readdir(join(dir, account.name))).filter((f) => f.endsWith('.json')).sort()) {
+      const file = join(dir, account.name, name);
+      const read = await readBaseline(file);
+      if (!read.ok) throw baselineError(file, read.problem);
+      set.set(file, read.baseline);
+    }
+  }
+  return set;
 }
 
-/** A corrupt or unknown-version baseline stops the run (exit 2) and is left untouched. */
-export async function compareWithBaselines(snapshot: Snapshot, dir: string, policy: DriftPolicy, extraIgnore: readonly string[]): Promise<DriftReport> {
+export function compareWithBaselines(snapshot: Snapshot, dir: string, baselines: BaselineSet, policy: DriftPolicy, extraIgnore: readonly string[]): DriftReport {
   const regions: DriftReport['regions'][number][] = [];
   const functions: FunctionDrift[] = [];
   for (const region of snapshot.regions) {
     const file = baselinePath(dir, region.account, region.region);
-    const read = await readBaseline(file);
-    if (!read.ok) {
-      if (read.problem.kind === 'missing') {
-        regions.push({ account: region.account, region: region.region, baseline: file, compared: false, note: 'no baseline for this account-region' });
-        continue;
-      }
-      throw baselineError(file, read.problem);
+    const baseline = baselines.get(file);
+    if (!baseline) {
+      regions.push({ account: region.account, region: region.region, baseline: file, compared: false, note: 'no baseline for this account-region' });
+      continue;
     }
-    const sameKey = read.baseline.envHashKeyId === snapshot.envHashKeyId;
+    const sameKey = baseline.envHashKeyId === snapshot.envHashKeyId;
     const listingComplete = region.error === undefined;
-    functions.push(...driftRegion(read.baseline, snapshot.functions, { ignore: [...policy.ignore, ...extraIgnore], compareEnvironmentValues: sameKey, listingComplete }));
+    functions.push(...driftRegion(baseline, snapshot.functions, { ignore: [...policy.ignore, ...extraIgnore], compareEnvironmentValues: sameKey, listingComplete }));
     const notes = [
       ...(sameKey ? [] : ['the baseline hashed environment values under another key: only added and removed variables are compared']),
       ...(listingComplete ? [] : ['the listing failed, so functions not seen are not reported as removed']),

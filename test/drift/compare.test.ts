@@ -2,17 +2,21 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasBaselines } from '../../src/drift/compare.js';
+import { loadBaselines } from '../../src/drift/compare.js';
 
-describe('hasBaselines', () => {
-  it('is false for a missing or empty baselines directory (the repository ships baselines/.gitkeep)', async () => {
+describe('loadBaselines', () => {
+  it('is empty for a missing or empty baselines directory (the repository ships baselines/.gitkeep)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'la-has-'));
-    expect(await hasBaselines(join(dir, 'nope'))).toBe(false);
+    expect((await loadBaselines(join(dir, 'nope'))).size).toBe(0);
     writeFileSync(join(dir, '.gitkeep'), '');
-    expect(await hasBaselines(dir)).toBe(false);
     mkdirSync(join(dir, '123456789012'));
-    expect(await hasBaselines(dir)).toBe(false);
+    expect((await loadBaselines(dir)).size).toBe(0);
+  });
+
+  it('stops on a corrupt baseline before anything is crawled, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'la-has-'));
+    mkdirSync(join(dir, '123456789012'));
     writeFileSync(join(dir, '123456789012', 'us-east-1.json'), '{}');
-    expect(await hasBaselines(dir)).toBe(true);
+    await expect(loadBaselines(dir)).rejects.toThrow(/us-east-1\.json has schemaVersion undefined/);
   });
 });
