@@ -42,11 +42,10 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const log = logTo(io, flags.quiet);
   // Everything the user wrote is checked before anything is crawled: a typo costs no API calls.
   const asOf = flags.asOf ?? io.now();
-  const here = (file: string): string => resolve(io.cwd, file);
-  const rules = await loadRuleSet({ policyFiles: flags.policy.map(here), builtin: flags.builtin, asOf, ...(flags.config === undefined ? {} : { configFile: here(flags.config) }) });
-  const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy === undefined ? undefined : here(flags.driftPolicy)) : undefined;
+  const rules = await loadRuleSet({ policyFiles: flags.policy, builtin: flags.builtin, asOf, cwd: io.cwd, ...(flags.config === undefined ? {} : { configFile: flags.config }) });
+  const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy, io.cwd) : undefined;
   const ruleIds = new Set([...rules.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
-  const suppressions = flags.suppressions === undefined ? [] : await loadSuppressions(here(flags.suppressions), ruleIds);
+  const suppressions = flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, ruleIds, io.cwd);
   const accepted = flags.acceptedFindings === undefined ? undefined : await readAcceptedFindings(resolve(io.cwd, flags.acceptedFindings));
   const baselineDir = resolve(io.cwd, flags.baseline ?? DEFAULT_BASELINE_DIR);
   const baselines = driftPolicy === undefined ? new Map() : await loadBaselines(baselineDir);

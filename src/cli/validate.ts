@@ -2,6 +2,7 @@
  * `lambda-audit validate [files...]`: check what the user wrote, without scanning. YAML files are
  * policies, suppressions or configs (recognised by their top-level key); `.json` files are baselines.
  */
+import { resolve } from 'node:path';
 import { describeProblem, readBaseline } from '../drift/baseline.js';
 import { ExitCode } from '../errors.js';
 import { didYouMean, formatIssue, PolicyValidationError, type PolicyIssue } from '../policy/issues.js';
@@ -17,12 +18,12 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
   const contexts = [];
   const baselineProblems: string[] = [];
   for (const file of targets.filter((f) => f.endsWith('.json'))) {
-    const read = await readBaseline(file);
+    const read = await readBaseline(resolve(io.cwd, file));
     if (!read.ok) baselineProblems.push(describeProblem(file, read.problem));
   }
   for (const file of targets.filter((f) => !f.endsWith('.json'))) {
     try {
-      contexts.push(await readDocument(file));
+      contexts.push(await readDocument(file, io.cwd));
     } catch (error) {
       if (!(error instanceof PolicyValidationError)) throw error;
       issues.push(...error.issues);
@@ -33,7 +34,7 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
   // Rule ids for suppressions and config: the built-in pack plus the policies given here.
   let ruleIds: Set<string>;
   try {
-    ruleIds = new Set((await loadRuleSet({ policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now() })).map((r) => r.id));
+    ruleIds = new Set((await loadRuleSet({ policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now(), cwd: io.cwd })).map((r) => r.id));
   } catch (error) {
     if (!(error instanceof PolicyValidationError)) throw error;
     issues.push(...error.issues);
@@ -47,7 +48,7 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
       issues.push(...validateSuppressionsDocument(ctx, ruleIds).issues);
     } else if (kind === 'config') {
       try {
-        await loadRuleSet({ configFile: ctx.file, policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now() });
+        await loadRuleSet({ configFile: ctx.file, policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now(), cwd: io.cwd });
       } catch (error) {
         if (!(error instanceof PolicyValidationError)) throw error;
         issues.push(...error.issues.filter((i) => i.file === ctx.file));

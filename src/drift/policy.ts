@@ -61,8 +61,8 @@ export interface DriftPolicy {
   readonly rules: readonly DriftRule[];
 }
 
-export async function loadDriftPolicy(file = DRIFT_POLICY): Promise<DriftPolicy> {
-  const ctx = await readDocument(file);
+export async function loadDriftPolicy(file = DRIFT_POLICY, cwd?: string): Promise<DriftPolicy> {
+  const ctx = await readDocument(file, cwd);
   const issues = schemaIssues(ctx, validatorFor(driftPolicySchema), ctx.doc.value, '');
   if (issues.length > 0) throw new PolicyValidationError(issues);
   const value = ctx.doc.value as { ignore?: string[]; rules: DriftRuleDef[] };

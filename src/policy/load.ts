@@ -4,6 +4,7 @@
  * with exit 2 before anything is crawled.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { checks, type AnyCheck } from '../rules/checks/index.js';
@@ -19,10 +20,14 @@ export const POLICIES_DIR = fileURLToPath(new URL('../../policies/', import.meta
 export const BUILTIN_POLICY = `${POLICIES_DIR}lambda.yaml`;
 export const LIFECYCLE_FILE = `${POLICIES_DIR}runtimes.yaml`;
 
-export async function readDocument(file: string): Promise<IssueContext> {
+/**
+ * Reads a YAML file. `file` is read relative to `cwd` but reported as given, so messages (and
+ * reports naming a suppression's `file:line`) show the path the user typed.
+ */
+export async function readDocument(file: string, cwd = process.cwd()): Promise<IssueContext> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(resolve(cwd, file), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new PolicyValidationError([{ code: 'unreadable', file, line: 1, column: 1, path: '', message: `cannot read the file (${code})` }]);
@@ -61,6 +66,8 @@ export interface RuleSetOptions {
   readonly builtin?: boolean;
   readonly configFile?: string;
   readonly asOf: Date;
+  /** Relative paths are read from here. @default process.cwd() */
+  readonly cwd?: string;
 }
 
 interface ConfigEntry {
@@ -74,7 +81,7 @@ export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule
   const issues: PolicyIssue[] = [];
   const defs: { def: RuleDef; file: string; ctx: IssueContext; index: number }[] = [];
   for (const file of files) {
-    const ctx = await readDocument(file);
+    const ctx = await readDocument(file, options.cwd);
     const result = validatePolicyDocument(ctx);
     issues.push(...result.issues);
     result.rules.forEach((def, index) => defs.push({ def, file, ctx, index }));
@@ -86,7 +93,7 @@ export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule
     if (first !== undefined) issues.push(issueAt(ctx, `/rules/${index}/id`, 'duplicate-id', `rule id "${def.id}" is already defined at ${first}`));
     else seen.set(def.id, `${ctx.file}:${ctx.doc.position(`/rules/${index}`).line}`);
   }
-  const config = options.configFile === undefined ? new Map<string, ConfigEntry>() : await loadConfig(options.configFile, new Map(defs.map((d) => [d.def.id, d.def])), issues);
+  const config = options.configFile === undefined ? new Map<string, ConfigEntry>() : loadConfig(await readDocument(options.configFile, options.cwd), new Map(defs.map((d) => [d.def.id, d.def])), issues);
   if (issues.length > 0) throw new PolicyValidationError(issues);
   const env: CheckEnv = { asOf: options.asOf, lifecycle: await loadLifecycle() };
   return defs
@@ -97,8 +104,7 @@ export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule
     });
 }
 
-async function loadConfig(file: string, rules: ReadonlyMap<string, RuleDef>, issues: PolicyIssue[]): Promise<Map<string, ConfigEntry>> {
-  const ctx = await readDocument(file);
+function loadConfig(ctx: IssueContext, rules: ReadonlyMap<string, RuleDef>, issues: PolicyIssue[]): Map<string, ConfigEntry> {
   issues.push(...schemaIssues(ctx, validatorFor(configFileSchema), ctx.doc.value, ''));
   const entries = new Map<string, ConfigEntry>();
   const raw = (ctx.doc.value as { rules?: Record<string, unknown> } | null)?.rules ?? {};
@@ -125,8 +131,8 @@ async function loadConfig(file: string, rules: ReadonlyMap<string, RuleDef>, iss
   return entries;
 }
 
-export async function loadSuppressions(file: string, ruleIds: ReadonlySet<string>): Promise<Suppression[]> {
-  const ctx = await readDocument(file);
+export async function loadSuppressions(file: string, ruleIds: ReadonlySet<string>, cwd?: string): Promise<Suppression[]> {
+  const ctx = await readDocument(file, cwd);
   const { suppressions, issues } = validateSuppressionsDocument(ctx, ruleIds);
   if (issues.length > 0) throw new PolicyValidationError(issues);
   return suppressions;
