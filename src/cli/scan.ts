@@ -82,7 +82,7 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   await writeOutputs(run, flags, io, log);
   const verdict = gate(run, flags.failOn, flags.failOnDrift);
   const complete = isComplete(snapshot);
-  if (!complete) log('crawl incomplete: some functions could not be fetched (see the records with status "failed" or "denied")');
+  if (!complete) log(`crawl incomplete: ${incompleteReasons(snapshot).join('; ')}`);
   if (verdict.failed) {
     log(`gate failed: ${verdict.reasons.join('; ')}; exit 1`);
     return ExitCode.gateFailed;
@@ -108,4 +108,18 @@ async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (l
       log(`wrote ${spec.format} to ${spec.path}`);
     }
   }
+}
+
+function incompleteReasons(snapshot: RunResult['snapshot']): string[] {
+  return snapshot.regions
+    .filter((r) => !r.complete)
+    .map((r) => {
+      if (r.error) return `the listing of ${r.account}/${r.region} failed (${r.error.code}), so functions there may be missing`;
+      const versions = snapshot.functions.filter((f) => f.account === r.account && f.region === r.region && f.versionsError).length;
+      const parts = [
+        ...(r.failed + r.denied > 0 ? [`${r.failed + r.denied} function(s) could not be fetched (status "failed" or "denied" in the reports)`] : []),
+        ...(versions > 0 ? [`the versions of ${versions} function(s) could not be listed (versionsError)`] : []),
+      ];
+      return `${r.account}/${r.region}: ${parts.join(', ')}`;
+    });
 }
