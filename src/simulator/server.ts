@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   readonly accounts?: Readonly<Record<string, string>>;
   /** @default 7 */
   readonly seed?: number;
+  /** Record the arrival time and operation of every Lambda API request in `arrivals`. */
+  readonly recordArrivals?: boolean;
 }
 
 export interface SimulatorStats {
@@ -63,6 +65,8 @@ const PAGE_MAX = 50;
 export class LambdaSimulator {
   readonly fleet: Fleet;
   readonly stats: SimulatorStats = newStats();
+  /** Arrival time (ms, monotonic) and operation of each request, when `recordArrivals` is set. */
+  readonly arrivals: { readonly at: number; readonly operation: string }[] = [];
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
   readonly #buckets = new Map<string, TokenBucket>();
@@ -137,6 +141,7 @@ export class LambdaSimulator {
       return;
     }
     this.stats.byOperation[route.operation] = (this.stats.byOperation[route.operation] ?? 0) + 1;
+    if (this.#options.recordArrivals) this.arrivals.push({ at: performance.now(), operation: route.operation });
     const { region, account } = this.#caller(req);
     const group = route.operation === 'GetFunction' ? 'getFunction' : 'controlPlane';
     const take = this.#bucket(account, region, group).take();

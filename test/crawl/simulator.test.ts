@@ -62,6 +62,23 @@ describe('crawl against the simulator', () => {
     });
   });
 
+  it('--max-rps caps the request rate below the quota', async () => {
+    await withSimulator({ fleet: { functions: 60, regions: ['us-east-1'] }, ...fast, recordArrivals: true }, async (sim, endpoint) => {
+      const result = await crawlSimulator(sim, endpoint, { quotas: fast.quotas, maxRps: 25 });
+      expect(result.functions).toHaveLength(60);
+      // No one-second window holds more GetFunction calls than the cap (plus the limiter's
+      // one-request catch-up). ListFunctions is on the other lane, capped separately.
+      const times = sim.arrivals.filter((a) => a.operation === 'GetFunction').map((a) => a.at);
+      let worst = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while ((times[i] ?? 0) - (times[j] ?? 0) >= 1000) j++;
+        worst = Math.max(worst, i - j + 1);
+      }
+      expect(worst).toBeLessThanOrEqual(30); // uncapped, all 60 would land within a few ms
+      expect(worst).toBeGreaterThan(15);
+    });
+  });
+
   it('with --include-versions, records each published version and the aliases that serve it', async () => {
     await withSimulator({ fleet: { functions: 40, regions: ['us-east-1'] }, ...fast }, async (sim, endpoint) => {
       const result = await crawlSimulator(sim, endpoint, { includeVersions: true, quotas: fast.quotas });
