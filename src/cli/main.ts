@@ -7,7 +7,8 @@ import { AuditError, ExitCode, InterruptedError } from '../errors.js';
 import { FORMAT_NAMES } from '../report/formats.js';
 import { FAIL_ON } from '../report/gate.js';
 import type { CliIo } from './io.js';
-import { collect, outputParser, parseDate, parseEndpoint, parseRegions, positiveNumber } from './options.js';
+import { collect, outputParser, parseDate, parseEndpoint, parsePort, parseRegions, positiveNumber } from './options.js';
+import { runSimulate, type SimulateFlags } from './simulate.js';
 import { runValidate } from './validate.js';
 import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { runScan, type ScanFlags } from './scan.js';
@@ -99,6 +100,17 @@ Exit codes: 0 written; 2 an existing baseline is corrupt or of an unknown versio
 3 a region's crawl was incomplete (its baseline is not written without --force).`)
     .action(async (flags: BaselineFlags) => {
       setExit(await runBaseline(flags, io));
+    });
+
+  program
+    .command('simulate')
+    .description('Run the demo Lambda API simulator on loopback until Ctrl-C, to try scans, baselines and drift by hand.')
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(parsePort))
+    .addOption(new Option('--functions <n>', 'functions in the fleet').default(1000).argParser(positiveNumber('--functions', { integer: true, max: 1_000_000 })))
+    .option('--regions <list>', 'regions of the fleet (default: us-east-1,eu-west-1)', parseRegions)
+    .addOption(new Option('--latency <ms>', 'added to every answer').default(20).argParser(positiveNumber('--latency', { max: 10_000 })))
+    .action(async (flags: SimulateFlags) => {
+      setExit(await runSimulate(flags, io));
     });
 
   program

@@ -62,3 +62,9 @@ export function parseDate(value: string): Date {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port expects 0 to 65535 (0: any free port), got "${value}"`);
+  return n;
+}

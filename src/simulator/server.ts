@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { handleAdmin } from './admin.js';
 import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
 import { seeded } from './random.js';
 import { TokenBucket } from './token-bucket.js';
@@ -114,8 +115,10 @@ export class LambdaSimulator {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Clears the counters and refills every quota bucket. */
   resetStats(): void {
     Object.assign(this.stats, newStats());
+    this.#buckets.clear();
   }
 
   /** The simulated function, for tests and drift scenarios that change the fleet. */
@@ -126,7 +129,7 @@ export class LambdaSimulator {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/__simulator/')) {
-      this.#admin(url.pathname, req, res);
+      handleAdmin({ fleet: this.fleet, account: this.#account, stats: this.stats, reset: () => this.resetStats() }, url.pathname, req, res);
       return;
     }
     this.stats.requests++;
@@ -265,18 +268,6 @@ export class LambdaSimulator {
     const latency = this.#options.latencyMs ?? 0;
     if (latency > 0) setTimeout(send, latency);
     else send();
-  }
-
-  #admin(pathname: string, req: IncomingMessage, res: ServerResponse): void {
-    if (pathname === '/__simulator/stats') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(this.stats));
-    } else if (pathname === '/__simulator/reset' && req.method === 'POST') {
-      this.resetStats();
-      this.#buckets.clear();
-      res.writeHead(204).end();
-    } else {
-      res.writeHead(404).end();
-    }
   }
 }
 

@@ -1,0 +1,103 @@
+/**
+ * The simulator's own control endpoints (not part of the Lambda API), so a fleet can be changed
+ * between two scans from outside the process, for drift demos and tests:
+ *
+ *   GET    /__simulator/stats
+ *   POST   /__simulator/reset                          (stats and quota buckets)
+ *   PATCH  /__simulator/functions/{region}/{name}      {"configuration": {...}, "tags": {...}, "reservedConcurrency": n}
+ *   POST   /__simulator/functions/{region}/{name}      {"copyOf": "existing-name"}   (adds a function)
+ *   DELETE /__simulator/functions/{region}/{name}
+ *
+ * In a PATCH, `configuration` is merged into the function's configuration (a `null` removes a
+ * key), `tags` replaces the tags. Every change gets a new RevisionId and LastModified, as in Lambda.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { Fleet, SimFunction } from './fleet.js';
+
+export interface AdminTarget {
+  readonly fleet: Fleet;
+  readonly account: string;
+  readonly stats: unknown;
+  reset(): void;
+}
+
+export function handleAdmin(target: AdminTarget, pathname: string, req: IncomingMessage, res: ServerResponse): void {
+  const send = (status: number, body?: unknown): void => {
+    if (body === undefined) res.writeHead(status).end();
+    else res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  };
+  if (pathname === '/__simulator/stats' && req.method === 'GET') return send(200, target.stats);
+  if (pathname === '/__simulator/reset' && req.method === 'POST') {
+    target.reset();
+    return send(204);
+  }
+  const m = /^\/__simulator\/functions\/([^/]+)\/([^/]+)$/.exec(pathname);
+  const functions = m ? target.fleet.get(decodeURIComponent(m[1] ?? '')) : undefined;
+  if (!m || !functions) return send(404, { message: 'unknown simulator endpoint or region' });
+  const region = decodeURIComponent(m[1] ?? '');
+  const name = decodeURIComponent(m[2] ?? '');
+  void readJson(req).then((body) => {
+    if (body === undefined) return send(400, { message: 'expected a JSON body' });
+    const fn = functions.get(name);
+    switch (req.method) {
+      case 'DELETE':
+        return send(functions.delete(name) ? 204 : 404);
+      case 'PATCH': {
+        if (!fn) return send(404, { message: `no function ${name} in ${region}` });
+        applyPatch(fn, body as Patch);
+        return send(200, fn.configuration);
+      }
+      case 'POST': {
+        const copyOf = (body as { copyOf?: unknown }).copyOf;
+        const source = typeof copyOf === 'string' ? functions.get(copyOf) : undefined;
+        if (!source || fn) return send(409, { message: 'POST needs {"copyOf": "<existing function>"} and a name that is not taken' });
+        const copy = structuredClone(source);
+        copy.configuration.FunctionName = name;
+        copy.configuration.FunctionArn = `arn:aws:lambda:${region}:${target.account}:function:${name}`;
+        copy.versions = [];
+        copy.aliases = [];
+        touch(copy.configuration);
+        functions.set(name, copy);
+        return send(201, copy.configuration);
+      }
+      default:
+        return send(405);
+    }
+  });
+}
+
+interface Patch {
+  readonly configuration?: Record<string, unknown>;
+  readonly tags?: Record<string, string>;
+  readonly reservedConcurrency?: number | null;
+}
+
+function applyPatch(fn: SimFunction, patch: Patch): void {
+  const config = fn.configuration as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch.configuration ?? {})) {
+    if (value === null) delete config[key];
+    else config[key] = value;
+  }
+  if (patch.tags) fn.tags = { ...patch.tags };
+  if (patch.reservedConcurrency === null) delete fn.reservedConcurrency;
+  else if (patch.reservedConcurrency !== undefined) fn.reservedConcurrency = patch.reservedConcurrency;
+  touch(fn.configuration);
+}
+
+function touch(config: FunctionConfiguration): void {
+  config.RevisionId = randomUUID();
+  config.LastModified = new Date().toISOString().replace('Z', '+0000');
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req) text += String(chunk);
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
