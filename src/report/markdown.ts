@@ -33,6 +33,12 @@ export function markdownReport(run: RunResult): string {
     const d = run.drift.functions;
     const n = (kind: string): number => d.filter((f) => f.kind === kind).length;
     lines.push('### Drift', '', d.length === 0 ? 'No drift from the baselines.' : `${d.length} function(s) drifted from the baselines: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed.`, '');
+    if (d.length > 0) {
+      lines.push('| Function | Region | Drift |', '|---|---|---|');
+      for (const f of d.slice(0, MAX_ROWS)) lines.push(`| ${cell(f.functionName)} | ${f.region} | ${f.kind === 'changed' ? cell(f.changes.map((c) => `${c.kind} \`${c.path}\``).join(', ')) : f.kind} |`);
+      if (d.length > MAX_ROWS) lines.push('', `…and ${d.length - MAX_ROWS} more (see the JSON report).`);
+      lines.push('');
+    }
   }
 
   if (active.length > 0) {

@@ -162,3 +162,18 @@ describe('driftRegion', () => {
     expect(driftRegion(baseline, [], { ignore: [], compareEnvironmentValues: true, listingComplete: false })).toEqual([]);
   });
 });
+
+describe('markdown drift section', () => {
+  it('lists drifted functions with their changed paths', async () => {
+    const { markdownReport } = await import('../../src/report/markdown.js');
+    const run = {
+      snapshot: { functions: [], regions: [] },
+      asOf: '2026-11-22',
+      rules: [],
+      findings: [],
+      suppressions: [],
+      drift: { baselineDir: 'b', regions: [], functions: [{ key: 'f', arn: 'a', account: '1', region: 'us-east-1', functionName: 'f', qualifier: '$LATEST', kind: 'changed', changes: [{ path: 'configuration.Runtime', kind: 'changed', old: 'a', new: 'b' }] }] },
+    } as unknown as Parameters<typeof markdownReport>[0];
+    expect(markdownReport(run)).toContain('| f | us-east-1 | changed `configuration.Runtime` |');
+  });
+});
