@@ -40,7 +40,7 @@ Examples:
 function addSourceOptions(command: Command): Command {
   return command
     .option('--regions <list>', 'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)', parseRegions)
-    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default credential chain)')
+    .option('--profile <name>', 'AWS profile; repeat to crawl several accounts in parallel (default: AWS_PROFILE, then the default credential chain)', collect)
     .option('--endpoint <url>', 'Lambda API endpoint (default: AWS_ENDPOINT_URL_LAMBDA, else AWS)', parseEndpoint)
     .option('--max-rps <n>', 'cap every quota group at n requests per second, leaving headroom for deploys', positiveNumber('--max-rps'))
     .addOption(new Option('--concurrency <n>', 'GetFunction requests in flight per region').default(32).argParser(positiveNumber('--concurrency', { integer: true, max: 512 })))

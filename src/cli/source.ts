@@ -19,7 +19,8 @@ import { toolVersion } from './version.js';
 
 export interface SourceFlags {
   readonly regions?: string[];
-  readonly profile?: string;
+  /** One profile per account; several crawl their accounts in parallel. */
+  readonly profile?: string[];
   readonly endpoint?: string;
   readonly maxRps?: number;
   readonly concurrency: number;
@@ -31,6 +32,8 @@ export interface SourceFlags {
 }
 
 interface Target {
+  /** The profile, when several are crawled. */
+  readonly label?: string;
   readonly regions: readonly string[];
   readonly key: EnvHashKey;
   readonly clientFor: (region: string) => LambdaClient;
@@ -47,25 +50,35 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       now: io.now(),
     });
   }
-  const target = flags.demo ? await demoTarget(flags, log) : await awsTarget(flags, io, log);
+  const targets = flags.demo ? [await demoTarget(flags, log)] : await awsTargets(flags, io, log);
+  const key = targets[0]?.key ?? DEMO_ENV_KEY;
   let snapshot: Snapshot;
   try {
     const progress = io.stderr.isTTY && !flags.quiet ? ttyProgress(io.stderr as NodeJS.WriteStream) : silentProgress;
-    const result = await crawl({
-      regions: target.regions,
-      clientFor: target.clientFor,
-      envHashKey: target.key,
-      concurrency: flags.concurrency,
-      includeVersions: flags.includeVersions,
-      requestTimeoutMs: flags.requestTimeout * 1000,
-      signal: io.signal,
-      onProgress: (p) => progress.update(p),
-      ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
-    });
+    // One crawl per account (profile), in parallel; each has its own quota lanes per region.
+    const results = await Promise.all(
+      targets.map((target, i) =>
+        crawl({
+          regions: target.regions,
+          clientFor: target.clientFor,
+          envHashKey: target.key,
+          concurrency: flags.concurrency,
+          includeVersions: flags.includeVersions,
+          requestTimeoutMs: flags.requestTimeout * 1000,
+          signal: io.signal,
+          onProgress: (p) => progress.update(targets.length > 1 ? { ...p, region: `${target.label ?? i}/${p.region}` } : p),
+          ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
+        }),
+      ),
+    );
     progress.done();
-    snapshot = buildSnapshot(result, target.key, toolVersion(), io.now());
+    const merged = {
+      regions: results.flatMap((r) => r.regions),
+      functions: results.flatMap((r) => r.functions).sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)),
+    };
+    snapshot = buildSnapshot(merged, key, toolVersion(), io.now());
   } finally {
-    await target.close();
+    await Promise.all(targets.map((t) => t.close()));
   }
   for (const region of snapshot.regions) log(summaryLine(region));
   return snapshot;
@@ -85,27 +98,35 @@ async function demoTarget(flags: SourceFlags, log: (line: string) => void): Prom
   };
 }
 
-async function awsTarget(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Target> {
+async function awsTargets(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Target[]> {
+  const profiles = flags.profile && flags.profile.length > 0 ? [...new Set(flags.profile)] : [undefined];
+  const targets: Omit<Target, 'key'>[] = [];
+  for (const profile of profiles) targets.push(await awsTarget(flags, profile, profiles.length > 1, io));
+  // One key for every account: hashes compare across accounts and runs.
+  const key = await loadEnvHashKey(io.env, log);
+  return targets.map((t) => ({ ...t, key }));
+}
+
+async function awsTarget(flags: SourceFlags, profile: string | undefined, labelled: boolean, io: CliIo): Promise<Omit<Target, 'key'>> {
   const endpoint = flags.endpoint ?? io.env.AWS_ENDPOINT_URL_LAMBDA;
   const common = {
     maxSockets: flags.concurrency + 8,
     ...(endpoint === undefined ? {} : { endpoint }),
-    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+    ...(profile === undefined ? {} : { profile }),
   };
-  const regions = flags.regions ?? [await defaultRegion(flags.profile)];
+  const regions = flags.regions ?? [await defaultRegion(profile)];
   const probe = createLambdaClient({ ...common, region: regions[0] ?? 'us-east-1' });
   try {
     await probe.config.credentials();
   } catch (error) {
-    throw new AuditError('E_CREDENTIALS', `no AWS credentials found${flags.profile ? ` for profile "${flags.profile}"` : ''}: ${(error as Error).message.split('\n')[0] ?? ''}. Set AWS_PROFILE (or --profile), run "aws sso login", or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, { cause: error });
+    throw new AuditError('E_CREDENTIALS', `no AWS credentials found${profile ? ` for profile "${profile}"` : ''}: ${(error as Error).message.split('\n')[0] ?? ''}. Set AWS_PROFILE (or --profile), run "aws sso login", or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, { cause: error });
   } finally {
     probe.destroy();
   }
-  const key = await loadEnvHashKey(io.env, log);
   const clients: LambdaClient[] = [];
   return {
+    ...(labelled && profile !== undefined ? { label: profile } : {}),
     regions,
-    key,
     clientFor: (region) => {
       const client = createLambdaClient({ ...common, region });
       clients.push(client);

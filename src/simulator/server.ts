@@ -42,6 +42,8 @@ export interface SimulatorOptions {
   /** Added before every answer. @default 0 */
   readonly latencyMs?: number;
   readonly faults?: SimulatorFaults;
+  /** More accounts, each with its own fleet (account id -> fleet options); reach them through `accounts`. */
+  readonly otherAccounts?: Readonly<Record<string, FleetOptions>>;
   /** Access key id -> account id; unknown keys map to the fleet's account. */
   readonly accounts?: Readonly<Record<string, string>>;
   /** @default 7 */
@@ -74,11 +76,15 @@ export class LambdaSimulator {
   readonly #options: SimulatorOptions;
   readonly #random: () => number;
   readonly #account: string;
+  /** Every account's fleet, the primary one included. */
+  readonly #fleets = new Map<string, Fleet>();
 
   constructor(options: SimulatorOptions = {}) {
     this.#options = options;
     this.fleet = options.fleet instanceof Map ? options.fleet : generateFleet(options.fleet ?? {});
     this.#account = (options.fleet instanceof Map ? undefined : options.fleet?.account) ?? DEMO_ACCOUNT;
+    this.#fleets.set(this.#account, this.fleet);
+    for (const [account, fleet] of Object.entries(options.otherAccounts ?? {})) this.#fleets.set(account, generateFleet({ ...fleet, account }));
     this.#random = seeded(options.seed ?? 7);
   }
 
@@ -175,7 +181,7 @@ export class LambdaSimulator {
   }
 
   #answer(operation: Operation, rawName: string | undefined, url: URL, region: string, account: string, res: ServerResponse): void {
-    const functions = account === this.#account ? this.fleet.get(region) : undefined;
+    const functions = this.#fleets.get(account)?.get(region);
     if (operation === 'ListFunctions') {
       const all = [...(functions?.values() ?? [])].map((f) => f.configuration);
       this.#reply(res, 200, page(all, url, 'Functions'));
