@@ -1,6 +1,9 @@
 // The crawl against moto, a real third-party implementation of the Lambda API: functions created
 // with boto3, crawled with the real AWS SDK over HTTP, compared field by field with what boto3 saw.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import type { GetFunctionResponse } from '@aws-sdk/client-lambda';
@@ -8,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLambdaClient } from '../../src/crawl/client.js';
 import { crawl, type CrawlResult } from '../../src/crawl/crawler.js';
 import { hashEnvValue } from '../../src/snapshot/redact.js';
-import { repoRoot } from '../helpers/cli.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
 import { testKey } from '../helpers/sim.js';
 
 const run = promisify(execFile);
@@ -95,5 +98,22 @@ describe('crawl against moto', () => {
   it('records the published version and the alias that serves it', () => {
     const v1 = result.functions.find((f) => f.name === 'tagged' && f.qualifier === '1');
     expect(v1).toMatchObject({ source: 'ListVersionsByFunction', aliases: [{ name: 'live', functionVersion: '1' }] });
+  });
+});
+
+describe('several accounts against moto', () => {
+  it('a profile that assumes a role in another account (role_arn + source_profile) is crawled beside the base one', async () => {
+    await run('python3', [`${repoRoot}/test/fixtures/moto/seed_other_account.py`, endpoint]);
+    const dir = mkdtempSync(join(tmpdir(), 'la-moto-profiles-'));
+    writeFileSync(join(dir, 'credentials'), '[base]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+    writeFileSync(join(dir, 'config'), '[profile base]\nregion = us-east-1\n\n[profile auditor-b]\nrole_arn = arn:aws:iam::222222222222:role/auditor\nsource_profile = base\nregion = us-east-1\n');
+    const result = await runCli(['scan', '--profile', 'base', '--profile', 'auditor-b', '--regions', 'us-east-1', '--no-drift', '--fail-on', 'none', '--output', 'snapshot'], {
+      cwd: dir,
+      env: { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_ENDPOINT_URL: endpoint, LAMBDA_AUDIT_ENV_HASH_KEY: 'moto-profiles-key-0123456789' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const snapshot = JSON.parse(result.stdout) as { functions: { arn: string; account: string }[] };
+    expect(snapshot.functions.filter((f) => f.account === '222222222222').map((f) => f.arn)).toEqual(['arn:aws:lambda:us-east-1:222222222222:function:in-account-b']);
+    expect(snapshot.functions.filter((f) => f.account === '123456789012').length).toBe(seeded.length);
   });
 });
