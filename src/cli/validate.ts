@@ -6,8 +6,7 @@ import { resolve } from 'node:path';
 import { describeProblem, readBaseline } from '../drift/baseline.js';
 import { ExitCode } from '../errors.js';
 import { didYouMean, formatIssue, PolicyValidationError, type PolicyIssue } from '../policy/issues.js';
-import { BUILTIN_POLICY, detectKind, loadRuleSet, readDocument } from '../policy/load.js';
-import { validatePolicyDocument } from '../policy/policy-file.js';
+import { BUILTIN_POLICY, configIssues, detectKind, readDocument, validatePolicies } from '../policy/load.js';
 import { issueAt } from '../policy/schema-issues.js';
 import { validateSuppressionsDocument } from '../policy/suppressions.js';
 import type { CliIo } from './io.js';
@@ -30,30 +29,19 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
     }
   }
   const kinds = contexts.map((ctx) => ({ ctx, kind: detectKind(ctx.doc.value) }));
-  const policies = kinds.filter((k) => k.kind === 'policy').map((k) => k.ctx.file);
-  // Rule ids for suppressions and config: the built-in pack plus the policies given here.
-  let ruleIds: Set<string>;
-  try {
-    ruleIds = new Set((await loadRuleSet({ policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now(), cwd: io.cwd })).map((r) => r.id));
-  } catch (error) {
-    if (!(error instanceof PolicyValidationError)) throw error;
-    issues.push(...error.issues);
-    // The given policies are broken: check suppressions and configs against the built-in ids.
-    ruleIds = new Set((await loadRuleSet({ asOf: io.now() })).map((r) => r.id));
-  }
+  // Policies are judged together with the built-in pack (rule ids are unique across them), and
+  // suppressions and configs against all their rule ids. Every file is read once.
+  const policies = kinds.filter((k) => k.kind === 'policy').map((k) => k.ctx);
+  const builtin = policies.some((ctx) => resolve(io.cwd, ctx.file) === BUILTIN_POLICY) ? [] : [await readDocument(BUILTIN_POLICY)];
+  const { defs, issues: policyIssues } = validatePolicies([...builtin, ...policies]);
+  issues.push(...policyIssues);
+  const ruleIds = new Set(defs.map((d) => d.def.id));
   for (const { ctx, kind } of kinds) {
-    if (kind === 'policy') {
-      if (!policies.includes(ctx.file)) issues.push(...validatePolicyDocument(ctx).issues);
-    } else if (kind === 'suppressions') {
+    if (kind === 'suppressions') {
       issues.push(...validateSuppressionsDocument(ctx, ruleIds).issues);
     } else if (kind === 'config') {
-      try {
-        await loadRuleSet({ configFile: ctx.file, policyFiles: policies.filter((f) => f !== BUILTIN_POLICY), asOf: io.now(), cwd: io.cwd });
-      } catch (error) {
-        if (!(error instanceof PolicyValidationError)) throw error;
-        issues.push(...error.issues.filter((i) => i.file === ctx.file));
-      }
-    } else {
+      issues.push(...configIssues(ctx, defs));
+    } else if (kind === undefined) {
       const value = ctx.doc.value;
       const first = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).find((k) => k !== 'version') : undefined;
       const hint = first === undefined ? '' : `; found "${first}"${didYouMean(first, ['rules', 'suppressions'])}`;

@@ -76,15 +76,19 @@ interface ConfigEntry {
   readonly options?: Record<string, unknown>;
 }
 
-export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule[]> {
-  const files = [...(options.builtin === false ? [] : [BUILTIN_POLICY]), ...(options.policyFiles ?? [])];
+export interface PolicyDef {
+  readonly def: RuleDef;
+  readonly file: string;
+}
+
+/** Validates read policy files together: each file's own checks, then rule ids unique across them. */
+export function validatePolicies(contexts: readonly IssueContext[]): { defs: PolicyDef[]; issues: PolicyIssue[] } {
   const issues: PolicyIssue[] = [];
-  const defs: { def: RuleDef; file: string; ctx: IssueContext; index: number }[] = [];
-  for (const file of files) {
-    const ctx = await readDocument(file, options.cwd);
+  const defs: (PolicyDef & { ctx: IssueContext; index: number })[] = [];
+  for (const ctx of contexts) {
     const result = validatePolicyDocument(ctx);
     issues.push(...result.issues);
-    result.rules.forEach((def, index) => defs.push({ def, file, ctx, index }));
+    result.rules.forEach((def, index) => defs.push({ def, file: ctx.file, ctx, index }));
   }
   const seen = new Map<string, string>();
   for (const { def, ctx, index } of defs) {
@@ -93,6 +97,21 @@ export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule
     if (first !== undefined) issues.push(issueAt(ctx, `/rules/${index}/id`, 'duplicate-id', `rule id "${def.id}" is already defined at ${first}`));
     else seen.set(def.id, `${ctx.file}:${ctx.doc.position(`/rules/${index}`).line}`);
   }
+  return { defs, issues };
+}
+
+/** The problems in a config file, judged against the rules it configures. */
+export function configIssues(ctx: IssueContext, defs: readonly PolicyDef[]): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  loadConfig(ctx, new Map(defs.map((d) => [d.def.id, d.def])), issues);
+  return issues;
+}
+
+export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule[]> {
+  const files = [...(options.builtin === false ? [] : [BUILTIN_POLICY]), ...(options.policyFiles ?? [])];
+  const contexts: IssueContext[] = [];
+  for (const file of files) contexts.push(await readDocument(file, options.cwd));
+  const { defs, issues } = validatePolicies(contexts);
   const config = options.configFile === undefined ? new Map<string, ConfigEntry>() : loadConfig(await readDocument(options.configFile, options.cwd), new Map(defs.map((d) => [d.def.id, d.def])), issues);
   if (issues.length > 0) throw new PolicyValidationError(issues);
   const env: CheckEnv = { asOf: options.asOf, lifecycle: await loadLifecycle() };

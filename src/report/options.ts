@@ -5,5 +5,3 @@ export interface FormatOptions {
   /** A line for stderr (for example: SARIF left results out to fit GitHub's limits). */
   readonly warn: (line: string) => void;
 }
-
-export const plainOptions: FormatOptions = { color: false, warn: () => undefined };

@@ -14,5 +14,3 @@ export const checks = {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options are checked against each check's own closed schema before create()
 export type AnyCheck = Check<any>;
-
-export type CheckId = keyof typeof checks;
