@@ -54,7 +54,6 @@ export class QuotaLane {
   async call<T>(send: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<CallResult<T>> {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) this.stats.retries++;
-      let outcome: CallResult<T>;
       try {
         const value = await this.#limit(async () => {
           await this.limiter.acquire(signal);
@@ -66,13 +65,12 @@ export class QuotaLane {
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const kind = classify(error);
-        outcome = { ok: false, kind, error, attempts: attempt };
         if (kind === 'throttled') {
           this.stats.throttled++;
           this.limiter.onThrottle();
         }
         const delay = nextDelay(kind, attempt, this.#retry, kind === 'throttled' ? retryAfterMs(error) : undefined, this.#random);
-        if (delay === undefined) return outcome;
+        if (delay === undefined) return { ok: false, kind, error, attempts: attempt };
         await this.#clock.sleep(delay, signal);
       }
     }
