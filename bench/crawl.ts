@@ -5,7 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { GetFunctionCommand, LambdaClient, paginateListFunctions, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionCommand,
+  LambdaClient,
+  paginateListFunctions,
+  type FunctionConfiguration,
+} from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
 import { createLambdaClient } from '../src/crawl/client.js';
 import { crawl } from '../src/crawl/crawler.js';
@@ -37,7 +42,11 @@ type Crawler = (endpoint: string, regions: string[]) => Promise<{ fetched: numbe
 
 export const crawlers: Record<string, Crawler> = {
   'lambda-audit': async (endpoint, regions) => {
-    const res = await crawl({ regions, envHashKey: envHashKey(Buffer.from('bench-key-bench-key')), clientFor: (region) => createLambdaClient({ region, endpoint, credentials, maxSockets: 48 }) });
+    const res = await crawl({
+      regions,
+      envHashKey: envHashKey(Buffer.from('bench-key-bench-key')),
+      clientFor: (region) => createLambdaClient({ region, endpoint, credentials, maxSockets: 48 }),
+    });
     const ok = res.functions.filter((f) => f.status === 'ok').length;
     const listed = res.regions.reduce((n, r) => n + r.listed, 0);
     return { fetched: ok, lost: listed - res.functions.length };
@@ -48,7 +57,12 @@ export const crawlers: Record<string, Crawler> = {
 };
 
 /** What most people write first: list everything, then p-limit GetFunction, SDK retries. */
-async function obvious(endpoint: string, regions: string[], retryMode: 'standard' | 'adaptive', concurrency: number): Promise<{ fetched: number; lost: number }> {
+async function obvious(
+  endpoint: string,
+  regions: string[],
+  retryMode: 'standard' | 'adaptive',
+  concurrency: number,
+): Promise<{ fetched: number; lost: number }> {
   let fetched = 0;
   let lost = 0;
   await Promise.all(
@@ -75,8 +89,14 @@ async function obvious(endpoint: string, regions: string[], retryMode: 'standard
   return { fetched, lost };
 }
 
-export async function startSimulator(options: SimulatorOptions): Promise<{ endpoint: string; regions: string[]; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./simulator-child.ts', import.meta.url).pathname, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startSimulator(
+  options: SimulatorOptions,
+): Promise<{ endpoint: string; regions: string[]; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./simulator-child.ts', import.meta.url).pathname, JSON.stringify(options)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout });
   const [line] = (await once(lines, 'line')) as [string];
   return { ...(JSON.parse(line) as { endpoint: string; regions: string[] }), child };
@@ -108,7 +128,9 @@ export async function runScenario(scenario: Scenario, names: string[] = Object.k
         cpuMsPerFn: (cpu.user + cpu.system) / 1000 / total,
         requests: stats.requests,
       });
-      console.error(`  ${scenario.name} / ${name}: ${wall.toFixed(1)}s, efficiency ${(quotaTime / wall).toFixed(3)}, throttled ${rows.at(-1)!.throttledPct.toFixed(2)}%, lost ${lost}`);
+      console.error(
+        `  ${scenario.name} / ${name}: ${wall.toFixed(1)}s, efficiency ${(quotaTime / wall).toFixed(3)}, throttled ${rows.at(-1)!.throttledPct.toFixed(2)}%, lost ${lost}`,
+      );
     }
   } finally {
     sim.child.kill('SIGTERM');
@@ -117,7 +139,25 @@ export async function runScenario(scenario: Scenario, names: string[] = Object.k
 }
 
 export const scenarios: Scenario[] = [
-  { name: '1 region x 2,000 fns, 40 ms', sim: { fleet: { functions: 2000, regions: ['us-east-1'] }, latencyMs: 40 }, availableRps: 100, functionsPerRegion: 2000 },
-  { name: 'shared quota: 40 of 100 rps left', sim: { fleet: { functions: 2000, regions: ['us-east-1'] }, latencyMs: 40, externalLoad: { getFunction: 60 } }, availableRps: 40, functionsPerRegion: 2000 },
-  { name: '4 regions x 2,000 fns, 40 ms', sim: { fleet: { functions: 8000, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1'] }, latencyMs: 40 }, availableRps: 100, functionsPerRegion: 2000 },
+  {
+    name: '1 region x 2,000 fns, 40 ms',
+    sim: { fleet: { functions: 2000, regions: ['us-east-1'] }, latencyMs: 40 },
+    availableRps: 100,
+    functionsPerRegion: 2000,
+  },
+  {
+    name: 'shared quota: 40 of 100 rps left',
+    sim: { fleet: { functions: 2000, regions: ['us-east-1'] }, latencyMs: 40, externalLoad: { getFunction: 60 } },
+    availableRps: 40,
+    functionsPerRegion: 2000,
+  },
+  {
+    name: '4 regions x 2,000 fns, 40 ms',
+    sim: {
+      fleet: { functions: 8000, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1'] },
+      latencyMs: 40,
+    },
+    availableRps: 100,
+    functionsPerRegion: 2000,
+  },
 ];

@@ -22,7 +22,9 @@ export async function benchDrift(count = 100_000): Promise<string[]> {
   const policy = await loadDriftPolicy();
   const run = (): { drift: FunctionDrift[]; ms: number; findings: number } => {
     const t0 = performance.now();
-    const drift = baselines.flatMap((b) => driftRegion(b, live, { ignore: policy.ignore, compareEnvironmentValues: true }));
+    const drift = baselines.flatMap((b) =>
+      driftRegion(b, live, { ignore: policy.ignore, compareEnvironmentValues: true }),
+    );
     const findings = driftFindings(drift, policy).length;
     return { drift, ms: performance.now() - t0, findings };
   };
@@ -44,7 +46,28 @@ export async function benchDrift(count = 100_000): Promise<string[]> {
 function toSnapshot(records: FunctionRecord[]): Snapshot {
   const regions = [...new Set(records.map((r) => `${r.account}/${r.region}`))].map((k) => {
     const [account = '', region = ''] = k.split('/');
-    return { account, region, complete: true, listed: 0, fetched: 0, vanished: 0, denied: 0, failed: 0, versions: 0, throttled: 0, retries: 0, requests: 0, durationMs: 0 };
+    return {
+      account,
+      region,
+      complete: true,
+      listed: 0,
+      fetched: 0,
+      vanished: 0,
+      denied: 0,
+      failed: 0,
+      versions: 0,
+      throttled: 0,
+      retries: 0,
+      requests: 0,
+      durationMs: 0,
+    };
   });
-  return { schemaVersion: 1, tool: { name: 'lambda-audit', version: 'bench' }, generatedAt: new Date(0).toISOString(), envHashKeyId: 'bench0000000', regions, functions: records };
+  return {
+    schemaVersion: 1,
+    tool: { name: 'lambda-audit', version: 'bench' },
+    generatedAt: new Date(0).toISOString(),
+    envHashKeyId: 'bench0000000',
+    regions,
+    functions: records,
+  };
 }

@@ -16,7 +16,9 @@ export async function benchRules(count = 100_000): Promise<string[]> {
   }
   const best = Math.min(...runs);
   const median = [...runs].sort((a, b) => a - b)[1] ?? best;
-  console.error(`  rules: ${count} records x ${rules.length} rules: median ${median.toFixed(0)} ms, ${findings} findings`);
+  console.error(
+    `  rules: ${count} records x ${rules.length} rules: median ${median.toFixed(0)} ms, ${findings} findings`,
+  );
   return [
     '### Policy evaluation',
     '',

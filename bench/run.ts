@@ -15,9 +15,21 @@ if (only === undefined || only === 'crawl') {
   const rows: Row[] = [];
   const chosen = scenarioArg === undefined ? scenarios : [scenarios[scenarioArg]!];
   for (const scenario of chosen) rows.push(...(await runScenario(scenario)));
-  lines.push('### Crawl', '', '| scenario | crawler | wall s | efficiency | throttled % | lost | CPU ms/fn |', '|---|---|---:|---:|---:|---:|---:|');
-  for (const r of rows) lines.push(`| ${r.scenario} | ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.efficiency.toFixed(3)} | ${r.throttledPct.toFixed(2)} | ${r.lost} | ${r.cpuMsPerFn.toFixed(2)} |`);
-  lines.push('', 'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.', '');
+  lines.push(
+    '### Crawl',
+    '',
+    '| scenario | crawler | wall s | efficiency | throttled % | lost | CPU ms/fn |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  );
+  for (const r of rows)
+    lines.push(
+      `| ${r.scenario} | ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.efficiency.toFixed(3)} | ${r.throttledPct.toFixed(2)} | ${r.lost} | ${r.cpuMsPerFn.toFixed(2)} |`,
+    );
+  lines.push(
+    '',
+    'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.',
+    '',
+  );
 }
 if (only === undefined || only === 'rules') lines.push(...(await benchRules()));
 if (only === undefined || only === 'drift') lines.push(...(await benchDrift()));

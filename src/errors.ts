@@ -13,14 +13,7 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type AuditErrorCode =
-  | 'E_USAGE'
-  | 'E_CONFIG'
-  | 'E_INPUT'
-  | 'E_POLICY'
-  | 'E_BASELINE'
-  | 'E_WRITE'
-  | 'E_CREDENTIALS'
-  | 'E_ENDPOINT';
+  'E_USAGE' | 'E_CONFIG' | 'E_INPUT' | 'E_POLICY' | 'E_BASELINE' | 'E_WRITE' | 'E_CREDENTIALS' | 'E_ENDPOINT';
 
 export class AuditError extends Error {
   override readonly name = 'AuditError';

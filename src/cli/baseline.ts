@@ -1,6 +1,13 @@
 /** `lambda-audit baseline`: write `baselines/<account>/<region>.json` from a crawl or `--input`. */
 import { resolve } from 'node:path';
-import { baselinePath, baselinesFrom, canonicalJson, DEFAULT_BASELINE_DIR, describeProblem, readBaseline } from '../drift/baseline.js';
+import {
+  baselinePath,
+  baselinesFrom,
+  canonicalJson,
+  DEFAULT_BASELINE_DIR,
+  describeProblem,
+  readBaseline,
+} from '../drift/baseline.js';
 import { ExitCode } from '../errors.js';
 import { writeFileSafely } from '../report/write.js';
 import { logTo, type CliIo } from './io.js';
@@ -22,7 +29,9 @@ export async function runBaseline(flags: BaselineFlags, io: CliIo): Promise<Exit
       const file = baselinePath(dir, baseline.account, baseline.region);
       const existing = await readBaseline(file);
       if (!existing.ok && existing.problem.kind !== 'missing') {
-        log(`lambda-audit: refusing to overwrite ${describeProblem(file, existing.problem)}; inspect it, then run again with --force to replace it`);
+        log(
+          `lambda-audit: refusing to overwrite ${describeProblem(file, existing.problem)}; inspect it, then run again with --force to replace it`,
+        );
         return ExitCode.usage;
       }
     }
@@ -32,7 +41,9 @@ export async function runBaseline(flags: BaselineFlags, io: CliIo): Promise<Exit
     const file = baselinePath(dir, baseline.account, baseline.region);
     const stats = snapshot.regions.find((r) => r.account === baseline.account && r.region === baseline.region);
     if (stats && !stats.complete && !flags.force) {
-      log(`not writing ${file}: the crawl of ${baseline.account}/${baseline.region} is incomplete, and a baseline without some functions would report them as added later (use --force to write what was fetched)`);
+      log(
+        `not writing ${file}: the crawl of ${baseline.account}/${baseline.region} is incomplete, and a baseline without some functions would report them as added later (use --force to write what was fetched)`,
+      );
       exit = ExitCode.crawlIncomplete;
       continue;
     }

@@ -17,5 +17,8 @@ export function logTo(io: CliIo, quiet = false): (line: string) => void {
 
 /** `2026-11-22T03-04-05Z`: a UTC timestamp that is a valid file name everywhere. */
 export function fileTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
 }

@@ -39,14 +39,41 @@ Examples:
 /** Where the snapshot comes from: shared by scan and baseline. */
 function addSourceOptions(command: Command): Command {
   return command
-    .option('--regions <list>', 'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)', parseRegions)
-    .option('--profile <name>', 'AWS profile; repeat to crawl several accounts in parallel (default: AWS_PROFILE, then the default credential chain)', collect)
+    .option(
+      '--regions <list>',
+      'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)',
+      parseRegions,
+    )
+    .option(
+      '--profile <name>',
+      'AWS profile; repeat to crawl several accounts in parallel (default: AWS_PROFILE, then the default credential chain)',
+      collect,
+    )
     .option('--endpoint <url>', 'Lambda API endpoint (default: AWS_ENDPOINT_URL_LAMBDA, else AWS)', parseEndpoint)
-    .option('--max-rps <n>', 'cap every quota group at n requests per second, leaving headroom for deploys', positiveNumber('--max-rps'))
-    .addOption(new Option('--concurrency <n>', 'GetFunction requests in flight per region').default(32).argParser(positiveNumber('--concurrency', { integer: true, max: 512 })))
-    .addOption(new Option('--request-timeout <seconds>', 'abandon and retry a single request after this long').default(15).argParser(positiveNumber('--request-timeout', { max: 300 })))
-    .option('--include-versions', 'also audit published versions (ListVersionsByFunction) and aliases (ListAliases)', false)
-    .option('--input <files...>', 'read a lambda-audit snapshot or "aws lambda get-function" JSON instead of crawling (no AWS access)')
+    .option(
+      '--max-rps <n>',
+      'cap every quota group at n requests per second, leaving headroom for deploys',
+      positiveNumber('--max-rps'),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'GetFunction requests in flight per region')
+        .default(32)
+        .argParser(positiveNumber('--concurrency', { integer: true, max: 512 })),
+    )
+    .addOption(
+      new Option('--request-timeout <seconds>', 'abandon and retry a single request after this long')
+        .default(15)
+        .argParser(positiveNumber('--request-timeout', { max: 300 })),
+    )
+    .option(
+      '--include-versions',
+      'also audit published versions (ListVersionsByFunction) and aliases (ListAliases)',
+      false,
+    )
+    .option(
+      '--input <files...>',
+      'read a lambda-audit snapshot or "aws lambda get-function" JSON instead of crawling (no AWS access)',
+    )
     .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
     .option('-q, --quiet', 'no progress or summary on stderr', false);
 }
@@ -62,27 +89,47 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
 
   const scan = program
     .command('scan')
-    .description('Crawl Lambda functions (or read --input), evaluate the policies, compare with baselines, write reports.');
+    .description(
+      'Crawl Lambda functions (or read --input), evaluate the policies, compare with baselines, write reports.',
+    );
   addSourceOptions(scan)
-    .option('--output <format[=path]>', `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout; json, sarif and snapshot to reports/<UTC time>/`, outputParser(FORMAT_NAMES), [])
+    .option(
+      '--output <format[=path]>',
+      `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout; json, sarif and snapshot to reports/<UTC time>/`,
+      outputParser(FORMAT_NAMES),
+      [],
+    )
     .option('--policy <file>', 'add a policy file (repeatable); the built-in pack stays loaded', collect, [])
     .option('--no-builtin', 'do not load the built-in Lambda pack')
     .option('--config <file>', 'switch rules off, change their severity or options (YAML; see docs/policies.md)')
     .option('--suppressions <file>', 'accepted risk with reason, owner and expiry (YAML; see docs/policies.md)')
     .option('--as-of <date>', 'evaluate date-based rules as of YYYY-MM-DD (default: today, UTC)', parseDate)
-    .option('--baseline <dir>', `compare with the baselines in dir (default: ${DEFAULT_BASELINE_DIR}/ when it holds any)`)
+    .option(
+      '--baseline <dir>',
+      `compare with the baselines in dir (default: ${DEFAULT_BASELINE_DIR}/ when it holds any)`,
+    )
     .option('--no-drift', 'do not compare with baselines')
-    .option('--drift-ignore <path>', 'ignore changes at this path (glob; repeatable), on top of policies/drift.yaml', collect, [])
+    .option(
+      '--drift-ignore <path>',
+      'ignore changes at this path (glob; repeatable), on top of policies/drift.yaml',
+      collect,
+      [],
+    )
     .option('--drift-policy <file>', 'drift severity policy (default: policies/drift.yaml)')
     .option('--accept-findings <file>', 'record the current findings as accepted (write file)')
     .option('--accepted-findings <file>', 'mark findings new or existing against an accepted-findings file')
     .option('--only-new', 'report (and gate on) only findings not in --accepted-findings', false)
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a policy finding (not suppressed) is at or above this severity').choices(FAIL_ON).default('high'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a policy finding (not suppressed) is at or above this severity')
+        .choices(FAIL_ON)
+        .default('high'),
+    )
     .option('--fail-on-drift', 'exit 1 when any drift finding (not suppressed) is present', false)
     .option('--no-color', 'no colours in the text output (also: NO_COLOR)')
     .addHelpText('after', `${SCAN_EXAMPLES}\n${EXIT_CODES_HELP}`)
     .action(async (flags: ScanFlags) => {
-      if (flags.onlyNew && flags.acceptedFindings === undefined) throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
+      if (flags.onlyNew && flags.acceptedFindings === undefined)
+        throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
       setExit(await runScan(flags, io));
     });
 
@@ -92,32 +139,53 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   addSourceOptions(baseline)
     .option('--dir <dir>', `where baselines go (default: ${DEFAULT_BASELINE_DIR})`)
     .option('--force', 'overwrite a baseline that is corrupt or of an unknown version; write incomplete regions', false)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ lambda-audit baseline --regions us-east-1        take a baseline from a crawl
   $ lambda-audit baseline --input snapshot.json      take it from a snapshot already written
 Exit codes: 0 written; 2 an existing baseline is corrupt or of an unknown version (left untouched);
-3 a region's crawl was incomplete (its baseline is not written without --force).`)
+3 a region's crawl was incomplete (its baseline is not written without --force).`,
+    )
     .action(async (flags: BaselineFlags) => {
       setExit(await runBaseline(flags, io));
     });
 
   program
     .command('simulate')
-    .description('Run the demo Lambda API simulator on loopback until Ctrl-C, to try scans, baselines and drift by hand.')
+    .description(
+      'Run the demo Lambda API simulator on loopback until Ctrl-C, to try scans, baselines and drift by hand.',
+    )
     .addOption(new Option('--port <n>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(parsePort))
-    .addOption(new Option('--functions <n>', 'functions in the fleet').default(1000).argParser(positiveNumber('--functions', { integer: true, max: 1_000_000 })))
+    .addOption(
+      new Option('--functions <n>', 'functions in the fleet')
+        .default(1000)
+        .argParser(positiveNumber('--functions', { integer: true, max: 1_000_000 })),
+    )
     .option('--regions <list>', 'regions of the fleet (default: us-east-1,eu-west-1)', parseRegions)
-    .addOption(new Option('--latency <ms>', 'added to every answer').default(20).argParser(positiveNumber('--latency', { max: 10_000 })))
+    .addOption(
+      new Option('--latency <ms>', 'added to every answer')
+        .default(20)
+        .argParser(positiveNumber('--latency', { max: 10_000 })),
+    )
     .action(async (flags: SimulateFlags) => {
       setExit(await runSimulate(flags, io));
     });
 
   program
     .command('validate')
-    .description('Check policy, suppressions, config (YAML) and baseline (JSON) files without scanning (default: the built-in pack).')
-    .argument('[files...]', 'YAML files (kind recognised from the top-level key: rules list, rules map, suppressions) and baseline .json files')
-    .addHelpText('after', '\nExit codes: 0 all valid; 2 a file has errors (each printed as file:line:column: path: problem [code]).')
+    .description(
+      'Check policy, suppressions, config (YAML) and baseline (JSON) files without scanning (default: the built-in pack).',
+    )
+    .argument(
+      '[files...]',
+      'YAML files (kind recognised from the top-level key: rules list, rules map, suppressions) and baseline .json files',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all valid; 2 a file has errors (each printed as file:line:column: path: problem [code]).',
+    )
     .action(async (files: string[]) => {
       setExit(await runValidate(files, io));
     });
@@ -134,7 +202,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     return exit;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+        ? ExitCode.ok
+        : ExitCode.usage;
     }
     if (error instanceof AuditError) {
       io.stderr.write(`lambda-audit: ${error.message}\n`);
@@ -158,9 +230,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    return await run(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), now: () => new Date(), signal: controller.signal });
+    return await run(argv, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: process.cwd(),
+      now: () => new Date(),
+      signal: controller.signal,
+    });
   } catch (error) {
-    process.stderr.write(`lambda-audit: internal error: ${(error as Error).message}\nThis is a bug; please report it with the command you ran. Set LAMBDA_AUDIT_DEBUG=1 for details.\n`);
+    process.stderr.write(
+      `lambda-audit: internal error: ${(error as Error).message}\nThis is a bug; please report it with the command you ran. Set LAMBDA_AUDIT_DEBUG=1 for details.\n`,
+    );
     if (process.env.LAMBDA_AUDIT_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
     return 70;
   } finally {

@@ -4,10 +4,15 @@ import { InvalidArgumentError } from 'commander';
 const regionPattern = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 export function parseRegions(value: string): string[] {
-  const regions = value.split(',').map((r) => r.trim()).filter((r) => r.length > 0);
-  if (regions.length === 0) throw new InvalidArgumentError('expected a comma-separated list of regions, for example us-east-1,eu-west-1');
+  const regions = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
+  if (regions.length === 0)
+    throw new InvalidArgumentError('expected a comma-separated list of regions, for example us-east-1,eu-west-1');
   for (const region of regions) {
-    if (!regionPattern.test(region)) throw new InvalidArgumentError(`"${region}" is not a region name; expected for example us-east-1`);
+    if (!regionPattern.test(region))
+      throw new InvalidArgumentError(`"${region}" is not a region name; expected for example us-east-1`);
   }
   return [...new Set(regions)];
 }
@@ -16,7 +21,9 @@ export function positiveNumber(flag: string, { integer = false, max = Infinity }
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)) || n > max) {
-      throw new InvalidArgumentError(`${flag} expects a positive ${integer ? 'integer' : 'number'}${max < Infinity ? ` up to ${max}` : ''}, got "${value}"`);
+      throw new InvalidArgumentError(
+        `${flag} expects a positive ${integer ? 'integer' : 'number'}${max < Infinity ? ` up to ${max}` : ''}, got "${value}"`,
+      );
     }
     return n;
   };
@@ -29,7 +36,8 @@ export function parseEndpoint(value: string): string {
   } catch {
     throw new InvalidArgumentError(`expected a URL such as http://127.0.0.1:5000, got "${value}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`expected an http or https URL, got "${value}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError(`expected an http or https URL, got "${value}"`);
   return value;
 }
 
@@ -44,10 +52,19 @@ export function outputParser(formats: readonly string[]) {
     const eq = value.indexOf('=');
     const format = eq < 0 ? value : value.slice(0, eq);
     const path = eq < 0 ? undefined : value.slice(eq + 1);
-    if (!formats.includes(format)) throw new InvalidArgumentError(`unknown format "${format}"; expected one of ${formats.join(', ')}, as FORMAT or FORMAT=PATH`);
-    if (path === '') throw new InvalidArgumentError(`"${value}" has an empty path; write ${format}=PATH, or ${format} alone for standard output`);
+    if (!formats.includes(format))
+      throw new InvalidArgumentError(
+        `unknown format "${format}"; expected one of ${formats.join(', ')}, as FORMAT or FORMAT=PATH`,
+      );
+    if (path === '')
+      throw new InvalidArgumentError(
+        `"${value}" has an empty path; write ${format}=PATH, or ${format} alone for standard output`,
+      );
     const spec = path === undefined ? { format } : { format, path };
-    if (spec.path === undefined && previous.some((p) => p.path === undefined)) throw new InvalidArgumentError('at most one --output may go to standard output; give the others a path (FORMAT=PATH)');
+    if (spec.path === undefined && previous.some((p) => p.path === undefined))
+      throw new InvalidArgumentError(
+        'at most one --output may go to standard output; give the others a path (FORMAT=PATH)',
+      );
     return [...previous, spec];
   };
 }
@@ -55,7 +72,8 @@ export function outputParser(formats: readonly string[]) {
 export function parseDate(value: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) throw new InvalidArgumentError(`expected a date as YYYY-MM-DD, got "${value}"`);
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
+    throw new InvalidArgumentError(`expected a date as YYYY-MM-DD, got "${value}"`);
   return date;
 }
 
@@ -65,6 +83,7 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export function parsePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port expects 0 to 65535 (0: any free port), got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`--port expects 0 to 65535 (0: any free port), got "${value}"`);
   return n;
 }

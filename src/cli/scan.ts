@@ -42,11 +42,21 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const log = logTo(io, flags.quiet);
   // Everything the user wrote is checked before anything is crawled: a typo costs no API calls.
   const asOf = flags.asOf ?? io.now();
-  const rules = await loadRuleSet({ policyFiles: flags.policy, builtin: flags.builtin, asOf, cwd: io.cwd, ...(flags.config === undefined ? {} : { configFile: flags.config }) });
+  const rules = await loadRuleSet({
+    policyFiles: flags.policy,
+    builtin: flags.builtin,
+    asOf,
+    cwd: io.cwd,
+    ...(flags.config === undefined ? {} : { configFile: flags.config }),
+  });
   const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy, io.cwd) : undefined;
   const ruleIds = new Set([...rules.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
-  const suppressions = flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, ruleIds, io.cwd);
-  const accepted = flags.acceptedFindings === undefined ? undefined : await readAcceptedFindings(resolve(io.cwd, flags.acceptedFindings));
+  const suppressions =
+    flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, ruleIds, io.cwd);
+  const accepted =
+    flags.acceptedFindings === undefined
+      ? undefined
+      : await readAcceptedFindings(resolve(io.cwd, flags.acceptedFindings));
   const baselineDir = resolve(io.cwd, flags.baseline ?? DEFAULT_BASELINE_DIR);
   const baselines = driftPolicy === undefined ? new Map() : await loadBaselines(baselineDir);
   // Drift is on when asked for (--baseline), or when the default directory holds a baseline.
@@ -97,7 +107,14 @@ async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (l
   const stdoutColor = flags.color && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   const dir = `reports/${fileTimestamp(io.now())}`;
   const outputs: readonly OutputSpec[] =
-    specs.length > 0 ? specs : [{ format: 'text' }, { format: 'json', path: `${dir}/report.json` }, { format: 'sarif', path: `${dir}/report.sarif` }, { format: 'snapshot', path: `${dir}/snapshot.json` }];
+    specs.length > 0
+      ? specs
+      : [
+          { format: 'text' },
+          { format: 'json', path: `${dir}/report.json` },
+          { format: 'sarif', path: `${dir}/report.sarif` },
+          { format: 'snapshot', path: `${dir}/snapshot.json` },
+        ];
   for (const spec of outputs) {
     const toStdout = spec.path === undefined;
     const content = formatters[spec.format as keyof typeof formatters](run, { color: toStdout && stdoutColor, warn });
@@ -114,10 +131,15 @@ function incompleteReasons(snapshot: RunResult['snapshot']): string[] {
   return snapshot.regions
     .filter((r) => !r.complete)
     .map((r) => {
-      if (r.error) return `the listing of ${r.account}/${r.region} failed (${r.error.code}), so functions there may be missing`;
-      const versions = snapshot.functions.filter((f) => f.account === r.account && f.region === r.region && f.versionsError).length;
+      if (r.error)
+        return `the listing of ${r.account}/${r.region} failed (${r.error.code}), so functions there may be missing`;
+      const versions = snapshot.functions.filter(
+        (f) => f.account === r.account && f.region === r.region && f.versionsError,
+      ).length;
       const parts = [
-        ...(r.failed + r.denied > 0 ? [`${r.failed + r.denied} function(s) could not be fetched (status "failed" or "denied" in the reports)`] : []),
+        ...(r.failed + r.denied > 0
+          ? [`${r.failed + r.denied} function(s) could not be fetched (status "failed" or "denied" in the reports)`]
+          : []),
         ...(versions > 0 ? [`the versions of ${versions} function(s) could not be listed (versionsError)`] : []),
       ];
       return `${r.account}/${r.region}: ${parts.join(', ')}`;

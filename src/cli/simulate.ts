@@ -16,7 +16,10 @@ export interface SimulateFlags {
 }
 
 export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<ExitCode> {
-  const simulator = new LambdaSimulator({ fleet: { functions: flags.functions, ...(flags.regions ? { regions: flags.regions } : {}) }, latencyMs: flags.latency });
+  const simulator = new LambdaSimulator({
+    fleet: { functions: flags.functions, ...(flags.regions ? { regions: flags.regions } : {}) },
+    latencyMs: flags.latency,
+  });
   const endpoint = await simulator.start(flags.port);
   const first = [...(simulator.fleet.values().next().value?.keys() ?? [])][0] ?? 'NAME';
   io.stderr.write(

@@ -42,13 +42,20 @@ interface Target {
 
 export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Snapshot> {
   if (flags.input && flags.input.length > 0) {
-    if (flags.demo) throw new AuditError('E_USAGE', '--input and --demo cannot be used together: --input reads files, --demo crawls a simulated API');
-    return loadInputs(flags.input.map((f) => resolve(io.cwd, f)), {
-      key: () => loadEnvHashKey(io.env, log),
-      defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
-      toolVersion: toolVersion(),
-      now: io.now(),
-    });
+    if (flags.demo)
+      throw new AuditError(
+        'E_USAGE',
+        '--input and --demo cannot be used together: --input reads files, --demo crawls a simulated API',
+      );
+    return loadInputs(
+      flags.input.map((f) => resolve(io.cwd, f)),
+      {
+        key: () => loadEnvHashKey(io.env, log),
+        defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
+        toolVersion: toolVersion(),
+        now: io.now(),
+      },
+    );
   }
   const targets = flags.demo ? [await demoTarget(flags, log)] : await awsTargets(flags, io, log);
   const key = targets[0]?.key ?? DEMO_ENV_KEY;
@@ -66,7 +73,8 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
           includeVersions: flags.includeVersions,
           requestTimeoutMs: flags.requestTimeout * 1000,
           signal: io.signal,
-          onProgress: (p) => progress.update(targets.length > 1 ? { ...p, region: `${target.label ?? i}/${p.region}` } : p),
+          onProgress: (p) =>
+            progress.update(targets.length > 1 ? { ...p, region: `${target.label ?? i}/${p.region}` } : p),
           ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
         }),
       ),
@@ -86,14 +94,24 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
 
 async function demoTarget(flags: SourceFlags, log: (line: string) => void): Promise<Target> {
   // Transient faults and deletions only: the demo shows retries and vanished functions, and ends complete.
-  const simulator = new LambdaSimulator({ latencyMs: 20, faults: { serverErrorRate: 0.01, resetRate: 0.005, vanishRate: 0.005 } });
+  const simulator = new LambdaSimulator({
+    latencyMs: 20,
+    faults: { serverErrorRate: 0.01, resetRate: 0.005, vanishRate: 0.005 },
+  });
   const endpoint = await simulator.start();
-  log(`demo: a simulated Lambda API at ${endpoint} with ${[...simulator.fleet.values()].reduce((n, m) => n + m.size, 0)} functions in ${simulator.regions.join(', ')}, at the real quotas`);
+  log(
+    `demo: a simulated Lambda API at ${endpoint} with ${[...simulator.fleet.values()].reduce((n, m) => n + m.size, 0)} functions in ${simulator.regions.join(', ')}, at the real quotas`,
+  );
   return {
     regions: flags.regions ?? simulator.regions,
     key: DEMO_ENV_KEY,
     clientFor: (region) =>
-      createLambdaClient({ region, endpoint, maxSockets: flags.concurrency + 8, credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' } }),
+      createLambdaClient({
+        region,
+        endpoint,
+        maxSockets: flags.concurrency + 8,
+        credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
+      }),
     close: () => simulator.stop(),
   };
 }
@@ -107,7 +125,12 @@ async function awsTargets(flags: SourceFlags, io: CliIo, log: (line: string) => 
   return targets.map((t) => ({ ...t, key }));
 }
 
-async function awsTarget(flags: SourceFlags, profile: string | undefined, labelled: boolean, io: CliIo): Promise<Omit<Target, 'key'>> {
+async function awsTarget(
+  flags: SourceFlags,
+  profile: string | undefined,
+  labelled: boolean,
+  io: CliIo,
+): Promise<Omit<Target, 'key'>> {
   const endpoint = flags.endpoint ?? io.env.AWS_ENDPOINT_URL_LAMBDA;
   const common = {
     maxSockets: flags.concurrency + 8,
@@ -119,7 +142,11 @@ async function awsTarget(flags: SourceFlags, profile: string | undefined, labell
   try {
     await probe.config.credentials();
   } catch (error) {
-    throw new AuditError('E_CREDENTIALS', `no AWS credentials found${profile ? ` for profile "${profile}"` : ''}: ${(error as Error).message.split('\n')[0] ?? ''}. Set AWS_PROFILE (or --profile), run "aws sso login", or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, { cause: error });
+    throw new AuditError(
+      'E_CREDENTIALS',
+      `no AWS credentials found${profile ? ` for profile "${profile}"` : ''}: ${(error as Error).message.split('\n')[0] ?? ''}. Set AWS_PROFILE (or --profile), run "aws sso login", or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+      { cause: error },
+    );
   } finally {
     probe.destroy();
   }
@@ -144,7 +171,11 @@ async function defaultRegion(profile: string | undefined): Promise<string> {
   try {
     return await client.config.region();
   } catch (error) {
-    throw new AuditError('E_CONFIG', 'no region: pass --regions us-east-1,eu-west-1 or set AWS_REGION (or a region in your AWS profile)', { cause: error });
+    throw new AuditError(
+      'E_CONFIG',
+      'no region: pass --regions us-east-1,eu-west-1 or set AWS_REGION (or a region in your AWS profile)',
+      { cause: error },
+    );
   } finally {
     client.destroy();
   }

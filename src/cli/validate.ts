@@ -32,7 +32,9 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
   // Policies are judged together with the built-in pack (rule ids are unique across them), and
   // suppressions and configs against all their rule ids. Every file is read once.
   const policies = kinds.filter((k) => k.kind === 'policy').map((k) => k.ctx);
-  const builtin = policies.some((ctx) => resolve(io.cwd, ctx.file) === BUILTIN_POLICY) ? [] : [await readDocument(BUILTIN_POLICY)];
+  const builtin = policies.some((ctx) => resolve(io.cwd, ctx.file) === BUILTIN_POLICY)
+    ? []
+    : [await readDocument(BUILTIN_POLICY)];
   const { defs, issues: policyIssues } = validatePolicies([...builtin, ...policies]);
   issues.push(...policyIssues);
   const ruleIds = new Set(defs.map((d) => d.def.id));
@@ -43,9 +45,20 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
       issues.push(...configIssues(ctx, defs));
     } else if (kind === undefined) {
       const value = ctx.doc.value;
-      const first = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).find((k) => k !== 'version') : undefined;
+      const first =
+        value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? Object.keys(value).find((k) => k !== 'version')
+          : undefined;
       const hint = first === undefined ? '' : `; found "${first}"${didYouMean(first, ['rules', 'suppressions'])}`;
-      issues.push(issueAt(ctx, first === undefined ? '' : `/${first}`, 'unknown-file-kind', `not a policy (rules: [...]), suppressions (suppressions: [...]) or config (rules: {id: ...}) file${hint}`, true));
+      issues.push(
+        issueAt(
+          ctx,
+          first === undefined ? '' : `/${first}`,
+          'unknown-file-kind',
+          `not a policy (rules: [...]), suppressions (suppressions: [...]) or config (rules: {id: ...}) file${hint}`,
+          true,
+        ),
+      );
     }
   }
   const unique = [...new Map(issues.map((i) => [formatIssue(i), i])).values()];

@@ -18,7 +18,13 @@ import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.js';
 import { systemClock, type Clock } from './clock.js';
 import { QuotaLane, type CallResult } from './lane.js';
-import { recordFromGetFunction, recordFromListing, recordFromVersion, withAliases, type RecordContext } from './records.js';
+import {
+  recordFromGetFunction,
+  recordFromListing,
+  recordFromVersion,
+  withAliases,
+  type RecordContext,
+} from './records.js';
 import { errorInfo, type RetryPolicy } from './retry.js';
 
 /** Lambda's documented control-plane quotas, per account per region (not adjustable). */
@@ -87,7 +93,10 @@ async function crawlRegions(options: CrawlOptions): Promise<CrawlResult> {
   };
 }
 
-async function crawlRegion(region: string, options: CrawlOptions): Promise<{ stats: RegionStats; functions: FunctionRecord[] }> {
+async function crawlRegion(
+  region: string,
+  options: CrawlOptions,
+): Promise<{ stats: RegionStats; functions: FunctionRecord[] }> {
   const clock = options.clock ?? systemClock;
   const signal = options.signal ?? new AbortController().signal;
   const quotas = options.quotas ?? LAMBDA_QUOTAS;
@@ -100,7 +109,11 @@ async function crawlRegion(region: string, options: CrawlOptions): Promise<{ sta
     ...(options.random === undefined ? {} : { random: options.random }),
   };
   const getLane = new QuotaLane({ ...laneBase, ratePerSecond: Math.min(quotas.getFunction, cap), concurrency });
-  const controlLane = new QuotaLane({ ...laneBase, ratePerSecond: Math.min(quotas.controlPlane, cap), concurrency: Math.min(8, concurrency) });
+  const controlLane = new QuotaLane({
+    ...laneBase,
+    ratePerSecond: Math.min(quotas.controlPlane, cap),
+    concurrency: Math.min(8, concurrency),
+  });
   const client = options.clientFor(region);
   const ctx: RecordContext = { region, key: options.envHashKey };
   const started = clock.now();
@@ -109,17 +122,31 @@ async function crawlRegion(region: string, options: CrawlOptions): Promise<{ sta
   let listingDone = false;
   let listingError: ErrorInfo | undefined;
   const report = (): void =>
-    options.onProgress?.({ region, listed: count.listed, done: count.done, listingDone, throttled: getLane.stats.throttled + controlLane.stats.throttled });
+    options.onProgress?.({
+      region,
+      listed: count.listed,
+      done: count.done,
+      listingDone,
+      throttled: getLane.stats.throttled + controlLane.stats.throttled,
+    });
 
   const fetchOne = async (listed: FunctionConfiguration): Promise<void> => {
     const name = listed.FunctionArn ?? listed.FunctionName;
-    const res = await getLane.call((s) => client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: s }), signal);
+    const res = await getLane.call(
+      (s) => client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: s }),
+      signal,
+    );
     let latest: FunctionRecord;
     if (res.ok) {
       latest = recordFromGetFunction(res.value, listed, ctx);
     } else {
       const status = res.kind === 'not-found' ? 'vanished' : res.kind === 'denied' ? 'denied' : 'failed';
-      latest = recordFromListing(listed, ctx, status, status === 'vanished' ? undefined : errorInfo(res.error, res.attempts));
+      latest = recordFromListing(
+        listed,
+        ctx,
+        status,
+        status === 'vanished' ? undefined : errorInfo(res.error, res.attempts),
+      );
     }
     if (options.includeVersions && latest.status !== 'vanished' && name !== undefined) {
       // By name, not ARN: the client is already scoped to the account and region, and moto
@@ -134,10 +161,16 @@ async function crawlRegion(region: string, options: CrawlOptions): Promise<{ sta
 
   const fetchVersions = async (name: string, latest: FunctionRecord): Promise<FunctionRecord[]> => {
     const versions = await paginate(controlLane, signal, (marker, s) =>
-      client.send(new ListVersionsByFunctionCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), { abortSignal: s }).then((o) => ({ items: o.Versions ?? [], next: o.NextMarker })),
+      client
+        .send(new ListVersionsByFunctionCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), {
+          abortSignal: s,
+        })
+        .then((o) => ({ items: o.Versions ?? [], next: o.NextMarker })),
     );
     const aliases = await paginate<AliasConfiguration>(controlLane, signal, (marker, s) =>
-      client.send(new ListAliasesCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), { abortSignal: s }).then((o) => ({ items: o.Aliases ?? [], next: o.NextMarker })),
+      client
+        .send(new ListAliasesCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), { abortSignal: s })
+        .then((o) => ({ items: o.Aliases ?? [], next: o.NextMarker })),
     );
     const failure = [versions, aliases].find((r) => !r.ok);
     if (failure && !failure.ok) {
@@ -147,8 +180,13 @@ async function crawlRegion(region: string, options: CrawlOptions): Promise<{ sta
       return [{ ...latest, versionsError: errorInfo(failure.error, failure.attempts) }];
     }
     const aliasList = aliases.ok ? aliases.value : [];
-    const published = (versions.ok ? versions.value : []).filter((v) => v.Version !== undefined && v.Version !== '$LATEST');
-    return [withAliases(latest, aliasList), ...published.map((v) => withAliases(recordFromVersion(v, latest, ctx), aliasList))];
+    const published = (versions.ok ? versions.value : []).filter(
+      (v) => v.Version !== undefined && v.Version !== '$LATEST',
+    );
+    return [
+      withAliases(latest, aliasList),
+      ...published.map((v) => withAliases(recordFromVersion(v, latest, ctx), aliasList)),
+    ];
   };
 
   const pending: Promise<void>[] = [];
@@ -221,4 +259,3 @@ function mostCommonAccount(functions: readonly FunctionRecord[]): string {
   for (const [account, n] of counts) if (n > bestCount && account !== 'unknown') [best, bestCount] = [account, n];
   return best;
 }
-

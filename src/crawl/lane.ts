@@ -69,7 +69,13 @@ export class QuotaLane {
           this.stats.throttled++;
           this.limiter.onThrottle();
         }
-        const delay = nextDelay(kind, attempt, this.#retry, kind === 'throttled' ? retryAfterMs(error) : undefined, this.#random);
+        const delay = nextDelay(
+          kind,
+          attempt,
+          this.#retry,
+          kind === 'throttled' ? retryAfterMs(error) : undefined,
+          this.#random,
+        );
         if (delay === undefined) return { ok: false, kind, error, attempts: attempt };
         await this.#clock.sleep(delay, signal);
       }

@@ -102,7 +102,10 @@ export class AdaptiveRateLimiter {
     this.#raise(now);
     if (now - this.#lastCut < this.#cooldown) return;
     this.#trimWindow(now);
-    const observed = now - this.#startedAt >= WINDOW_MS / 4 ? (this.#accepted.length * 1000) / Math.min(WINDOW_MS, now - this.#startedAt) : undefined;
+    const observed =
+      now - this.#startedAt >= WINDOW_MS / 4
+        ? (this.#accepted.length * 1000) / Math.min(WINDOW_MS, now - this.#startedAt)
+        : undefined;
     // Still throttled soon after a cut: the last measure was too generous (a full bucket at the
     // start inflates it), so cut harder.
     const again = now - this.#lastCut < this.#cooldown * 3;

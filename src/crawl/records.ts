@@ -14,7 +14,12 @@ export interface RecordContext {
   readonly key: EnvHashKey;
 }
 
-function base(config: FunctionConfiguration, ctx: RecordContext, status: RecordStatus, source: FunctionRecord['source']): Mutable<FunctionRecord> {
+function base(
+  config: FunctionConfiguration,
+  ctx: RecordContext,
+  status: RecordStatus,
+  source: FunctionRecord['source'],
+): Mutable<FunctionRecord> {
   const arn = config.FunctionArn ?? '';
   const parsed = parseLambdaArn(arn);
   const { configuration, environmentFacts } = redactConfiguration(config, ctx.key);
@@ -33,7 +38,12 @@ function base(config: FunctionConfiguration, ctx: RecordContext, status: RecordS
   return record;
 }
 
-export function recordFromGetFunction(out: GetFunctionResponse, listed: FunctionConfiguration, ctx: RecordContext, source: 'GetFunction' | 'input' = 'GetFunction'): FunctionRecord {
+export function recordFromGetFunction(
+  out: GetFunctionResponse,
+  listed: FunctionConfiguration,
+  ctx: RecordContext,
+  source: 'GetFunction' | 'input' = 'GetFunction',
+): FunctionRecord {
   const record = base(out.Configuration ?? listed, ctx, 'ok', source);
   if (out.Tags) record.tags = sortKeys(out.Tags);
   if (out.TagsError) record.tagsError = { ...out.TagsError };
@@ -45,14 +55,23 @@ export function recordFromGetFunction(out: GetFunctionResponse, listed: Function
 }
 
 /** A listed function whose GetFunction did not succeed: the listed configuration, and why. */
-export function recordFromListing(listed: FunctionConfiguration, ctx: RecordContext, status: Exclude<RecordStatus, 'ok'>, error?: ErrorInfo): FunctionRecord {
+export function recordFromListing(
+  listed: FunctionConfiguration,
+  ctx: RecordContext,
+  status: Exclude<RecordStatus, 'ok'>,
+  error?: ErrorInfo,
+): FunctionRecord {
   const record = base(listed, ctx, status, 'ListFunctions');
   if (error) record.error = error;
   return record;
 }
 
 /** A published version from ListVersionsByFunction; function-level data (tags, concurrency) comes from `latest`. */
-export function recordFromVersion(version: FunctionConfiguration, latest: FunctionRecord, ctx: RecordContext): FunctionRecord {
+export function recordFromVersion(
+  version: FunctionConfiguration,
+  latest: FunctionRecord,
+  ctx: RecordContext,
+): FunctionRecord {
   const record = base(version, ctx, 'ok', 'ListVersionsByFunction');
   if (latest.tags) record.tags = latest.tags;
   if (latest.tagsError) record.tagsError = latest.tagsError;

@@ -26,14 +26,31 @@ interface SdkLikeError {
   $retryable?: { throttling?: boolean };
 }
 
-const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const networkCodes = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
 const timeoutNames = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
 
 export function classify(error: unknown): FailureKind {
   const e = (error ?? {}) as SdkLikeError;
   const status = e.$metadata?.httpStatusCode;
   const name = e.name ?? '';
-  if (name === 'TooManyRequestsException' || name === 'ThrottlingException' || status === 429 || e.$retryable?.throttling === true) return 'throttled';
+  if (
+    name === 'TooManyRequestsException' ||
+    name === 'ThrottlingException' ||
+    status === 429 ||
+    e.$retryable?.throttling === true
+  )
+    return 'throttled';
   if (name === 'ResourceNotFoundException' || status === 404) return 'not-found';
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403) return 'denied';
   if (status !== undefined && status >= 500) return 'transient';
@@ -72,7 +89,13 @@ export const defaultRetryPolicy: RetryPolicy = {
 };
 
 /** Delay before attempt `attempt + 1` (attempt counts from 1), or undefined to give up. */
-export function nextDelay(kind: FailureKind, attempt: number, policy: RetryPolicy, retryAfter: number | undefined, random: () => number = Math.random): number | undefined {
+export function nextDelay(
+  kind: FailureKind,
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfter: number | undefined,
+  random: () => number = Math.random,
+): number | undefined {
   if (kind === 'throttled') {
     if (attempt >= policy.maxThrottleAttempts) return undefined;
   } else if (kind === 'transient') {

@@ -22,7 +22,9 @@ const baselineSchema = {
             properties: {
               Environment: {
                 type: 'object',
-                properties: { Variables: { type: 'object', additionalProperties: { type: 'string', pattern: '^hmac-sha256:' } } },
+                properties: {
+                  Variables: { type: 'object', additionalProperties: { type: 'string', pattern: '^hmac-sha256:' } },
+                },
               },
             },
           },
@@ -31,7 +33,12 @@ const baselineSchema = {
           code: {
             type: 'object',
             additionalProperties: false,
-            properties: { RepositoryType: { type: 'string' }, ImageUri: { type: 'string' }, ResolvedImageUri: { type: 'string' }, SourceKMSKeyArn: { type: 'string' } },
+            properties: {
+              RepositoryType: { type: 'string' },
+              ImageUri: { type: 'string' },
+              ResolvedImageUri: { type: 'string' },
+              SourceKMSKeyArn: { type: 'string' },
+            },
           },
         },
       },

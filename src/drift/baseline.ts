@@ -58,7 +58,9 @@ export function baselinesFrom(snapshot: Snapshot): Baseline[] {
     region: region.region,
     envHashKeyId: snapshot.envHashKeyId,
     functions: Object.fromEntries(
-      snapshot.functions.filter((f) => f.account === region.account && f.region === region.region && f.status === 'ok').map((f) => [functionKey(f), toBaselineFunction(f)]),
+      snapshot.functions
+        .filter((f) => f.account === region.account && f.region === region.region && f.status === 'ok')
+        .map((f) => [functionKey(f), toBaselineFunction(f)]),
     ),
   }));
 }
@@ -79,16 +81,22 @@ function sortDeep(value: unknown): unknown {
   return out;
 }
 
-export type BaselineProblem = { kind: 'missing' } | { kind: 'corrupt'; reason: string } | { kind: 'unknown-version'; version: unknown };
+export type BaselineProblem =
+  { kind: 'missing' } | { kind: 'corrupt'; reason: string } | { kind: 'unknown-version'; version: unknown };
 
 /** Reads and validates a baseline; says exactly what is wrong with a bad one. */
-export async function readBaseline(file: string): Promise<{ ok: true; baseline: Baseline } | { ok: false; problem: BaselineProblem }> {
+export async function readBaseline(
+  file: string,
+): Promise<{ ok: true; baseline: Baseline } | { ok: false; problem: BaselineProblem }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, problem: { kind: 'missing' } };
-    return { ok: false, problem: { kind: 'corrupt', reason: `cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
+    return {
+      ok: false,
+      problem: { kind: 'corrupt', reason: `cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})` },
+    };
   }
   let value: unknown;
   try {
@@ -101,7 +109,10 @@ export async function readBaseline(file: string): Promise<{ ok: true; baseline: 
   const validate = validatorFor(baselineSchema);
   if (!validate(value)) {
     const e = validate.errors?.[0];
-    return { ok: false, problem: { kind: 'corrupt', reason: `${e?.instancePath || '(top level)'} ${e?.message ?? 'is invalid'}` } };
+    return {
+      ok: false,
+      problem: { kind: 'corrupt', reason: `${e?.instancePath || '(top level)'} ${e?.message ?? 'is invalid'}` },
+    };
   }
   return { ok: true, baseline: value as Baseline };
 }
@@ -118,5 +129,8 @@ export function describeProblem(file: string, problem: BaselineProblem): string 
 }
 
 export function baselineError(file: string, problem: BaselineProblem): AuditError {
-  return new AuditError('E_BASELINE', `${describeProblem(file, problem)}. Fix or delete it, or take a new one with "lambda-audit baseline --force"`);
+  return new AuditError(
+    'E_BASELINE',
+    `${describeProblem(file, problem)}. Fix or delete it, or take a new one with "lambda-audit baseline --force"`,
+  );
 }

@@ -8,7 +8,13 @@ import type { DriftPolicy } from './policy.js';
 
 export interface DriftReport {
   readonly baselineDir: string;
-  readonly regions: readonly { readonly account: string; readonly region: string; readonly baseline: string; readonly compared: boolean; readonly note?: string }[];
+  readonly regions: readonly {
+    readonly account: string;
+    readonly region: string;
+    readonly baseline: string;
+    readonly compared: boolean;
+    readonly note?: string;
+  }[];
   readonly functions: readonly FunctionDrift[];
 }
 
@@ -39,24 +45,50 @@ export async function loadBaselines(dir: string): Promise<BaselineSet> {
   return set;
 }
 
-export function compareWithBaselines(snapshot: Snapshot, dir: string, baselines: BaselineSet, policy: DriftPolicy, extraIgnore: readonly string[]): DriftReport {
+export function compareWithBaselines(
+  snapshot: Snapshot,
+  dir: string,
+  baselines: BaselineSet,
+  policy: DriftPolicy,
+  extraIgnore: readonly string[],
+): DriftReport {
   const regions: DriftReport['regions'][number][] = [];
   const functions: FunctionDrift[] = [];
   for (const region of snapshot.regions) {
     const file = baselinePath(dir, region.account, region.region);
     const baseline = baselines.get(file);
     if (!baseline) {
-      regions.push({ account: region.account, region: region.region, baseline: file, compared: false, note: 'no baseline for this account-region' });
+      regions.push({
+        account: region.account,
+        region: region.region,
+        baseline: file,
+        compared: false,
+        note: 'no baseline for this account-region',
+      });
       continue;
     }
     const sameKey = baseline.envHashKeyId === snapshot.envHashKeyId;
     const listingComplete = region.error === undefined;
-    functions.push(...driftRegion(baseline, snapshot.functions, { ignore: [...policy.ignore, ...extraIgnore], compareEnvironmentValues: sameKey, listingComplete }));
+    functions.push(
+      ...driftRegion(baseline, snapshot.functions, {
+        ignore: [...policy.ignore, ...extraIgnore],
+        compareEnvironmentValues: sameKey,
+        listingComplete,
+      }),
+    );
     const notes = [
-      ...(sameKey ? [] : ['the baseline hashed environment values under another key: only added and removed variables are compared']),
+      ...(sameKey
+        ? []
+        : ['the baseline hashed environment values under another key: only added and removed variables are compared']),
       ...(listingComplete ? [] : ['the listing failed, so functions not seen are not reported as removed']),
     ];
-    regions.push({ account: region.account, region: region.region, baseline: file, compared: true, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) });
+    regions.push({
+      account: region.account,
+      region: region.region,
+      baseline: file,
+      compared: true,
+      ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+    });
   }
   return { baselineDir: dir, regions, functions };
 }

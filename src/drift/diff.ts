@@ -41,9 +41,14 @@ export interface DriftOptions {
 
 const ENV_PREFIX = 'configuration.Environment.Variables';
 
-export function driftRegion(baseline: Baseline, records: readonly FunctionRecord[], options: DriftOptions): FunctionDrift[] {
+export function driftRegion(
+  baseline: Baseline,
+  records: readonly FunctionRecord[],
+  options: DriftOptions,
+): FunctionDrift[] {
   const ignored = options.ignore.map((g) => globToRegExp(g));
-  const isIgnored = (path: string): boolean => ignored.some((re) => re.test(path) || pathPrefixes(path).some((p) => re.test(p)));
+  const isIgnored = (path: string): boolean =>
+    ignored.some((re) => re.test(path) || pathPrefixes(path).some((p) => re.test(p)));
   const out: FunctionDrift[] = [];
   const present = new Set<string>();
   for (const record of records) {
@@ -54,24 +59,49 @@ export function driftRegion(baseline: Baseline, records: readonly FunctionRecord
     // Not fetched (denied, failed): what we hold is partial, so it is neither compared nor "removed".
     if (record.status !== 'ok') continue;
     const old = baseline.functions[key];
-    const base = { key, arn: record.arn, account: record.account, region: record.region, functionName: record.name, qualifier: record.qualifier };
+    const base = {
+      key,
+      arn: record.arn,
+      account: record.account,
+      region: record.region,
+      functionName: record.name,
+      qualifier: record.qualifier,
+    };
     if (!old) {
       out.push({ ...base, kind: 'added', changes: [] });
       continue;
     }
-    const changes = diffFunction(old, toBaselineFunction(record), options.compareEnvironmentValues).filter((c) => !isIgnored(c.path));
+    const changes = diffFunction(old, toBaselineFunction(record), options.compareEnvironmentValues).filter(
+      (c) => !isIgnored(c.path),
+    );
     if (changes.length > 0) out.push({ ...base, kind: 'changed', changes });
   }
   for (const [key, old] of Object.entries(baseline.functions)) {
     if (present.has(key) || options.listingComplete === false) continue;
     const [name = key, qualifier = '$LATEST'] = key.split(':');
-    const arn = typeof old.configuration.FunctionArn === 'string' ? old.configuration.FunctionArn : `arn:aws:lambda:${baseline.region}:${baseline.account}:function:${name}`;
-    out.push({ key, arn, account: baseline.account, region: baseline.region, functionName: name, qualifier, kind: 'removed', changes: [] });
+    const arn =
+      typeof old.configuration.FunctionArn === 'string'
+        ? old.configuration.FunctionArn
+        : `arn:aws:lambda:${baseline.region}:${baseline.account}:function:${name}`;
+    out.push({
+      key,
+      arn,
+      account: baseline.account,
+      region: baseline.region,
+      functionName: name,
+      qualifier,
+      kind: 'removed',
+      changes: [],
+    });
   }
   return out.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
 }
 
-export function diffFunction(old: BaselineFunction, now: BaselineFunction, compareEnvironmentValues = true): FieldChange[] {
+export function diffFunction(
+  old: BaselineFunction,
+  now: BaselineFunction,
+  compareEnvironmentValues = true,
+): FieldChange[] {
   if (deepEqual(old, now)) return [];
   const changes: FieldChange[] = [];
   const oldView = normalForm(old);
@@ -84,18 +114,29 @@ export function diffFunction(old: BaselineFunction, now: BaselineFunction, compa
 function normalForm(f: BaselineFunction): Record<string, unknown> {
   // Environment is compared separately (by key and hash, never showing a value).
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- taken out of the view on purpose
-  const { Environment, VpcConfig, Layers, FileSystemConfigs, Architectures, ...configuration } = f.configuration as Record<string, unknown> & {
-    VpcConfig?: { SubnetIds?: string[]; SecurityGroupIds?: string[] } & Record<string, unknown>;
-    Layers?: { Arn?: string }[];
-    FileSystemConfigs?: { Arn?: string }[];
-    Architectures?: string[];
-  };
+  const { Environment, VpcConfig, Layers, FileSystemConfigs, Architectures, ...configuration } =
+    f.configuration as Record<string, unknown> & {
+      VpcConfig?: { SubnetIds?: string[]; SecurityGroupIds?: string[] } & Record<string, unknown>;
+      Layers?: { Arn?: string }[];
+      FileSystemConfigs?: { Arn?: string }[];
+      Architectures?: string[];
+    };
   const view: Record<string, unknown> = { ...configuration };
-  if (VpcConfig) view.VpcConfig = { ...VpcConfig, SubnetIds: asSet(VpcConfig.SubnetIds), SecurityGroupIds: asSet(VpcConfig.SecurityGroupIds) };
+  if (VpcConfig)
+    view.VpcConfig = {
+      ...VpcConfig,
+      SubnetIds: asSet(VpcConfig.SubnetIds),
+      SecurityGroupIds: asSet(VpcConfig.SecurityGroupIds),
+    };
   if (Layers) view.Layers = keyed(Layers, (l) => (l.Arn ?? '').replace(/:\d+$/, ''));
   if (FileSystemConfigs) view.FileSystemConfigs = keyed(FileSystemConfigs, (c) => c.Arn ?? '');
   if (Architectures) view.Architectures = asSet(Architectures);
-  return { configuration: view, tags: f.tags ?? {}, reservedConcurrency: f.reservedConcurrency ?? null, code: f.code ?? {} };
+  return {
+    configuration: view,
+    tags: f.tags ?? {},
+    reservedConcurrency: f.reservedConcurrency ?? null,
+    code: f.code ?? {},
+  };
 }
 
 function environmentChanges(old: BaselineFunction, now: BaselineFunction, compareValues: boolean): FieldChange[] {
@@ -123,7 +164,9 @@ function flatten(changes: readonly IChange[], prefix: readonly string[], out: Fi
     out.push({
       path: text,
       kind,
-      ...(kind === 'added' ? {} : { old: setValue(change.type === Operation.REMOVE ? change.value : change.oldValue, change.key) }),
+      ...(kind === 'added'
+        ? {}
+        : { old: setValue(change.type === Operation.REMOVE ? change.value : change.oldValue, change.key) }),
       ...(kind === 'removed' ? {} : { new: setValue(change.value, change.key) }),
     });
   }
@@ -160,6 +203,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  for (const k of ka)
+    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   return true;
 }

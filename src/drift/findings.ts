@@ -12,10 +12,24 @@ export function driftFindings(drift: readonly FunctionDrift[], policy: DriftPoli
   const byEvent = (on: DriftRule['on']): DriftRule | undefined => policy.rules.find((r) => r.on === on);
   const changedRules = policy.rules.filter((r) => r.on === 'changed');
   for (const fn of drift) {
-    const base = { arn: fn.arn, account: fn.account, region: fn.region, functionName: fn.functionName, qualifier: fn.qualifier, suppressed: false };
+    const base = {
+      arn: fn.arn,
+      account: fn.account,
+      region: fn.region,
+      functionName: fn.functionName,
+      qualifier: fn.qualifier,
+      suppressed: false,
+    };
     if (fn.kind !== 'changed') {
       const rule = byEvent(fn.kind);
-      if (rule) findings.push({ ...base, ruleId: rule.id, severity: rule.severity, title: rule.title, message: `${fn.functionName} was ${fn.kind === 'added' ? 'added' : 'removed'} since the baseline` });
+      if (rule)
+        findings.push({
+          ...base,
+          ruleId: rule.id,
+          severity: rule.severity,
+          title: rule.title,
+          message: `${fn.functionName} was ${fn.kind === 'added' ? 'added' : 'removed'} since the baseline`,
+        });
       continue;
     }
     const groups = new Map<DriftRule, FieldChange[]>();
@@ -25,7 +39,13 @@ export function driftFindings(drift: readonly FunctionDrift[], policy: DriftPoli
       groups.set(rule, [...(groups.get(rule) ?? []), change]);
     }
     for (const [rule, changes] of groups) {
-      findings.push({ ...base, ruleId: rule.id, severity: rule.severity, title: rule.title, message: `${fn.functionName}: ${changes.map(describeChange).join('; ')}` });
+      findings.push({
+        ...base,
+        ruleId: rule.id,
+        severity: rule.severity,
+        title: rule.title,
+        message: `${fn.functionName}: ${changes.map(describeChange).join('; ')}`,
+      });
     }
   }
   return findings;
@@ -38,11 +58,13 @@ export function describeChange(change: FieldChange): string {
     case 'removed':
       return `${change.path} removed${'old' in change ? ` (was ${show(change.old)})` : ''}`;
     case 'changed':
-      return 'old' in change || 'new' in change ? `${change.path} changed from ${show(change.old)} to ${show(change.new)}` : `${change.path} changed`;
+      return 'old' in change || 'new' in change
+        ? `${change.path} changed from ${show(change.old)} to ${show(change.new)}`
+        : `${change.path} changed`;
   }
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? 'nothing';
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'nothing');
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -20,7 +20,9 @@ function validateSnapshot(value: unknown): string | undefined {
   if (!validator) {
     const ajv = new Ajv2020({ allErrors: false, strict: false });
     (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
-    validator = ajv.compile(JSON.parse(readFileSync(new URL('../../schemas/snapshot.schema.json', import.meta.url), 'utf8')) as object);
+    validator = ajv.compile(
+      JSON.parse(readFileSync(new URL('../../schemas/snapshot.schema.json', import.meta.url), 'utf8')) as object,
+    );
   }
   if (validator(value)) return undefined;
   const e = validator.errors?.[0];
@@ -42,9 +44,14 @@ export async function loadInputs(files: readonly string[], options: InputOptions
   for (const file of files) {
     const value = await readJson(file);
     if (isObject(value) && 'schemaVersion' in value && 'functions' in value) {
-      if (value.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) throw new AuditError('E_INPUT', `${file}: snapshot schemaVersion ${JSON.stringify(value.schemaVersion)} is not supported (expected ${SNAPSHOT_SCHEMA_VERSION})`);
+      if (value.schemaVersion !== SNAPSHOT_SCHEMA_VERSION)
+        throw new AuditError(
+          'E_INPUT',
+          `${file}: snapshot schemaVersion ${JSON.stringify(value.schemaVersion)} is not supported (expected ${SNAPSHOT_SCHEMA_VERSION})`,
+        );
       const problem = validateSnapshot(value);
-      if (problem !== undefined) throw new AuditError('E_INPUT', `${file}: not a valid lambda-audit snapshot: ${problem}`);
+      if (problem !== undefined)
+        throw new AuditError('E_INPUT', `${file}: not a valid lambda-audit snapshot: ${problem}`);
       snapshots.push(value as unknown as Snapshot);
       continue;
     }
@@ -53,12 +60,21 @@ export async function loadInputs(files: readonly string[], options: InputOptions
     for (const response of responses) {
       const config = response.Configuration ?? {};
       const region = /^arn:[^:]+:lambda:([^:]+):/.exec(config.FunctionArn ?? '')?.[1] ?? options.defaultRegion;
-      const named: FunctionConfiguration = config.FunctionArn ? config : { ...config, FunctionArn: `arn:aws:lambda:${region}:000000000000:function:${config.FunctionName ?? 'unnamed'}` };
+      const named: FunctionConfiguration = config.FunctionArn
+        ? config
+        : {
+            ...config,
+            FunctionArn: `arn:aws:lambda:${region}:000000000000:function:${config.FunctionName ?? 'unnamed'}`,
+          };
       records.push(recordFromGetFunction({ ...response, Configuration: named }, named, { region, key }, 'input'));
     }
   }
   const keyIds = new Set([...snapshots.map((s) => s.envHashKeyId), ...(key ? [key.id] : [])]);
-  if (keyIds.size > 1) throw new AuditError('E_INPUT', `the inputs hash environment values under different keys (${[...keyIds].join(', ')}); use snapshots taken with the same LAMBDA_AUDIT_ENV_HASH_KEY`);
+  if (keyIds.size > 1)
+    throw new AuditError(
+      'E_INPUT',
+      `the inputs hash environment values under different keys (${[...keyIds].join(', ')}); use snapshots taken with the same LAMBDA_AUDIT_ENV_HASH_KEY`,
+    );
   // The same function in several inputs: the later file wins, so a planned configuration can be
   // laid over a snapshot of what is deployed.
   const byArn = new Map([...snapshots.flatMap((s) => s.functions), ...records].map((f) => [f.arn, f]));
@@ -67,7 +83,10 @@ export async function loadInputs(files: readonly string[], options: InputOptions
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     tool: { name: 'lambda-audit', version: options.toolVersion },
-    generatedAt: snapshots.length === 1 && records.length === 0 ? (snapshots[0]?.generatedAt ?? options.now.toISOString()) : options.now.toISOString(),
+    generatedAt:
+      snapshots.length === 1 && records.length === 0
+        ? (snapshots[0]?.generatedAt ?? options.now.toISOString())
+        : options.now.toISOString(),
     envHashKeyId: [...keyIds][0] ?? 'unknown00000',
     regions,
     functions,
@@ -78,15 +97,21 @@ function awsCliResponses(value: unknown, file: string): GetFunctionResponse[] {
   const list = Array.isArray(value) ? value : [value];
   return list.flatMap((item: unknown): GetFunctionResponse[] => {
     if (isObject(item) && isObject(item.Configuration)) return [item];
-    if (isObject(item) && Array.isArray(item.Functions)) return (item.Functions as FunctionConfiguration[]).map((c) => ({ Configuration: c }));
-    if (isObject(item) && (typeof item.FunctionName === 'string' || typeof item.FunctionArn === 'string')) return [{ Configuration: item }];
-    throw new AuditError('E_INPUT', `${file}: expected a lambda-audit snapshot or the JSON of "aws lambda get-function", "get-function-configuration" or "list-functions"; found none of their keys (Configuration, FunctionName, Functions, schemaVersion)`);
+    if (isObject(item) && Array.isArray(item.Functions))
+      return (item.Functions as FunctionConfiguration[]).map((c) => ({ Configuration: c }));
+    if (isObject(item) && (typeof item.FunctionName === 'string' || typeof item.FunctionArn === 'string'))
+      return [{ Configuration: item }];
+    throw new AuditError(
+      'E_INPUT',
+      `${file}: expected a lambda-audit snapshot or the JSON of "aws lambda get-function", "get-function-configuration" or "list-functions"; found none of their keys (Configuration, FunctionName, Functions, schemaVersion)`,
+    );
   });
 }
 
 function statsFor(records: readonly FunctionRecord[]): RegionStats[] {
   const groups = new Map<string, FunctionRecord[]>();
-  for (const r of records) groups.set(`${r.account}/${r.region}`, [...(groups.get(`${r.account}/${r.region}`) ?? []), r]);
+  for (const r of records)
+    groups.set(`${r.account}/${r.region}`, [...(groups.get(`${r.account}/${r.region}`) ?? []), r]);
   return [...groups.values()].map((group) => ({
     account: group[0]?.account ?? 'unknown',
     region: group[0]?.region ?? 'unknown',
@@ -109,14 +134,20 @@ async function readJson(file: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new AuditError('E_INPUT', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    throw new AuditError('E_INPUT', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: error,
+    });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
     const where = position === undefined ? '' : lineColumn(text, Number(position));
-    throw new AuditError('E_INPUT', `${file}${where}: not valid JSON (${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')})`, { cause: error });
+    throw new AuditError(
+      'E_INPUT',
+      `${file}${where}: not valid JSON (${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')})`,
+      { cause: error },
+    );
   }
 }
 

@@ -30,13 +30,17 @@ export async function readDocument(file: string, cwd = process.cwd()): Promise<I
     text = await readFile(resolve(cwd, file), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new PolicyValidationError([{ code: 'unreadable', file, line: 1, column: 1, path: '', message: `cannot read the file (${code})` }]);
+    throw new PolicyValidationError([
+      { code: 'unreadable', file, line: 1, column: 1, path: '', message: `cannot read the file (${code})` },
+    ]);
   }
   try {
     return { file, doc: parseYaml(text, file) };
   } catch (error) {
     if (error instanceof YamlSyntaxError) {
-      throw new PolicyValidationError([{ code: 'yaml-syntax', file, ...error.position, path: '', message: `invalid YAML: ${error.reason}` }]);
+      throw new PolicyValidationError([
+        { code: 'yaml-syntax', file, ...error.position, path: '', message: `invalid YAML: ${error.reason}` },
+      ]);
     }
     throw error;
   }
@@ -56,7 +60,10 @@ export function detectKind(value: unknown): FileKind | undefined {
 
 export async function loadLifecycle(file = LIFECYCLE_FILE): Promise<Map<string, RuntimeLifecycle>> {
   const data = load(await readFile(file, 'utf8')) as { runtimes?: RuntimeLifecycle[] };
-  if (!Array.isArray(data.runtimes)) throw new PolicyValidationError([{ code: 'missing-key', file, line: 1, column: 1, path: '', message: 'missing "runtimes" list' }]);
+  if (!Array.isArray(data.runtimes))
+    throw new PolicyValidationError([
+      { code: 'missing-key', file, line: 1, column: 1, path: '', message: 'missing "runtimes" list' },
+    ]);
   return new Map(data.runtimes.map((r) => [r.id, r]));
 }
 
@@ -94,7 +101,10 @@ export function validatePolicies(contexts: readonly IssueContext[]): { defs: Pol
   for (const { def, ctx, index } of defs) {
     if (typeof def?.id !== 'string') continue;
     const first = seen.get(def.id);
-    if (first !== undefined) issues.push(issueAt(ctx, `/rules/${index}/id`, 'duplicate-id', `rule id "${def.id}" is already defined at ${first}`));
+    if (first !== undefined)
+      issues.push(
+        issueAt(ctx, `/rules/${index}/id`, 'duplicate-id', `rule id "${def.id}" is already defined at ${first}`),
+      );
     else seen.set(def.id, `${ctx.file}:${ctx.doc.position(`/rules/${index}`).line}`);
   }
   return { defs, issues };
@@ -112,18 +122,32 @@ export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule
   const contexts: IssueContext[] = [];
   for (const file of files) contexts.push(await readDocument(file, options.cwd));
   const { defs, issues } = validatePolicies(contexts);
-  const config = options.configFile === undefined ? new Map<string, ConfigEntry>() : loadConfig(await readDocument(options.configFile, options.cwd), new Map(defs.map((d) => [d.def.id, d.def])), issues);
+  const config =
+    options.configFile === undefined
+      ? new Map<string, ConfigEntry>()
+      : loadConfig(
+          await readDocument(options.configFile, options.cwd),
+          new Map(defs.map((d) => [d.def.id, d.def])),
+          issues,
+        );
   if (issues.length > 0) throw new PolicyValidationError(issues);
   const env: CheckEnv = { asOf: options.asOf, lifecycle: await loadLifecycle() };
   return defs
     .filter(({ def }) => config.get(def.id)?.enabled !== false)
     .map(({ def, file }) => {
       const entry = config.get(def.id);
-      return compileRule(def, file, env, { ...(entry?.severity ? { severity: entry.severity } : {}), ...(entry?.options ? { options: entry.options } : {}) });
+      return compileRule(def, file, env, {
+        ...(entry?.severity ? { severity: entry.severity } : {}),
+        ...(entry?.options ? { options: entry.options } : {}),
+      });
     });
 }
 
-function loadConfig(ctx: IssueContext, rules: ReadonlyMap<string, RuleDef>, issues: PolicyIssue[]): Map<string, ConfigEntry> {
+function loadConfig(
+  ctx: IssueContext,
+  rules: ReadonlyMap<string, RuleDef>,
+  issues: PolicyIssue[],
+): Map<string, ConfigEntry> {
   issues.push(...schemaIssues(ctx, validatorFor(configFileSchema), ctx.doc.value, ''));
   const entries = new Map<string, ConfigEntry>();
   const raw = (ctx.doc.value as { rules?: Record<string, unknown> } | null)?.rules ?? {};
@@ -131,7 +155,9 @@ function loadConfig(ctx: IssueContext, rules: ReadonlyMap<string, RuleDef>, issu
     const pointer = `/rules/${id}`;
     const rule = rules.get(id);
     if (!rule) {
-      issues.push(issueAt(ctx, pointer, 'unknown-rule', `no rule has the id "${id}"${didYouMean(id, rules.keys())}`, true));
+      issues.push(
+        issueAt(ctx, pointer, 'unknown-rule', `no rule has the id "${id}"${didYouMean(id, rules.keys())}`, true),
+      );
       continue;
     }
     if (value === 'off' || value === 'on') {
@@ -142,15 +168,32 @@ function loadConfig(ctx: IssueContext, rules: ReadonlyMap<string, RuleDef>, issu
     const entry = value as { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
     if (entry.options !== undefined) {
       const check = rule.check === undefined ? undefined : (checks as Record<string, AnyCheck>)[rule.check];
-      if (!check) issues.push(issueAt(ctx, `${pointer}/options`, 'invalid-options', `rule "${id}" is a condition, not a check: it takes no options`, true));
+      if (!check)
+        issues.push(
+          issueAt(
+            ctx,
+            `${pointer}/options`,
+            'invalid-options',
+            `rule "${id}" is a condition, not a check: it takes no options`,
+            true,
+          ),
+        );
       else issues.push(...optionIssues(ctx, check, entry.options, `${pointer}/options`));
     }
-    entries.set(id, { enabled: entry.enabled ?? true, ...(entry.severity ? { severity: entry.severity } : {}), ...(entry.options ? { options: { ...rule.options, ...entry.options } } : {}) });
+    entries.set(id, {
+      enabled: entry.enabled ?? true,
+      ...(entry.severity ? { severity: entry.severity } : {}),
+      ...(entry.options ? { options: { ...rule.options, ...entry.options } } : {}),
+    });
   }
   return entries;
 }
 
-export async function loadSuppressions(file: string, ruleIds: ReadonlySet<string>, cwd?: string): Promise<Suppression[]> {
+export async function loadSuppressions(
+  file: string,
+  ruleIds: ReadonlySet<string>,
+  cwd?: string,
+): Promise<Suppression[]> {
   const ctx = await readDocument(file, cwd);
   const { suppressions, issues } = validateSuppressionsDocument(ctx, ruleIds);
   if (issues.length > 0) throw new PolicyValidationError(issues);

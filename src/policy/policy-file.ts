@@ -34,24 +34,53 @@ const BASE_VARS = ['name', 'arn', 'region', 'account', 'qualifier'];
 export function validatePolicyDocument(ctx: IssueContext): { rules: RuleDef[]; issues: PolicyIssue[] } {
   const value = ctx.doc.value;
   const issues = schemaIssues(ctx, validatorFor(policyFileSchema), value, '');
-  const rules = Array.isArray((value as { rules?: unknown } | null)?.rules) ? ((value as { rules: unknown[] }).rules as RuleDef[]) : [];
+  const rules = Array.isArray((value as { rules?: unknown } | null)?.rules)
+    ? ((value as { rules: unknown[] }).rules as RuleDef[])
+    : [];
   rules.forEach((rule, i) => {
     if (rule === null || typeof rule !== 'object') return;
     const base = `/rules/${i}`;
     if (rule.condition !== undefined && rule.check !== undefined) {
-      issues.push(issueAt(ctx, `${base}/check`, 'check-and-condition', 'a rule has either a condition or a check, not both', true));
+      issues.push(
+        issueAt(
+          ctx,
+          `${base}/check`,
+          'check-and-condition',
+          'a rule has either a condition or a check, not both',
+          true,
+        ),
+      );
     } else if (rule.condition === undefined && rule.check === undefined) {
-      issues.push(issueAt(ctx, base, 'missing-key', `missing "condition" or "check": a rule needs one (checks: ${Object.keys(checks).join(', ')})`));
+      issues.push(
+        issueAt(
+          ctx,
+          base,
+          'missing-key',
+          `missing "condition" or "check": a rule needs one (checks: ${Object.keys(checks).join(', ')})`,
+        ),
+      );
     }
-    if (rule.condition !== undefined && typeof rule.condition === 'object') issues.push(...conditionIssues(ctx, rule.condition, `${base}/condition`));
+    if (rule.condition !== undefined && typeof rule.condition === 'object')
+      issues.push(...conditionIssues(ctx, rule.condition, `${base}/condition`));
     let check: AnyCheck | undefined;
     if (typeof rule.check === 'string') {
       check = (checks as Record<string, AnyCheck>)[rule.check];
-      if (!check) issues.push(issueAt(ctx, `${base}/check`, 'unknown-check', `unknown check "${rule.check}"; expected one of: ${Object.keys(checks).join(', ')}${didYouMean(rule.check, Object.keys(checks))}`));
+      if (!check)
+        issues.push(
+          issueAt(
+            ctx,
+            `${base}/check`,
+            'unknown-check',
+            `unknown check "${rule.check}"; expected one of: ${Object.keys(checks).join(', ')}${didYouMean(rule.check, Object.keys(checks))}`,
+          ),
+        );
     }
     if (rule.options !== undefined) {
       if (!check) {
-        if (rule.check === undefined) issues.push(issueAt(ctx, `${base}/options`, 'invalid-options', 'options only apply to a rule with a check', true));
+        if (rule.check === undefined)
+          issues.push(
+            issueAt(ctx, `${base}/options`, 'invalid-options', 'options only apply to a rule with a check', true),
+          );
       } else {
         issues.push(...optionIssues(ctx, check, rule.options, `${base}/options`));
       }
@@ -62,60 +91,133 @@ export function validatePolicyDocument(ctx: IssueContext): { rules: RuleDef[]; i
 }
 
 export function optionIssues(ctx: IssueContext, check: AnyCheck, options: unknown, pointer: string): PolicyIssue[] {
-  return schemaIssues(ctx, validatorFor(check.meta.optionsSchema), options, pointer).map((i) => ({ ...i, code: 'invalid-options' as const }));
+  return schemaIssues(ctx, validatorFor(check.meta.optionsSchema), options, pointer).map((i) => ({
+    ...i,
+    code: 'invalid-options' as const,
+  }));
 }
 
 function conditionIssues(ctx: IssueContext, node: unknown, pointer: string): PolicyIssue[] {
   if (node === null || typeof node !== 'object' || Array.isArray(node)) {
-    return [issueAt(ctx, pointer, 'invalid-type', 'expected a condition: {all: [...]}, {any: [...]}, {not: ...} or {path: ..., <operator>: ...}')];
+    return [
+      issueAt(
+        ctx,
+        pointer,
+        'invalid-type',
+        'expected a condition: {all: [...]}, {any: [...]}, {not: ...} or {path: ..., <operator>: ...}',
+      ),
+    ];
   }
   const keys = Object.keys(node);
   const kind = (['all', 'any', 'not'] as const).find((k) => k in node) ?? ('path' in node ? 'predicate' : undefined);
   if (kind === undefined) {
     const first = keys[0] ?? '';
-    return [issueAt(ctx, `${pointer}/${first}`, 'unknown-key', `unknown key "${first}"; a condition starts with all, any, not or path${didYouMean(first, ['all', 'any', 'not', 'path'])}`, true)];
+    return [
+      issueAt(
+        ctx,
+        `${pointer}/${first}`,
+        'unknown-key',
+        `unknown key "${first}"; a condition starts with all, any, not or path${didYouMean(first, ['all', 'any', 'not', 'path'])}`,
+        true,
+      ),
+    ];
   }
   if (kind !== 'predicate') {
     const issues = schemaIssues(ctx, validatorFor(conditionSchemas[kind]), node, pointer);
     const children = (node as Record<string, unknown>)[kind];
     if (kind === 'not') return [...issues, ...conditionIssues(ctx, children, `${pointer}/not`)];
-    if (Array.isArray(children)) children.forEach((child, i) => issues.push(...conditionIssues(ctx, child, `${pointer}/${kind}/${i}`)));
+    if (Array.isArray(children))
+      children.forEach((child, i) => issues.push(...conditionIssues(ctx, child, `${pointer}/${kind}/${i}`)));
     return issues;
   }
   const issues = schemaIssues(ctx, validatorFor(conditionSchemas.predicate), node, pointer, 'unknown-operator');
   const operators = keys.filter((k) => k !== 'path');
   const known = operators.filter((k) => (OPERATORS as readonly string[]).includes(k));
-  if (operators.length === 0) issues.push(issueAt(ctx, pointer, 'operator-count', `missing an operator; expected one of: ${OPERATORS.join(', ')}`));
-  else if (known.length > 1) issues.push(issueAt(ctx, `${pointer}/${known[1] ?? ''}`, 'operator-count', `a predicate takes exactly one operator, got ${known.join(' and ')}; combine predicates with all/any`, true));
+  if (operators.length === 0)
+    issues.push(
+      issueAt(ctx, pointer, 'operator-count', `missing an operator; expected one of: ${OPERATORS.join(', ')}`),
+    );
+  else if (known.length > 1)
+    issues.push(
+      issueAt(
+        ctx,
+        `${pointer}/${known[1] ?? ''}`,
+        'operator-count',
+        `a predicate takes exactly one operator, got ${known.join(' and ')}; combine predicates with all/any`,
+        true,
+      ),
+    );
   const path = (node as { path?: unknown }).path;
   if (typeof path === 'string') {
     const check = checkPath(path);
     if (!check.ok) {
       const where = check.at === '' ? 'a record' : check.at;
-      const expected = check.expected.length > 0 ? `; expected one of: ${check.expected.slice(0, 12).join(', ')}${check.expected.length > 12 ? ', ...' : ''}` : ` (${where} has no keys)`;
-      issues.push(issueAt(ctx, `${pointer}/path`, 'unknown-path', `no snapshot record has the path "${path}": "${check.got}" is not a key of ${where}${expected}${didYouMean(check.got, check.expected)}`));
+      const expected =
+        check.expected.length > 0
+          ? `; expected one of: ${check.expected.slice(0, 12).join(', ')}${check.expected.length > 12 ? ', ...' : ''}`
+          : ` (${where} has no keys)`;
+      issues.push(
+        issueAt(
+          ctx,
+          `${pointer}/path`,
+          'unknown-path',
+          `no snapshot record has the path "${path}": "${check.got}" is not a key of ${where}${expected}${didYouMean(check.got, check.expected)}`,
+        ),
+      );
     }
   }
   return issues;
 }
 
-function templateIssues(ctx: IssueContext, template: string, check: AnyCheck | undefined, pointer: string): PolicyIssue[] {
+function templateIssues(
+  ctx: IssueContext,
+  template: string,
+  check: AnyCheck | undefined,
+  pointer: string,
+): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   const vars = [...BASE_VARS, ...(check?.meta.vars ?? [])];
   for (const [, name = ''] of template.matchAll(/\{([^{}]*)\}/g)) {
     if (vars.includes(name)) continue;
     if (isSecretPath(name)) {
-      issues.push(issueAt(ctx, pointer, 'secret-in-template', `the message names "${name}": environment variables never appear in messages`));
+      issues.push(
+        issueAt(
+          ctx,
+          pointer,
+          'secret-in-template',
+          `the message names "${name}": environment variables never appear in messages`,
+        ),
+      );
     } else if (!checkPath(name).ok) {
-      issues.push(issueAt(ctx, pointer, 'invalid-template', `the message names "{${name}}", which is neither a record path nor one of: ${vars.join(', ')}${didYouMean(name, vars)}`));
+      issues.push(
+        issueAt(
+          ctx,
+          pointer,
+          'invalid-template',
+          `the message names "{${name}}", which is neither a record path nor one of: ${vars.join(', ')}${didYouMean(name, vars)}`,
+        ),
+      );
     }
   }
   return issues;
 }
 
 /** Compiles a validated rule. `severity` and `options` may be overridden by the user's config. */
-export function compileRule(def: RuleDef, source: string, env: CheckEnv, override: { severity?: Severity; options?: Record<string, unknown> } = {}): CompiledRule {
-  const meta: RuleMeta = { id: def.id, title: def.title, severity: override.severity ?? def.severity, description: def.description, remediation: def.remediation, docs: def.docs, source };
+export function compileRule(
+  def: RuleDef,
+  source: string,
+  env: CheckEnv,
+  override: { severity?: Severity; options?: Record<string, unknown> } = {},
+): CompiledRule {
+  const meta: RuleMeta = {
+    id: def.id,
+    title: def.title,
+    severity: override.severity ?? def.severity,
+    description: def.description,
+    remediation: def.remediation,
+    docs: def.docs,
+    source,
+  };
   let test: (record: FunctionRecord) => MatchVars | undefined;
   if (def.check !== undefined) {
     const check = (checks as Record<string, AnyCheck>)[def.check];

@@ -8,7 +8,13 @@ export interface IssueContext {
   readonly doc: YamlDocument;
 }
 
-export function issueAt(ctx: IssueContext, pointer: string, code: IssueCode, message: string, key = false): PolicyIssue {
+export function issueAt(
+  ctx: IssueContext,
+  pointer: string,
+  code: IssueCode,
+  message: string,
+  key = false,
+): PolicyIssue {
   const { line, column } = ctx.doc.position(pointer, key);
   return { code, file: ctx.file, line, column, path: yamlPath(pointer), message };
 }
@@ -24,7 +30,13 @@ export function valueAt(root: unknown, pointer: string): unknown {
 }
 
 /** Validates `value` (found at `base` in the document) and returns one issue per problem. */
-export function schemaIssues(ctx: IssueContext, validate: ValidateFunction, value: unknown, base: string, unknownKeyCode: IssueCode = 'unknown-key'): PolicyIssue[] {
+export function schemaIssues(
+  ctx: IssueContext,
+  validate: ValidateFunction,
+  value: unknown,
+  base: string,
+  unknownKeyCode: IssueCode = 'unknown-key',
+): PolicyIssue[] {
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   // An anyOf failure repeats what its branches said. When one branch got further (an error deeper
@@ -33,7 +45,13 @@ export function schemaIssues(ctx: IssueContext, validate: ValidateFunction, valu
   const deeper = (p: string): boolean => errors.some((e) => e.instancePath.startsWith(`${p}/`));
   const noisy = new Set(anyOfPaths.filter(deeper));
   const specific = errors.filter((e) => e.keyword !== 'anyOf' && !noisy.has(e.instancePath));
-  const kept = [...specific, ...errors.filter((e) => e.keyword === 'anyOf' && !noisy.has(e.instancePath) && !specific.some((s) => s.instancePath === e.instancePath))];
+  const kept = [
+    ...specific,
+    ...errors.filter(
+      (e) =>
+        e.keyword === 'anyOf' && !noisy.has(e.instancePath) && !specific.some((s) => s.instancePath === e.instancePath),
+    ),
+  ];
   const issues = kept.map((e) => toIssue(ctx, e, value, base, unknownKeyCode));
   const seen = new Set<string>();
   return issues.filter((i) => {
@@ -44,7 +62,13 @@ export function schemaIssues(ctx: IssueContext, validate: ValidateFunction, valu
   });
 }
 
-function toIssue(ctx: IssueContext, e: ErrorObject, root: unknown, base: string, unknownKeyCode: IssueCode): PolicyIssue {
+function toIssue(
+  ctx: IssueContext,
+  e: ErrorObject,
+  root: unknown,
+  base: string,
+  unknownKeyCode: IssueCode,
+): PolicyIssue {
   const pointer = `${base}${e.instancePath}`;
   const got = valueAt(root, e.instancePath);
   const params = e.params as Record<string, unknown>;
@@ -53,7 +77,13 @@ function toIssue(ctx: IssueContext, e: ErrorObject, root: unknown, base: string,
       const key = String(params.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const expected = allowed.length > 0 ? `; expected one of: ${allowed.join(', ')}` : '';
-      return issueAt(ctx, `${pointer}/${key}`, unknownKeyCode, `unknown ${unknownKeyCode === 'unknown-operator' ? 'operator' : 'key'} "${key}"${expected}${didYouMean(key, allowed)}`, true);
+      return issueAt(
+        ctx,
+        `${pointer}/${key}`,
+        unknownKeyCode,
+        `unknown ${unknownKeyCode === 'unknown-operator' ? 'operator' : 'key'} "${key}"${expected}${didYouMean(key, allowed)}`,
+        true,
+      );
     }
     case 'required':
       return issueAt(ctx, pointer, 'missing-key', `missing required key "${String(params.missingProperty)}"`);
@@ -61,27 +91,72 @@ function toIssue(ctx: IssueContext, e: ErrorObject, root: unknown, base: string,
       return issueAt(ctx, pointer, 'invalid-type', `expected ${article(String(params.type))}, got ${describe(got)}`);
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
-      return issueAt(ctx, pointer, 'invalid-value', `expected one of: ${allowed.join(', ')}; got ${describe(got)}${didYouMean(String(got), allowed)}`);
+      return issueAt(
+        ctx,
+        pointer,
+        'invalid-value',
+        `expected one of: ${allowed.join(', ')}; got ${describe(got)}${didYouMean(String(got), allowed)}`,
+      );
     }
     case 'const':
-      return issueAt(ctx, pointer, 'invalid-value', `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}`);
+      return issueAt(
+        ctx,
+        pointer,
+        'invalid-value',
+        `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}`,
+      );
     case 'pattern':
-      return issueAt(ctx, pointer, 'invalid-value', /\/id$/.test(e.instancePath) || e.instancePath === '' ? `expected a kebab-case id such as "runtime-deprecated", got ${describe(got)}` : `expected a value matching ${String(params.pattern)}, got ${describe(got)}`);
+      return issueAt(
+        ctx,
+        pointer,
+        'invalid-value',
+        /\/id$/.test(e.instancePath) || e.instancePath === ''
+          ? `expected a kebab-case id such as "runtime-deprecated", got ${describe(got)}`
+          : `expected a value matching ${String(params.pattern)}, got ${describe(got)}`,
+      );
     case 'format':
-      return issueAt(ctx, pointer, 'invalid-value', `expected ${formatHint(String(params.format))}, got ${describe(got)}`);
+      return issueAt(
+        ctx,
+        pointer,
+        'invalid-value',
+        `expected ${formatHint(String(params.format))}, got ${describe(got)}`,
+      );
     case 'minItems':
-      return issueAt(ctx, pointer, 'invalid-value', `expected at least ${String(params.limit)} item(s), got ${Array.isArray(got) ? got.length : describe(got)}`);
+      return issueAt(
+        ctx,
+        pointer,
+        'invalid-value',
+        `expected at least ${String(params.limit)} item(s), got ${Array.isArray(got) ? got.length : describe(got)}`,
+      );
     case 'minProperties':
-      return issueAt(ctx, pointer, 'invalid-value', `expected at least ${String(params.limit)} key(s), got ${got !== null && typeof got === 'object' ? Object.keys(got).length : describe(got)}`);
+      return issueAt(
+        ctx,
+        pointer,
+        'invalid-value',
+        `expected at least ${String(params.limit)} key(s), got ${got !== null && typeof got === 'object' ? Object.keys(got).length : describe(got)}`,
+      );
     case 'minLength':
-      return issueAt(ctx, pointer, 'invalid-value', `expected at least ${String(params.limit)} character(s), got ${describe(got)}`);
+      return issueAt(
+        ctx,
+        pointer,
+        'invalid-value',
+        `expected at least ${String(params.limit)} character(s), got ${describe(got)}`,
+      );
     default:
       return issueAt(ctx, pointer, 'invalid-value', `${e.message ?? 'invalid'}; got ${describe(got)}`);
   }
 }
 
 function formatHint(format: string): string {
-  return ({ date: 'a date as YYYY-MM-DD', uri: 'an absolute URL such as https://docs.aws.amazon.com/...', regex: 'a valid regular expression' } as Record<string, string>)[format] ?? `a ${format}`;
+  return (
+    (
+      {
+        date: 'a date as YYYY-MM-DD',
+        uri: 'an absolute URL such as https://docs.aws.amazon.com/...',
+        regex: 'a valid regular expression',
+      } as Record<string, string>
+    )[format] ?? `a ${format}`
+  );
 }
 
 function article(type: string): string {

@@ -31,7 +31,14 @@ export const policyFileSchema = {
           description: { type: 'string', minLength: 1 },
           remediation: { type: 'string', minLength: 1 },
           docs: { type: 'string', format: 'uri' },
-          scope: { type: 'object', additionalProperties: false, properties: { ...scopeFields, exclude: { type: 'object', additionalProperties: false, properties: scopeFields } } },
+          scope: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              ...scopeFields,
+              exclude: { type: 'object', additionalProperties: false, properties: scopeFields },
+            },
+          },
           condition: { type: 'object' },
           check: { type: 'string' },
           options: { type: 'object' },
@@ -63,11 +70,22 @@ export const predicateSchema = {
     ge: comparison,
     lt: comparison,
     le: comparison,
-    length: { type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1, properties: { equals: { type: 'integer' }, gt: comparison, ge: comparison, lt: comparison, le: comparison } },
+    length: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      maxProperties: 1,
+      properties: { equals: { type: 'integer' }, gt: comparison, ge: comparison, lt: comparison, le: comparison },
+    },
   },
 } as const;
 
-const logical = (key: 'all' | 'any') => ({ type: 'object', additionalProperties: false, required: [key], properties: { [key]: { type: 'array', minItems: 1 } } });
+const logical = (key: 'all' | 'any') => ({
+  type: 'object',
+  additionalProperties: false,
+  required: [key],
+  properties: { [key]: { type: 'array', minItems: 1 } },
+});
 export const conditionSchemas = {
   all: logical('all'),
   any: logical('any'),
@@ -93,7 +111,11 @@ export const suppressionsFileSchema = {
             type: 'object',
             additionalProperties: false,
             minProperties: 1,
-            properties: { arn: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 }, tags: tagMatch },
+            properties: {
+              arn: { type: 'string', minLength: 1 },
+              name: { type: 'string', minLength: 1 },
+              tags: tagMatch,
+            },
           },
           reason: { type: 'string', minLength: 3 },
           expires: { type: 'string', format: 'date' },
@@ -115,7 +137,12 @@ export const configFileSchema = {
       additionalProperties: {
         anyOf: [
           { enum: ['off', 'on'] },
-          { type: 'object', additionalProperties: false, minProperties: 1, properties: { enabled: { type: 'boolean' }, severity: { enum: SEVERITIES }, options: { type: 'object' } } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            properties: { enabled: { type: 'boolean' }, severity: { enum: SEVERITIES }, options: { type: 'object' } },
+          },
         ],
       },
     },

@@ -12,7 +12,11 @@ import { suppressionsFileSchema, validatorFor } from './schemas.js';
 
 export interface Suppression {
   readonly rule: string;
-  readonly resource: { readonly arn?: string; readonly name?: string; readonly tags?: Readonly<Record<string, string>> };
+  readonly resource: {
+    readonly arn?: string;
+    readonly name?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+  };
   readonly reason: string;
   readonly expires: string;
   readonly owner: string;
@@ -30,7 +34,10 @@ export interface SuppressionStatus {
   readonly matched: number;
 }
 
-export function validateSuppressionsDocument(ctx: IssueContext, ruleIds: ReadonlySet<string>): { suppressions: Suppression[]; issues: PolicyIssue[] } {
+export function validateSuppressionsDocument(
+  ctx: IssueContext,
+  ruleIds: ReadonlySet<string>,
+): { suppressions: Suppression[]; issues: PolicyIssue[] } {
   const value = ctx.doc.value as { suppressions?: unknown };
   const issues = schemaIssues(ctx, validatorFor(suppressionsFileSchema), value, '');
   const entries = Array.isArray(value?.suppressions) ? (value.suppressions as Omit<Suppression, 'at'>[]) : [];
@@ -38,7 +45,14 @@ export function validateSuppressionsDocument(ctx: IssueContext, ruleIds: Readonl
   entries.forEach((entry, i) => {
     if (entry === null || typeof entry !== 'object') return;
     if (typeof entry.rule === 'string' && entry.rule !== '*' && !ruleIds.has(entry.rule) && !entry.rule.includes('*')) {
-      issues.push(issueAt(ctx, `/suppressions/${i}/rule`, 'unknown-rule', `no rule has the id "${entry.rule}"${didYouMean(entry.rule, ruleIds)}`));
+      issues.push(
+        issueAt(
+          ctx,
+          `/suppressions/${i}/rule`,
+          'unknown-rule',
+          `no rule has the id "${entry.rule}"${didYouMean(entry.rule, ruleIds)}`,
+        ),
+      );
     }
     const { line } = ctx.doc.position(`/suppressions/${i}`);
     suppressions.push({ ...entry, at: `${ctx.file}:${line}` });
@@ -46,7 +60,12 @@ export function validateSuppressionsDocument(ctx: IssueContext, ruleIds: Readonl
   return { suppressions, issues };
 }
 
-export function applySuppressions(findings: readonly Finding[], records: ReadonlyMap<string, FunctionRecord>, suppressions: readonly Suppression[], asOf: Date): { findings: Finding[]; statuses: SuppressionStatus[] } {
+export function applySuppressions(
+  findings: readonly Finding[],
+  records: ReadonlyMap<string, FunctionRecord>,
+  suppressions: readonly Suppression[],
+  asOf: Date,
+): { findings: Finding[]; statuses: SuppressionStatus[] } {
   const today = asOf.toISOString().slice(0, 10);
   const compiled = suppressions.map((s) => ({
     s,
@@ -63,7 +82,8 @@ export function applySuppressions(findings: readonly Finding[], records: Readonl
       if (!c.rule.test(f.ruleId)) continue;
       if (c.arn && !c.arn.test(f.arn)) continue;
       if (c.name && !c.name.test(f.functionName)) continue;
-      if (c.tags.length > 0 && !c.tags.every(([k, g]) => record?.tags?.[k] !== undefined && g.test(record.tags[k]))) continue;
+      if (c.tags.length > 0 && !c.tags.every(([k, g]) => record?.tags?.[k] !== undefined && g.test(record.tags[k])))
+        continue;
       c.matched++;
       if (c.expired) continue;
       return { ...f, suppressed: true, suppression: { reason: c.s.reason, owner: c.s.owner, expires: c.s.expires } };

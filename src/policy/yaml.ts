@@ -89,7 +89,12 @@ export function parseYaml(text: string, filename: string): YamlDocument {
       case EVENT_ID.SEQUENCE: {
         const start = firstOffset(event.anchorStart, event.tagStart, event.start);
         const pointer = place(start) ?? '';
-        stack.push({ kind: event.type === EVENT_ID.MAPPING ? 'mapping' : 'sequence', pointer, index: 0, key: undefined });
+        stack.push({
+          kind: event.type === EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+          pointer,
+          index: 0,
+          key: undefined,
+        });
         break;
       }
       case EVENT_ID.SCALAR: {

@@ -5,27 +5,42 @@ export function junitReport(run: RunResult): string {
   const active = run.findings.filter((f) => !f.suppressed);
   const suites = run.rules.map((rule) => {
     const findings = active.filter((f) => f.ruleId === rule.id);
-    const cases = findings.length === 0
-      ? [`    <testcase classname="${xml(rule.id)}" name="no findings"/>`]
-      : findings.map((f) => [
-          `    <testcase classname="${xml(rule.id)}" name="${xml(f.arn)}">`,
-          `      <failure type="${f.severity}" message="${xml(f.message)}">${xml(`${rule.title}\n${f.message}\nRemediation: ${rule.remediation}\n${rule.docs}`)}</failure>`,
-          '    </testcase>',
-        ].join('\n'));
-    return [`  <testsuite name="${xml(rule.id)}" tests="${Math.max(1, findings.length)}" failures="${findings.length}">`, ...cases, '  </testsuite>'].join('\n');
+    const cases =
+      findings.length === 0
+        ? [`    <testcase classname="${xml(rule.id)}" name="no findings"/>`]
+        : findings.map((f) =>
+            [
+              `    <testcase classname="${xml(rule.id)}" name="${xml(f.arn)}">`,
+              `      <failure type="${f.severity}" message="${xml(f.message)}">${xml(`${rule.title}\n${f.message}\nRemediation: ${rule.remediation}\n${rule.docs}`)}</failure>`,
+              '    </testcase>',
+            ].join('\n'),
+          );
+    return [
+      `  <testsuite name="${xml(rule.id)}" tests="${Math.max(1, findings.length)}" failures="${findings.length}">`,
+      ...cases,
+      '  </testsuite>',
+    ].join('\n');
   });
   const tests = run.rules.reduce((n, r) => n + Math.max(1, active.filter((f) => f.ruleId === r.id).length), 0);
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="lambda-audit" tests="${tests}" failures="${active.length}">`, ...suites, '</testsuites>', ''].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="lambda-audit" tests="${tests}" failures="${active.length}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
 
 function xml(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the five specials are escaped.
-  return text
-    // eslint-disable-next-line no-control-regex -- removing control characters XML forbids is the point
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- removing control characters XML forbids is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }

@@ -10,9 +10,16 @@ export function markdownReport(run: RunResult): string {
   const counts = countBySeverity(run);
   const lines: string[] = [];
   lines.push(`## lambda-audit: ${active.length} finding${active.length === 1 ? '' : 's'}`, '');
-  lines.push(`${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s); rules as of ${run.asOf}.`, '');
+  lines.push(
+    `${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s); rules as of ${run.asOf}.`,
+    '',
+  );
   for (const r of run.snapshot.regions.filter((x) => !x.complete)) {
-    lines.push(`> [!WARNING]`, `> Crawl incomplete in ${r.account}/${r.region}: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${cell(r.error.code)})` : ''}. Findings for functions that could not be fetched may be missing.`, '');
+    lines.push(
+      `> [!WARNING]`,
+      `> Crawl incomplete in ${r.account}/${r.region}: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${cell(r.error.code)})` : ''}. Findings for functions that could not be fetched may be missing.`,
+      '',
+    );
   }
   lines.push('| Severity | Findings |', '|---|---:|');
   for (const s of SEVERITIES) lines.push(`| ${s} | ${counts[s]} |`);
@@ -24,18 +31,32 @@ export function markdownReport(run: RunResult): string {
   for (const f of active) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   if (byRule.size > 0) {
     lines.push('### Top rules', '', '| Rule | Severity | Findings |', '|---|---|---:|');
-    const top = run.rules.filter((r) => byRule.has(r.id)).sort((a, b) => (byRule.get(b.id) ?? 0) - (byRule.get(a.id) ?? 0)).slice(0, 10);
-    for (const r of top) lines.push(`| [\`${r.id}\`](${r.docs}) ${cell(r.title)} | ${r.severity} | ${byRule.get(r.id) ?? 0} |`);
+    const top = run.rules
+      .filter((r) => byRule.has(r.id))
+      .sort((a, b) => (byRule.get(b.id) ?? 0) - (byRule.get(a.id) ?? 0))
+      .slice(0, 10);
+    for (const r of top)
+      lines.push(`| [\`${r.id}\`](${r.docs}) ${cell(r.title)} | ${r.severity} | ${byRule.get(r.id) ?? 0} |`);
     lines.push('');
   }
 
   if (run.drift) {
     const d = run.drift.functions;
     const n = (kind: string): number => d.filter((f) => f.kind === kind).length;
-    lines.push('### Drift', '', d.length === 0 ? 'No drift from the baselines.' : `${d.length} function(s) drifted from the baselines: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed.`, '');
+    lines.push(
+      '### Drift',
+      '',
+      d.length === 0
+        ? 'No drift from the baselines.'
+        : `${d.length} function(s) drifted from the baselines: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed.`,
+      '',
+    );
     if (d.length > 0) {
       lines.push('| Function | Region | Drift |', '|---|---|---|');
-      for (const f of d.slice(0, MAX_ROWS)) lines.push(`| ${cell(f.functionName)} | ${f.region} | ${f.kind === 'changed' ? cell(f.changes.map((c) => `${c.kind} \`${c.path}\``).join(', ')) : f.kind} |`);
+      for (const f of d.slice(0, MAX_ROWS))
+        lines.push(
+          `| ${cell(f.functionName)} | ${f.region} | ${f.kind === 'changed' ? cell(f.changes.map((c) => `${c.kind} \`${c.path}\``).join(', ')) : f.kind} |`,
+        );
       if (d.length > MAX_ROWS) lines.push('', `…and ${d.length - MAX_ROWS} more (see the JSON report).`);
       lines.push('');
     }
@@ -43,8 +64,12 @@ export function markdownReport(run: RunResult): string {
 
   if (active.length > 0) {
     lines.push('### Findings', '', '| Severity | Rule | Function | Region | Message |', '|---|---|---|---|---|');
-    for (const f of active.slice(0, MAX_ROWS)) lines.push(`| ${f.severity} | \`${f.ruleId}\` | ${cell(f.functionName)}${f.qualifier === '$LATEST' ? '' : `:${f.qualifier}`} | ${f.region} | ${cell(f.message)} |`);
-    if (active.length > MAX_ROWS) lines.push('', `…and ${active.length - MAX_ROWS} more (see the JSON or SARIF report).`);
+    for (const f of active.slice(0, MAX_ROWS))
+      lines.push(
+        `| ${f.severity} | \`${f.ruleId}\` | ${cell(f.functionName)}${f.qualifier === '$LATEST' ? '' : `:${f.qualifier}`} | ${f.region} | ${cell(f.message)} |`,
+      );
+    if (active.length > MAX_ROWS)
+      lines.push('', `…and ${active.length - MAX_ROWS} more (see the JSON or SARIF report).`);
     lines.push('');
   }
   return `${lines.join('\n')}\n`;

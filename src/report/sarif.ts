@@ -16,23 +16,55 @@ import { SEVERITIES, severityRank, type Finding, type RuleMeta, type Severity } 
 import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
 
-export const GITHUB_LIMITS = { resultsPerRun: 25_000, rulesPerRun: 25_000, runsPerFile: 20, gzippedBytes: 10 * 1024 * 1024 };
+export const GITHUB_LIMITS = {
+  resultsPerRun: 25_000,
+  rulesPerRun: 25_000,
+  runsPerFile: 20,
+  gzippedBytes: 10 * 1024 * 1024,
+};
 
 type SarifLevel = 'error' | 'warning' | 'note';
-const level: Record<Severity, SarifLevel> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const level: Record<Severity, SarifLevel> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
 /** GitHub maps these to its critical / high / medium / low labels. */
-const securitySeverity: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0' };
+const securitySeverity: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '2.0',
+  info: '0.0',
+};
 
 export function sarifReport(run: RunResult, options: FormatOptions, limits = GITHUB_LIMITS): string {
-  const accounts = [...new Set([...run.snapshot.regions.map((r) => r.account), ...run.findings.map((f) => f.account)])].sort();
+  const accounts = [
+    ...new Set([...run.snapshot.regions.map((r) => r.account), ...run.findings.map((f) => f.account)]),
+  ].sort();
   if (accounts.length > limits.runsPerFile) {
-    options.warn(`SARIF: ${accounts.length} accounts but GitHub accepts ${limits.runsPerFile} runs per file; left out accounts ${accounts.slice(limits.runsPerFile).join(', ')} (scan them separately)`);
+    options.warn(
+      `SARIF: ${accounts.length} accounts but GitHub accepts ${limits.runsPerFile} runs per file; left out accounts ${accounts.slice(limits.runsPerFile).join(', ')} (scan them separately)`,
+    );
   }
   const rules = run.rules.slice(0, limits.rulesPerRun);
-  if (run.rules.length > limits.rulesPerRun) options.warn(`SARIF: ${run.rules.length} rules; GitHub accepts ${limits.rulesPerRun} per run, the rest are left out`);
+  if (run.rules.length > limits.rulesPerRun)
+    options.warn(
+      `SARIF: ${run.rules.length} rules; GitHub accepts ${limits.rulesPerRun} per run, the rest are left out`,
+    );
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const active = run.findings.filter((f) => !f.suppressed && ruleIndex.has(f.ruleId));
-  let perAccount = accounts.slice(0, limits.runsPerFile).map((account) => ({ account, findings: capResults(active.filter((f) => f.account === account), limits.resultsPerRun, account, options) }));
+  let perAccount = accounts.slice(0, limits.runsPerFile).map((account) => ({
+    account,
+    findings: capResults(
+      active.filter((f) => f.account === account),
+      limits.resultsPerRun,
+      account,
+      options,
+    ),
+  }));
 
   const render = (): string => JSON.stringify(document(run, rules, ruleIndex, perAccount), null, 2) + '\n';
   let text = render();
@@ -41,7 +73,9 @@ export function sarifReport(run: RunResult, options: FormatOptions, limits = GIT
     if (gzipSync(text).length <= limits.gzippedBytes) break;
     const dropped = perAccount.reduce((n, a) => n + a.findings.filter((f) => f.severity === severity).length, 0);
     perAccount = perAccount.map((a) => ({ ...a, findings: a.findings.filter((f) => f.severity !== severity) }));
-    options.warn(`SARIF: over GitHub's ${limits.gzippedBytes / 1024 / 1024} MB gzipped limit; left out ${dropped} ${severity} results`);
+    options.warn(
+      `SARIF: over GitHub's ${limits.gzippedBytes / 1024 / 1024} MB gzipped limit; left out ${dropped} ${severity} results`,
+    );
     text = render();
   }
   return text;
@@ -51,19 +85,32 @@ function capResults(findings: Finding[], max: number, account: string, options: 
   if (findings.length <= max) return findings;
   const kept = [...findings].sort((a, b) => severityRank[b.severity] - severityRank[a.severity]).slice(0, max);
   const lowest = kept[kept.length - 1]?.severity ?? 'info';
-  options.warn(`SARIF: account ${account} has ${findings.length} results; GitHub accepts ${max} per run, so ${findings.length - max} of the lowest severities (${lowest} and below) are left out`);
+  options.warn(
+    `SARIF: account ${account} has ${findings.length} results; GitHub accepts ${max} per run, so ${findings.length - max} of the lowest severities (${lowest} and below) are left out`,
+  );
   return kept;
 }
 
-function document(run: RunResult, rules: readonly RuleMeta[], ruleIndex: ReadonlyMap<string, number>, perAccount: readonly { account: string; findings: Finding[] }[]): unknown {
+function document(
+  run: RunResult,
+  rules: readonly RuleMeta[],
+  ruleIndex: ReadonlyMap<string, number>,
+  perAccount: readonly { account: string; findings: Finding[] }[],
+): unknown {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: perAccount.map(({ account, findings }) => ({
-      tool: { driver: { name: 'lambda-audit', semanticVersion: run.snapshot.tool.version, rules: rules.map(sarifRule) } },
+      tool: {
+        driver: { name: 'lambda-audit', semanticVersion: run.snapshot.tool.version, rules: rules.map(sarifRule) },
+      },
       automationDetails: { id: `lambda-audit/${account}/` },
       results: findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId) ?? 0)),
-      properties: { account, asOf: run.asOf, complete: run.snapshot.regions.filter((r) => r.account === account).every((r) => r.complete) },
+      properties: {
+        account,
+        asOf: run.asOf,
+        complete: run.snapshot.regions.filter((r) => r.account === account).every((r) => r.complete),
+      },
     })),
   };
 }
@@ -71,7 +118,10 @@ function document(run: RunResult, rules: readonly RuleMeta[], ruleIndex: Readonl
 function sarifRule(rule: RuleMeta): unknown {
   return {
     id: rule.id,
-    name: rule.id.split(/[/-]/).map((w) => (w[0] ?? '').toUpperCase() + w.slice(1)).join(''),
+    name: rule.id
+      .split(/[/-]/)
+      .map((w) => (w[0] ?? '').toUpperCase() + w.slice(1))
+      .join(''),
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.description },
     helpUri: rule.docs,
@@ -89,7 +139,14 @@ function sarifRule(rule: RuleMeta): unknown {
 }
 
 export function artifactUri(f: Pick<Finding, 'account' | 'region' | 'functionName' | 'qualifier'>): string {
-  const parts = ['aws', f.account, f.region, 'lambda', f.functionName, ...(f.qualifier === '$LATEST' ? [] : [f.qualifier])];
+  const parts = [
+    'aws',
+    f.account,
+    f.region,
+    'lambda',
+    f.functionName,
+    ...(f.qualifier === '$LATEST' ? [] : [f.qualifier]),
+  ];
   return parts.map((p) => encodeURIComponent(p)).join('/');
 }
 
@@ -101,6 +158,14 @@ function sarifResult(f: Finding, index: number): unknown {
     message: { text: `${f.message} (${f.arn})` },
     locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f) }, region: { startLine: 1 } } }],
     partialFingerprints: { primaryLocationLineHash: fingerprint(f) },
-    properties: { arn: f.arn, account: f.account, region: f.region, functionName: f.functionName, qualifier: f.qualifier, severity: f.severity, ...(f.new === undefined ? {} : { new: f.new }) },
+    properties: {
+      arn: f.arn,
+      account: f.account,
+      region: f.region,
+      functionName: f.functionName,
+      qualifier: f.qualifier,
+      severity: f.severity,
+      ...(f.new === undefined ? {} : { new: f.new }),
+    },
   };
 }

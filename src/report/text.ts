@@ -5,18 +5,32 @@ import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
 
 const SHOWN = 25;
-const ansi: Record<Severity, string> = { critical: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
+const ansi: Record<Severity, string> = {
+  critical: '\x1b[1;31m',
+  high: '\x1b[31m',
+  medium: '\x1b[33m',
+  low: '\x1b[36m',
+  info: '\x1b[2m',
+};
 
 export function textReport(run: RunResult, options: FormatOptions): string {
-  const paint = (severity: Severity, text: string): string => (options.color ? `${ansi[severity]}${text}\x1b[0m` : text);
+  const paint = (severity: Severity, text: string): string =>
+    options.color ? `${ansi[severity]}${text}\x1b[0m` : text;
   const lines: string[] = [];
   const regions = run.snapshot.regions;
   const incomplete = regions.filter((r) => !r.complete);
-  lines.push(`lambda-audit ${run.snapshot.tool.version}: ${run.snapshot.functions.length} function records in ${regions.length} account-region(s), rules as of ${run.asOf}`);
-  for (const r of incomplete) lines.push(`  WARNING ${r.account}/${r.region} incomplete: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${r.error.code})` : ''}`);
+  lines.push(
+    `lambda-audit ${run.snapshot.tool.version}: ${run.snapshot.functions.length} function records in ${regions.length} account-region(s), rules as of ${run.asOf}`,
+  );
+  for (const r of incomplete)
+    lines.push(
+      `  WARNING ${r.account}/${r.region} incomplete: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${r.error.code})` : ''}`,
+    );
   const counts = countBySeverity(run);
   const suppressed = run.findings.filter((f) => f.suppressed).length;
-  lines.push(`findings: ${SEVERITIES.map((s) => paint(s, `${counts[s]} ${s}`)).join(', ')}${suppressed > 0 ? ` (${suppressed} suppressed)` : ''}`);
+  lines.push(
+    `findings: ${SEVERITIES.map((s) => paint(s, `${counts[s]} ${s}`)).join(', ')}${suppressed > 0 ? ` (${suppressed} suppressed)` : ''}`,
+  );
   const byRule = new Map<string, number>();
   for (const f of run.findings) if (!f.suppressed) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   if (byRule.size > 0) {
@@ -27,12 +41,18 @@ export function textReport(run: RunResult, options: FormatOptions): string {
     }
   }
   const active = run.findings.filter((f) => !f.suppressed);
-  for (const f of active.slice(0, SHOWN)) lines.push(`  ${paint(f.severity, `[${f.severity}]`)} ${f.ruleId}: ${f.message} (${f.region})`);
+  for (const f of active.slice(0, SHOWN))
+    lines.push(`  ${paint(f.severity, `[${f.severity}]`)} ${f.ruleId}: ${f.message} (${f.region})`);
   if (active.length > SHOWN) lines.push(`  ... and ${active.length - SHOWN} more (see the JSON report)`);
   if (run.drift) {
     const d = run.drift.functions;
-    lines.push(`drift: ${d.length === 0 ? 'none' : `${d.length} function(s) differ from the baselines (${d.filter((f) => f.kind === 'added').length} added, ${d.filter((f) => f.kind === 'removed').length} removed, ${d.filter((f) => f.kind === 'changed').length} changed)`}`);
+    lines.push(
+      `drift: ${d.length === 0 ? 'none' : `${d.length} function(s) differ from the baselines (${d.filter((f) => f.kind === 'added').length} added, ${d.filter((f) => f.kind === 'removed').length} removed, ${d.filter((f) => f.kind === 'changed').length} changed)`}`,
+    );
   }
-  for (const s of run.suppressions.filter((x) => x.status !== 'active')) lines.push(`suppression ${s.at} (${s.rule}) is ${s.status}${s.status === 'expired' ? ` since ${s.expires}; it no longer suppresses` : ': it matched no finding'}`);
+  for (const s of run.suppressions.filter((x) => x.status !== 'active'))
+    lines.push(
+      `suppression ${s.at} (${s.rule}) is ${s.status}${s.status === 'expired' ? ` since ${s.expires}; it no longer suppresses` : ': it matched no finding'}`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -13,7 +13,11 @@ export async function writeFileSafely(path: string, content: string): Promise<vo
     await writeFileAtomic(path, content, { encoding: 'utf8' });
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new AuditError('E_WRITE', `could not write ${path} (${reason}); check that the directory exists and is writable`, { cause: error });
+    throw new AuditError(
+      'E_WRITE',
+      `could not write ${path} (${reason}); check that the directory exists and is writable`,
+      { cause: error },
+    );
   }
 }
 

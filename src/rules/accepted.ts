@@ -19,14 +19,23 @@ const schema = {
     kind: { const: 'lambda-audit-accepted-findings' },
     findings: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['fingerprint', 'ruleId', 'arn'], properties: { fingerprint: { type: 'string' }, ruleId: { type: 'string' }, arn: { type: 'string' } } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['fingerprint', 'ruleId', 'arn'],
+        properties: { fingerprint: { type: 'string' }, ruleId: { type: 'string' }, arn: { type: 'string' } },
+      },
     },
   },
 } as const;
 
 export function acceptedFindingsDocument(findings: readonly Finding[]): string {
-  const entries = findings.filter((f) => !f.suppressed).map((f) => ({ fingerprint: fingerprint(f), ruleId: f.ruleId, arn: f.arn }));
-  const unique = [...new Map(entries.map((e) => [e.fingerprint, e])).values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+  const entries = findings
+    .filter((f) => !f.suppressed)
+    .map((f) => ({ fingerprint: fingerprint(f), ruleId: f.ruleId, arn: f.arn }));
+  const unique = [...new Map(entries.map((e) => [e.fingerprint, e])).values()].sort((a, b) =>
+    a.fingerprint < b.fingerprint ? -1 : 1,
+  );
   return canonicalJson({ schemaVersion: 1, kind: 'lambda-audit-accepted-findings', findings: unique });
 }
 
@@ -35,10 +44,18 @@ export async function readAcceptedFindings(file: string): Promise<Set<string>> {
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new AuditError('E_INPUT', `${file}: cannot read accepted findings (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); write one with --accept-findings`, { cause: error });
+    throw new AuditError(
+      'E_INPUT',
+      `${file}: cannot read accepted findings (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); write one with --accept-findings`,
+      { cause: error },
+    );
   }
   const validate = validatorFor(schema);
-  if (!validate(value)) throw new AuditError('E_INPUT', `${file}: not an accepted-findings file: ${validate.errors?.[0]?.instancePath || '(top level)'} ${validate.errors?.[0]?.message ?? ''}`);
+  if (!validate(value))
+    throw new AuditError(
+      'E_INPUT',
+      `${file}: not an accepted-findings file: ${validate.errors?.[0]?.instancePath || '(top level)'} ${validate.errors?.[0]?.message ?? ''}`,
+    );
   return new Set((value as { findings: { fingerprint: string }[] }).findings.map((f) => f.fingerprint));
 }
 

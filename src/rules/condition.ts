@@ -4,7 +4,23 @@
  */
 import { compilePath } from './paths.js';
 
-export const OPERATORS = ['equals', 'not-equals', 'in', 'not-in', 'exists', 'absent', 'empty', 'regex', 'glob', 'contains', 'gt', 'ge', 'lt', 'le', 'length'] as const;
+export const OPERATORS = [
+  'equals',
+  'not-equals',
+  'in',
+  'not-in',
+  'exists',
+  'absent',
+  'empty',
+  'regex',
+  'glob',
+  'contains',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'length',
+] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export type Condition =
@@ -56,11 +72,11 @@ function compileOperator(operator: Operator, arg: unknown): (value: unknown) => 
       return (v) => !set.some((a) => equal(v, a));
     }
     case 'exists':
-      return (v) => (present(v) === arg);
+      return (v) => present(v) === arg;
     case 'absent':
-      return (v) => (!present(v) === arg);
+      return (v) => !present(v) === arg;
     case 'empty':
-      return (v) => (isEmpty(v) === arg);
+      return (v) => isEmpty(v) === arg;
     case 'regex': {
       const re = new RegExp(arg as string);
       return (v) => typeof v === 'string' && re.test(v);
@@ -70,7 +86,10 @@ function compileOperator(operator: Operator, arg: unknown): (value: unknown) => 
       return (v) => typeof v === 'string' && re.test(v);
     }
     case 'contains':
-      return (v) => (Array.isArray(v) ? v.some((x) => equal(x, arg)) : typeof v === 'string' && typeof arg === 'string' && v.includes(arg));
+      return (v) =>
+        Array.isArray(v)
+          ? v.some((x) => equal(x, arg))
+          : typeof v === 'string' && typeof arg === 'string' && v.includes(arg);
     case 'gt':
       return (v) => typeof v === 'number' && v > (arg as number);
     case 'ge':
@@ -110,6 +129,9 @@ function equal(a: unknown, b: unknown): boolean {
 
 /** `*` any run of characters, `?` one character; everything else literal. */
 export function globToRegExp(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`);
 }

@@ -37,7 +37,8 @@ export function evaluate(records: readonly FunctionRecord[], rules: readonly Com
 }
 
 function isSortedByArn(records: readonly FunctionRecord[]): boolean {
-  for (let i = 1; i < records.length; i++) if ((records[i - 1] as FunctionRecord).arn > (records[i] as FunctionRecord).arn) return false;
+  for (let i = 1; i < records.length; i++)
+    if ((records[i - 1] as FunctionRecord).arn > (records[i] as FunctionRecord).arn) return false;
   return true;
 }
 

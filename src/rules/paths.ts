@@ -14,21 +14,40 @@ const errorShape = { ErrorCode: LEAF, Message: LEAF };
 const errorInfoShape = { code: LEAF, message: LEAF, httpStatus: LEAF, attempts: LEAF };
 
 const configurationShape = {
-  FunctionName: LEAF, FunctionArn: LEAF, Runtime: LEAF, Role: LEAF, Handler: LEAF, CodeSize: LEAF,
-  Description: LEAF, Timeout: LEAF, MemorySize: LEAF, LastModified: LEAF, CodeSha256: LEAF, Version: LEAF,
+  FunctionName: LEAF,
+  FunctionArn: LEAF,
+  Runtime: LEAF,
+  Role: LEAF,
+  Handler: LEAF,
+  CodeSize: LEAF,
+  Description: LEAF,
+  Timeout: LEAF,
+  MemorySize: LEAF,
+  LastModified: LEAF,
+  CodeSha256: LEAF,
+  Version: LEAF,
   VpcConfig: { SubnetIds: [LEAF], SecurityGroupIds: [LEAF], VpcId: LEAF, Ipv6AllowedForDualStack: LEAF },
   DeadLetterConfig: { TargetArn: LEAF },
   Environment: { Variables: { [ANY_KEY]: LEAF }, Error: errorShape },
   KMSKeyArn: LEAF,
   TracingConfig: { Mode: LEAF },
-  MasterArn: LEAF, RevisionId: LEAF,
+  MasterArn: LEAF,
+  RevisionId: LEAF,
   Layers: [{ Arn: LEAF, CodeSize: LEAF, SigningProfileVersionArn: LEAF, SigningJobArn: LEAF }],
-  State: LEAF, StateReason: LEAF, StateReasonCode: LEAF,
-  LastUpdateStatus: LEAF, LastUpdateStatusReason: LEAF, LastUpdateStatusReasonCode: LEAF,
+  State: LEAF,
+  StateReason: LEAF,
+  StateReasonCode: LEAF,
+  LastUpdateStatus: LEAF,
+  LastUpdateStatusReason: LEAF,
+  LastUpdateStatusReasonCode: LEAF,
   FileSystemConfigs: [{ Arn: LEAF, LocalMountPath: LEAF }],
   PackageType: LEAF,
-  ImageConfigResponse: { ImageConfig: { EntryPoint: [LEAF], Command: [LEAF], WorkingDirectory: LEAF }, Error: errorShape },
-  SigningProfileVersionArn: LEAF, SigningJobArn: LEAF,
+  ImageConfigResponse: {
+    ImageConfig: { EntryPoint: [LEAF], Command: [LEAF], WorkingDirectory: LEAF },
+    Error: errorShape,
+  },
+  SigningProfileVersionArn: LEAF,
+  SigningJobArn: LEAF,
   Architectures: [LEAF],
   EphemeralStorage: { Size: LEAF },
   SnapStart: { ApplyOn: LEAF, OptimizationStatus: LEAF },
@@ -37,7 +56,13 @@ const configurationShape = {
 } as const;
 
 export const recordShape = {
-  arn: LEAF, account: LEAF, region: LEAF, name: LEAF, qualifier: LEAF, status: LEAF, source: LEAF,
+  arn: LEAF,
+  account: LEAF,
+  region: LEAF,
+  name: LEAF,
+  qualifier: LEAF,
+  status: LEAF,
+  source: LEAF,
   configuration: configurationShape,
   environmentFacts: { [ANY_KEY]: { length: LEAF, entropy: LEAF, detectors: [LEAF] } },
   tags: { [ANY_KEY]: LEAF },
@@ -72,7 +97,13 @@ export function checkPath(path: string): PathCheck {
     } else {
       const object = shape as { readonly [key: string]: Shape };
       const next = object[segment] ?? (segment !== '[*]' ? object[ANY_KEY] : undefined);
-      if (next === undefined) return { ok: false, at: seen.join('.'), got: segment, expected: Object.keys(object).filter((k) => k !== ANY_KEY) };
+      if (next === undefined)
+        return {
+          ok: false,
+          at: seen.join('.'),
+          got: segment,
+          expected: Object.keys(object).filter((k) => k !== ANY_KEY),
+        };
       shape = next;
     }
     seen.push(segment);
@@ -100,7 +131,10 @@ export function compilePath(path: string): (record: unknown) => unknown {
     let values: unknown[] = [record];
     for (const s of segments) {
       if (s === '[*]') values = values.flatMap((v) => (Array.isArray(v) ? (v as unknown[]) : []));
-      else values = values.map((v) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined)).filter((v) => v !== undefined);
+      else
+        values = values
+          .map((v) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined))
+          .filter((v) => v !== undefined);
     }
     return values;
   };

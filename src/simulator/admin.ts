@@ -52,7 +52,8 @@ export function handleAdmin(target: AdminTarget, pathname: string, req: Incoming
       case 'POST': {
         const copyOf = (body as { copyOf?: unknown }).copyOf;
         const source = typeof copyOf === 'string' ? functions.get(copyOf) : undefined;
-        if (!source || fn) return send(409, { message: 'POST needs {"copyOf": "<existing function>"} and a name that is not taken' });
+        if (!source || fn)
+          return send(409, { message: 'POST needs {"copyOf": "<existing function>"} and a name that is not taken' });
         const copy = structuredClone(source);
         copy.configuration.FunctionName = name;
         copy.configuration.FunctionArn = `arn:aws:lambda:${region}:${target.account}:function:${name}`;

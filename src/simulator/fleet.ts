@@ -34,15 +34,42 @@ export type Fleet = Map<string, Map<string, SimFunction>>;
 export const DEMO_ACCOUNT = '123456789012';
 
 const runtimes: ReadonlyArray<readonly [string, number]> = [
-  ['nodejs22.x', 14], ['nodejs20.x', 8], ['nodejs18.x', 5], ['nodejs16.x', 2], ['nodejs14.x', 1],
-  ['python3.13', 10], ['python3.12', 9], ['python3.11', 5], ['python3.10', 3], ['python3.9', 3], ['python3.8', 2], ['python3.7', 1],
-  ['java21', 5], ['java17', 3], ['java11', 2], ['java8.al2', 1], ['java8', 1],
-  ['ruby3.3', 2], ['ruby3.2', 1], ['dotnet8', 3], ['dotnet6', 1],
-  ['provided.al2023', 4], ['provided.al2', 2], ['go1.x', 1],
+  ['nodejs22.x', 14],
+  ['nodejs20.x', 8],
+  ['nodejs18.x', 5],
+  ['nodejs16.x', 2],
+  ['nodejs14.x', 1],
+  ['python3.13', 10],
+  ['python3.12', 9],
+  ['python3.11', 5],
+  ['python3.10', 3],
+  ['python3.9', 3],
+  ['python3.8', 2],
+  ['python3.7', 1],
+  ['java21', 5],
+  ['java17', 3],
+  ['java11', 2],
+  ['java8.al2', 1],
+  ['java8', 1],
+  ['ruby3.3', 2],
+  ['ruby3.2', 1],
+  ['dotnet8', 3],
+  ['dotnet6', 1],
+  ['provided.al2023', 4],
+  ['provided.al2', 2],
+  ['go1.x', 1],
 ];
 const teams = ['payments', 'orders', 'search', 'identity', 'media', 'billing', 'growth', 'platform'];
 const verbs = ['ingest', 'resize', 'notify', 'sync', 'export', 'authorize', 'index', 'reconcile', 'render', 'webhook'];
-const handlers: Record<string, string> = { nodejs: 'index.handler', python: 'app.lambda_handler', java: 'com.example.Handler::handleRequest', ruby: 'function.handler', dotnet: 'Fn::Fn.Function::Handler', provided: 'bootstrap', go: 'main' };
+const handlers: Record<string, string> = {
+  nodejs: 'index.handler',
+  python: 'app.lambda_handler',
+  java: 'com.example.Handler::handleRequest',
+  ruby: 'function.handler',
+  dotnet: 'Fn::Fn.Function::Handler',
+  provided: 'bootstrap',
+  go: 'main',
+};
 const otherAccountLayers = [
   ['017000801446', 'AWSLambdaPowertoolsPythonV3-python312-x86_64', 7],
   ['580247275435', 'LambdaInsightsExtension', 53],
@@ -76,9 +103,17 @@ function makeFunction(random: Random, account: string, region: string, index: nu
   const inVpc = random() < 0.45;
   const logFormat = random() < 0.6 ? 'JSON' : 'Text';
   const codeSha = Buffer.from(chars(random, HEX, 64), 'hex').toString('base64');
-  const lastModified = new Date(Date.UTC(2025, Math.floor(random() * 12), 1 + Math.floor(random() * 28), Math.floor(random() * 24))).toISOString().replace('Z', '+0000');
+  const lastModified = new Date(
+    Date.UTC(2025, Math.floor(random() * 12), 1 + Math.floor(random() * 28), Math.floor(random() * 24)),
+  )
+    .toISOString()
+    .replace('Z', '+0000');
   const layers = isImage ? [] : makeLayers(random, account, region);
-  const state = weighted(random, [['Active', 95], ['Inactive', 3], ['Failed', 2]] as const);
+  const state = weighted(random, [
+    ['Active', 95],
+    ['Inactive', 3],
+    ['Failed', 2],
+  ] as const);
   const configuration: FunctionConfiguration = {
     FunctionName: name,
     FunctionArn: arn,
@@ -93,7 +128,15 @@ function makeFunction(random: Random, account: string, region: string, index: nu
     TracingConfig: { Mode: random() < 0.4 ? 'Active' : 'PassThrough' },
     RevisionId: uuid(random),
     State: state,
-    ...(state === 'Active' ? {} : { StateReason: state === 'Inactive' ? 'The function is inactive and its VPC connection is no longer available.' : 'Lambda was unable to configure access to your environment variables because the KMS key is invalid for CreateGrant.', StateReasonCode: state === 'Inactive' ? 'Idle' : 'InvalidStateKMSKey' }),
+    ...(state === 'Active'
+      ? {}
+      : {
+          StateReason:
+            state === 'Inactive'
+              ? 'The function is inactive and its VPC connection is no longer available.'
+              : 'Lambda was unable to configure access to your environment variables because the KMS key is invalid for CreateGrant.',
+          StateReasonCode: state === 'Inactive' ? 'Idle' : 'InvalidStateKMSKey',
+        }),
     LastUpdateStatus: random() < 0.02 ? 'Failed' : 'Successful',
     PackageType: isImage ? 'Image' : 'Zip',
     Architectures: [random() < 0.35 ? 'arm64' : 'x86_64'],
@@ -103,21 +146,46 @@ function makeFunction(random: Random, account: string, region: string, index: nu
       LogFormat: logFormat,
       LogGroup: `/aws/lambda/${name}`,
       ...(logFormat === 'JSON'
-        ? { ApplicationLogLevel: weighted(random, [['TRACE', 1], ['DEBUG', 2], ['INFO', 8], ['WARN', 3], ['ERROR', 2], ['FATAL', 1]] as const), SystemLogLevel: weighted(random, [['DEBUG', 1], ['INFO', 5], ['WARN', 3]] as const) }
+        ? {
+            ApplicationLogLevel: weighted(random, [
+              ['TRACE', 1],
+              ['DEBUG', 2],
+              ['INFO', 8],
+              ['WARN', 3],
+              ['ERROR', 2],
+              ['FATAL', 1],
+            ] as const),
+            SystemLogLevel: weighted(random, [
+              ['DEBUG', 1],
+              ['INFO', 5],
+              ['WARN', 3],
+            ] as const),
+          }
         : {}),
     },
   };
   if (runtime) {
     configuration.Runtime = runtime as FunctionConfiguration['Runtime'];
     configuration.Handler = handlers[family] ?? 'index.handler';
-    configuration.RuntimeVersionConfig = { RuntimeVersionArn: `arn:aws:lambda:${region}::runtime:${chars(random, HEX, 64)}` };
+    configuration.RuntimeVersionConfig = {
+      RuntimeVersionArn: `arn:aws:lambda:${region}::runtime:${chars(random, HEX, 64)}`,
+    };
   } else {
     configuration.ImageConfigResponse = { ImageConfig: { Command: ['app.handler'] } };
   }
   if (hasEnv) configuration.Environment = { Variables: env };
   if (hasEnv && random() < 0.45) configuration.KMSKeyArn = `arn:aws:kms:${region}:${account}:key/${uuid(random)}`;
   if (inVpc) {
-    const subnets = Array.from({ length: weighted(random, [[1, 2], [2, 5], [3, 3]] as const) }, () => `subnet-${chars(random, HEX, 17)}`);
+    const subnets = Array.from(
+      {
+        length: weighted(random, [
+          [1, 2],
+          [2, 5],
+          [3, 3],
+        ] as const),
+      },
+      () => `subnet-${chars(random, HEX, 17)}`,
+    );
     configuration.VpcConfig = {
       SubnetIds: subnets,
       SecurityGroupIds: [`sg-${chars(random, HEX, 17)}`],
@@ -127,10 +195,20 @@ function makeFunction(random: Random, account: string, region: string, index: nu
   }
   if (random() < 0.35) configuration.DeadLetterConfig = { TargetArn: `arn:aws:sqs:${region}:${account}:${name}-dlq` };
   if (layers.length > 0) configuration.Layers = layers;
-  if (random() < 0.05) configuration.FileSystemConfigs = [{ Arn: `arn:aws:elasticfilesystem:${region}:${account}:access-point/fsap-${chars(random, HEX, 17)}`, LocalMountPath: '/mnt/data' }];
+  if (random() < 0.05)
+    configuration.FileSystemConfigs = [
+      {
+        Arn: `arn:aws:elasticfilesystem:${region}:${account}:access-point/fsap-${chars(random, HEX, 17)}`,
+        LocalMountPath: '/mnt/data',
+      },
+    ];
 
   const code: SimFunction['code'] = isImage
-    ? { RepositoryType: 'ECR', ImageUri: `${account}.dkr.ecr.${region}.amazonaws.com/${team}:${chars(random, HEX, 7)}`, ResolvedImageUri: `${account}.dkr.ecr.${region}.amazonaws.com/${team}@sha256:${chars(random, HEX, 64)}` }
+    ? {
+        RepositoryType: 'ECR',
+        ImageUri: `${account}.dkr.ecr.${region}.amazonaws.com/${team}:${chars(random, HEX, 7)}`,
+        ResolvedImageUri: `${account}.dkr.ecr.${region}.amazonaws.com/${team}@sha256:${chars(random, HEX, 64)}`,
+      }
     : { RepositoryType: 'S3', Location: presignedUrl(random, region, account, name) };
 
   const tags: Record<string, string> = { team, env: pick(random, ['prod', 'staging', 'dev']) };
@@ -145,7 +223,11 @@ function makeFunction(random: Random, account: string, region: string, index: nu
       fn.versions.push({ ...configuration, Version: String(v), FunctionArn: `${arn}:${v}`, RevisionId: uuid(random) });
     }
     fn.aliases.push(alias(arn, 'live', String(n), random));
-    if (n > 1 && random() < 0.5) fn.aliases.push({ ...alias(arn, 'canary', String(n - 1), random), RoutingConfig: { AdditionalVersionWeights: { [String(n)]: 0.1 } } });
+    if (n > 1 && random() < 0.5)
+      fn.aliases.push({
+        ...alias(arn, 'canary', String(n - 1), random),
+        RoutingConfig: { AdditionalVersionWeights: { [String(n)]: 0.1 } },
+      });
   }
   return fn;
 }
@@ -154,20 +236,27 @@ function makeEnvironment(random: Random, team: string): Record<string, string> {
   const env: Record<string, string> = {};
   if (random() < 0.15) return env;
   env.TABLE_NAME = `${team}-table-${chars(random, HEX, 8)}`;
-  if (random() < 0.5) env.QUEUE_URL = `https://sqs.us-east-1.amazonaws.com/123456789012/${team}-queue-${chars(random, HEX, 6)}`;
+  if (random() < 0.5)
+    env.QUEUE_URL = `https://sqs.us-east-1.amazonaws.com/123456789012/${team}-queue-${chars(random, HEX, 6)}`;
   if (random() < 0.5) env.POWERTOOLS_SERVICE_NAME = `${team}-svc-${chars(random, HEX, 4)}`;
   if (random() < 0.2) env.DB_PASSWORD = chars(random, ALNUM + '!#%+', 24);
   if (random() < 0.1) env.AWS_ACCESS_KEY_ID = `AKIA${chars(random, UPPER_NUM, 16)}`;
   if (random() < 0.1) env.AWS_SECRET_ACCESS_KEY = chars(random, ALNUM + '+/', 40);
   if (random() < 0.08) env.GITHUB_TOKEN = `ghp_${chars(random, ALNUM, 36)}`;
-  if (random() < 0.08) env.DATABASE_URL = `postgres://app:${chars(random, ALNUM, 16)}@db-${chars(random, HEX, 6)}.internal:5432/app`;
-  if (random() < 0.1) env.SESSION_CONFIG = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ${chars(random, ALNUM, 20)}.${chars(random, ALNUM, 43)}`;
+  if (random() < 0.08)
+    env.DATABASE_URL = `postgres://app:${chars(random, ALNUM, 16)}@db-${chars(random, HEX, 6)}.internal:5432/app`;
+  if (random() < 0.1)
+    env.SESSION_CONFIG = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ${chars(random, ALNUM, 20)}.${chars(random, ALNUM, 43)}`;
   return env;
 }
 
 function makeLayers(random: Random, account: string, region: string): NonNullable<FunctionConfiguration['Layers']> {
   const layers: NonNullable<FunctionConfiguration['Layers']> = [];
-  if (random() < 0.35) layers.push({ Arn: `arn:aws:lambda:${region}:${account}:layer:shared-utils:${1 + Math.floor(random() * 9)}`, CodeSize: 20_000 });
+  if (random() < 0.35)
+    layers.push({
+      Arn: `arn:aws:lambda:${region}:${account}:layer:shared-utils:${1 + Math.floor(random() * 9)}`,
+      CodeSize: 20_000,
+    });
   if (random() < 0.3) {
     const [owner, layer, version] = pick(random, otherAccountLayers);
     layers.push({ Arn: `arn:aws:lambda:${region}:${owner}:layer:${layer}:${version}`, CodeSize: 3_000_000 });
@@ -176,7 +265,13 @@ function makeLayers(random: Random, account: string, region: string): NonNullabl
 }
 
 function alias(arn: string, name: string, version: string, random: Random): AliasConfiguration {
-  return { AliasArn: `${arn}:${name}`, Name: name, FunctionVersion: version, Description: '', RevisionId: uuid(random) };
+  return {
+    AliasArn: `${arn}:${name}`,
+    Name: name,
+    FunctionVersion: version,
+    Description: '',
+    RevisionId: uuid(random),
+  };
 }
 
 function presignedUrl(random: Random, region: string, account: string, name: string): string {

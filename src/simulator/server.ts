@@ -61,7 +61,8 @@ export interface SimulatorStats {
   faults: { serverError: number; reset: number; stall: number };
 }
 
-type Operation = 'ListFunctions' | 'GetFunction' | 'GetFunctionConfiguration' | 'ListVersionsByFunction' | 'ListAliases';
+type Operation =
+  'ListFunctions' | 'GetFunction' | 'GetFunctionConfiguration' | 'ListVersionsByFunction' | 'ListAliases';
 
 const PAGE_MAX = 50;
 
@@ -84,7 +85,8 @@ export class LambdaSimulator {
     this.fleet = options.fleet instanceof Map ? options.fleet : generateFleet(options.fleet ?? {});
     this.#account = (options.fleet instanceof Map ? undefined : options.fleet?.account) ?? DEMO_ACCOUNT;
     this.#fleets.set(this.#account, this.fleet);
-    for (const [account, fleet] of Object.entries(options.otherAccounts ?? {})) this.#fleets.set(account, generateFleet({ ...fleet, account }));
+    for (const [account, fleet] of Object.entries(options.otherAccounts ?? {}))
+      this.#fleets.set(account, generateFleet({ ...fleet, account }));
     this.#random = seeded(options.seed ?? 7);
   }
 
@@ -135,18 +137,33 @@ export class LambdaSimulator {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/__simulator/')) {
-      handleAdmin({ fleet: this.fleet, account: this.#account, stats: this.stats, reset: () => this.resetStats() }, url.pathname, req, res);
+      handleAdmin(
+        { fleet: this.fleet, account: this.#account, stats: this.stats, reset: () => this.resetStats() },
+        url.pathname,
+        req,
+        res,
+      );
       return;
     }
     this.stats.requests++;
     if (req.method !== 'GET') {
       this.stats.mutations++;
-      this.#reply(res, 403, { Type: 'User', Message: `The simulator is read-only; got ${req.method ?? '?'} ${url.pathname}` }, 'AccessDeniedException');
+      this.#reply(
+        res,
+        403,
+        { Type: 'User', Message: `The simulator is read-only; got ${req.method ?? '?'} ${url.pathname}` },
+        'AccessDeniedException',
+      );
       return;
     }
     const route = this.#route(url.pathname);
     if (!route) {
-      this.#reply(res, 404, { Type: 'User', Message: `Unknown operation ${url.pathname}` }, 'UnknownOperationException');
+      this.#reply(
+        res,
+        404,
+        { Type: 'User', Message: `Unknown operation ${url.pathname}` },
+        'UnknownOperationException',
+      );
       return;
     }
     this.stats.byOperation[route.operation] = (this.stats.byOperation[route.operation] ?? 0) + 1;
@@ -156,9 +173,15 @@ export class LambdaSimulator {
     const take = this.#bucket(account, region, group).take();
     if (!take.ok) {
       this.stats.throttled++;
-      this.#reply(res, 429, { Reason: 'CallerRateLimitExceeded', Type: 'User', message: 'Rate exceeded' }, 'TooManyRequestsException', {
-        'Retry-After': String(Math.max(1, Math.ceil(take.waitMs / 1000))),
-      });
+      this.#reply(
+        res,
+        429,
+        { Reason: 'CallerRateLimitExceeded', Type: 'User', message: 'Rate exceeded' },
+        'TooManyRequestsException',
+        {
+          'Retry-After': String(Math.max(1, Math.ceil(take.waitMs / 1000))),
+        },
+      );
       return;
     }
     const faults = this.#options.faults ?? {};
@@ -174,13 +197,25 @@ export class LambdaSimulator {
     }
     if (roll < (faults.resetRate ?? 0) + (faults.stallRate ?? 0) + (faults.serverErrorRate ?? 0)) {
       this.stats.faults.serverError++;
-      this.#reply(res, 500, { Type: 'Service', Message: 'An internal error occurred (injected fault).' }, 'ServiceException');
+      this.#reply(
+        res,
+        500,
+        { Type: 'Service', Message: 'An internal error occurred (injected fault).' },
+        'ServiceException',
+      );
       return;
     }
     this.#answer(route.operation, route.name, url, region, account, res);
   }
 
-  #answer(operation: Operation, rawName: string | undefined, url: URL, region: string, account: string, res: ServerResponse): void {
+  #answer(
+    operation: Operation,
+    rawName: string | undefined,
+    url: URL,
+    region: string,
+    account: string,
+    res: ServerResponse,
+  ): void {
     const functions = this.#fleets.get(account)?.get(region);
     if (operation === 'ListFunctions') {
       const all = [...(functions?.values() ?? [])].map((f) => f.configuration);
@@ -196,7 +231,14 @@ export class LambdaSimulator {
       return;
     }
     if (operation === 'GetFunction' && chosen(arn, 'deny', faults.denyRate)) {
-      this.#reply(res, 403, { Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:GetFunction on resource: ${arn} because no identity-based policy allows the lambda:GetFunction action` }, 'AccessDeniedException');
+      this.#reply(
+        res,
+        403,
+        {
+          Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:GetFunction on resource: ${arn} because no identity-based policy allows the lambda:GetFunction action`,
+        },
+        'AccessDeniedException',
+      );
       return;
     }
     if (operation === 'GetFunction' && chosen(arn, 'broken', faults.brokenRate)) {
@@ -205,7 +247,12 @@ export class LambdaSimulator {
     }
     const version = qualifier === undefined || qualifier === '$LATEST' ? fn.configuration : versionFor(fn, qualifier);
     if (!version) {
-      this.#reply(res, 404, { Type: 'User', Message: `Function not found: ${arn}:${qualifier ?? ''}` }, 'ResourceNotFoundException');
+      this.#reply(
+        res,
+        404,
+        { Type: 'User', Message: `Function not found: ${arn}:${qualifier ?? ''}` },
+        'ResourceNotFoundException',
+      );
       return;
     }
     switch (operation) {
@@ -214,7 +261,9 @@ export class LambdaSimulator {
           Configuration: version,
           Code: fn.code,
           Tags: fn.tags,
-          ...(fn.reservedConcurrency === undefined ? {} : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }),
+          ...(fn.reservedConcurrency === undefined
+            ? {}
+            : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }),
         });
         return;
       case 'GetFunctionConfiguration':
@@ -235,7 +284,14 @@ export class LambdaSimulator {
     const [, name, sub] = m;
     if (name === undefined) return { operation: 'ListFunctions' };
     const decoded = decodeURIComponent(name);
-    const operation: Operation = sub === 'configuration' ? 'GetFunctionConfiguration' : sub === 'versions' ? 'ListVersionsByFunction' : sub === 'aliases' ? 'ListAliases' : 'GetFunction';
+    const operation: Operation =
+      sub === 'configuration'
+        ? 'GetFunctionConfiguration'
+        : sub === 'versions'
+          ? 'ListVersionsByFunction'
+          : sub === 'aliases'
+            ? 'ListAliases'
+            : 'GetFunction';
     return { operation, name: decoded };
   }
 
@@ -258,7 +314,13 @@ export class LambdaSimulator {
     return bucket;
   }
 
-  #reply(res: ServerResponse, status: number, body: unknown, errorType?: string, headers: Record<string, string> = {}): void {
+  #reply(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    errorType?: string,
+    headers: Record<string, string> = {},
+  ): void {
     const payload = JSON.stringify(body);
     const send = (): void => {
       if (res.destroyed) return;
@@ -309,5 +371,7 @@ function chosen(arn: string, salt: string, rate: number | undefined): boolean {
 }
 
 function requestId(random: () => number): string {
-  return Math.floor(random() * 2 ** 52).toString(16).padStart(13, '0');
+  return Math.floor(random() * 2 ** 52)
+    .toString(16)
+    .padStart(13, '0');
 }

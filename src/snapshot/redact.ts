@@ -95,9 +95,17 @@ export function redactConfiguration(config: FunctionConfiguration, key: EnvHashK
   };
 }
 
-function sanitizeEnvironmentError(env: NonNullable<FunctionConfiguration['Environment']>): FunctionConfiguration['Environment'] {
+function sanitizeEnvironmentError(
+  env: NonNullable<FunctionConfiguration['Environment']>,
+): FunctionConfiguration['Environment'] {
   if (!env.Error) return { ...env };
-  return { ...env, Error: { ...env.Error, ...(env.Error.Message === undefined ? {} : { Message: sanitizeMessage(env.Error.Message) }) } };
+  return {
+    ...env,
+    Error: {
+      ...env.Error,
+      ...(env.Error.Message === undefined ? {} : { Message: sanitizeMessage(env.Error.Message) }),
+    },
+  };
 }
 
 /** Keeps only the documented, non-secret code fields: `Location` is a presigned URL and is dropped. */

@@ -6,7 +6,11 @@ import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { withSimulator } from '../helpers/sim.js';
 
-const creds = { AWS_ACCESS_KEY_ID: 'AKIDCLITEST', AWS_SECRET_ACCESS_KEY: 'cli-test-secret', LAMBDA_AUDIT_ENV_HASH_KEY: 'cli-test-hash-key-0123456789' };
+const creds = {
+  AWS_ACCESS_KEY_ID: 'AKIDCLITEST',
+  AWS_SECRET_ACCESS_KEY: 'cli-test-secret',
+  LAMBDA_AUDIT_ENV_HASH_KEY: 'cli-test-hash-key-0123456789',
+};
 
 function expectCleanError(stderr: string, pattern: RegExp): void {
   expect(stderr).toMatch(pattern);
@@ -49,32 +53,48 @@ describe('lambda-audit CLI', () => {
     expect(help.stdout).toMatch(/Examples:/);
     expect(help.stdout).toMatch(/3 {2}the crawl is incomplete/);
     const version = await runCli(['--version']);
-    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(version.stdout.trim()).toBe(
+      (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version,
+    );
   });
 
   it('scans an endpoint from AWS_ENDPOINT_URL_LAMBDA, writes a valid snapshot, summary on stderr, stdout clean', async () => {
     await withSimulator({ fleet: { functions: 40, regions: ['us-east-1', 'eu-west-1'] } }, async (_sim, endpoint) => {
       const cwd = mkdtempSync(join(tmpdir(), 'la-env-'));
-      const result = await runCli(['scan', '--regions', 'us-east-1,eu-west-1', '--fail-on', 'none', '--output', 'snapshot=out/snap.json'], { cwd, env: { ...creds, AWS_ENDPOINT_URL_LAMBDA: endpoint } });
+      const result = await runCli(
+        ['scan', '--regions', 'us-east-1,eu-west-1', '--fail-on', 'none', '--output', 'snapshot=out/snap.json'],
+        { cwd, env: { ...creds, AWS_ENDPOINT_URL_LAMBDA: endpoint } },
+      );
       expect(result.code).toBe(0);
       expect(result.stdout).toBe('');
       const snapshot = JSON.parse(readFileSync(join(cwd, 'out/snap.json'), 'utf8')) as unknown;
       expect(schemaErrors('snapshot', snapshot)).toBeUndefined();
-      expect(result.stderr).toMatch(/123456789012 us-east-1: 20 listed, 20 fetched, 0 vanished, 0 denied, 0 failed;.*complete/);
+      expect(result.stderr).toMatch(
+        /123456789012 us-east-1: 20 listed, 20 fetched, 0 vanished, 0 denied, 0 failed;.*complete/,
+      );
       expect(result.stderr).toMatch(/123456789012 eu-west-1: 20 listed/);
     });
   });
 
   it('exits 3 exactly when some function could not be fetched, and still writes every function', async () => {
-    await withSimulator({ fleet: { functions: 60, regions: ['us-east-1'] }, faults: { denyRate: 0.1 } }, async (_sim, endpoint) => {
-      const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--fail-on', 'none', '--output', 'snapshot'], { env: creds });
-      expect(result.code).toBe(3);
-      const snapshot = JSON.parse(result.stdout) as { functions: { status: string }[]; regions: { complete: boolean }[] };
-      expect(snapshot.functions).toHaveLength(60);
-      expect(snapshot.functions.some((f) => f.status === 'denied')).toBe(true);
-      expect(snapshot.regions[0]?.complete).toBe(false);
-      expect(result.stderr).toMatch(/crawl incomplete/);
-    });
+    await withSimulator(
+      { fleet: { functions: 60, regions: ['us-east-1'] }, faults: { denyRate: 0.1 } },
+      async (_sim, endpoint) => {
+        const result = await runCli(
+          ['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--fail-on', 'none', '--output', 'snapshot'],
+          { env: creds },
+        );
+        expect(result.code).toBe(3);
+        const snapshot = JSON.parse(result.stdout) as {
+          functions: { status: string }[];
+          regions: { complete: boolean }[];
+        };
+        expect(snapshot.functions).toHaveLength(60);
+        expect(snapshot.functions.some((f) => f.status === 'denied')).toBe(true);
+        expect(snapshot.regions[0]?.complete).toBe(false);
+        expect(result.stderr).toMatch(/crawl incomplete/);
+      },
+    );
   });
 
   it('the demo writes a text summary to stdout and a report and snapshot under reports/, valid against the schemas, with every built-in rule firing', async () => {
@@ -85,28 +105,39 @@ describe('lambda-audit CLI', () => {
     expect(result.stdout).toMatch(/^lambda-audit .*: 1000 function records in 2 account-region\(s\)/);
     const [stamp] = readdirSync(join(cwd, 'reports'));
     expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
-    const snapshot = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'snapshot.json'), 'utf8')) as { functions: unknown[] };
+    const snapshot = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'snapshot.json'), 'utf8')) as {
+      functions: unknown[];
+    };
     expect(schemaErrors('snapshot', snapshot)).toBeUndefined();
     expect(snapshot.functions).toHaveLength(1000);
     expect(readdirSync(join(cwd, 'reports', stamp!)).sort()).toEqual(['report.json', 'report.sarif', 'snapshot.json']);
-    const report = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'report.json'), 'utf8')) as { findings: { ruleId: string }[]; rules: { id: string }[] };
+    const report = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'report.json'), 'utf8')) as {
+      findings: { ruleId: string }[];
+      rules: { id: string }[];
+    };
     expect(schemaErrors('report', report)).toBeUndefined();
     const fired = new Set(report.findings.map((f) => f.ruleId));
     expect(report.rules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([]);
   });
 
   it('Ctrl-C stops the crawl with exit 130 and leaves no file behind', async () => {
-    await withSimulator({ fleet: { functions: 400, regions: ['us-east-1'] }, quotas: { getFunction: 20, controlPlane: 15 } }, async (_sim, endpoint) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'la-int-'));
-      const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'snapshot=snap.json'], {
-        cwd,
-        env: creds,
-        signalAfterMs: ['SIGINT', 2500], // well into a 20 s crawl
-      });
-      expect(result.code).toBe(130);
-      expect(result.stderr).toMatch(/interrupted; no output was written/);
-      expect(readdirSync(cwd)).toEqual([]);
-    });
+    await withSimulator(
+      { fleet: { functions: 400, regions: ['us-east-1'] }, quotas: { getFunction: 20, controlPlane: 15 } },
+      async (_sim, endpoint) => {
+        const cwd = mkdtempSync(join(tmpdir(), 'la-int-'));
+        const result = await runCli(
+          ['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'snapshot=snap.json'],
+          {
+            cwd,
+            env: creds,
+            signalAfterMs: ['SIGINT', 2500], // well into a 20 s crawl
+          },
+        );
+        expect(result.code).toBe(130);
+        expect(result.stderr).toMatch(/interrupted; no output was written/);
+        expect(readdirSync(cwd)).toEqual([]);
+      },
+    );
   });
 
   it('the installed bin runs from dist (npm ci builds it)', async () => {

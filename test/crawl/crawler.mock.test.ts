@@ -1,6 +1,13 @@
 // Decisions of the crawler, with the SDK mocked in-process (aws-sdk-client-mock). The HTTP path is
 // proven against the simulator and moto in the other test files.
-import { GetFunctionCommand, LambdaClient, ListAliasesCommand, ListFunctionsCommand, ListVersionsByFunctionCommand, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionCommand,
+  LambdaClient,
+  ListAliasesCommand,
+  ListFunctionsCommand,
+  ListVersionsByFunctionCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { crawl, type CrawlOptions } from '../../src/crawl/crawler.js';
@@ -8,7 +15,12 @@ import { envHashKey, hashEnvValue } from '../../src/snapshot/redact.js';
 
 const key = envHashKey(Buffer.from('test-key-test-key'));
 const arn = (name: string) => `arn:aws:lambda:us-east-1:111122223333:function:${name}`;
-const listed = (name: string) => ({ FunctionName: name, FunctionArn: arn(name), Runtime: 'python3.12' as const, Version: '$LATEST' });
+const listed = (name: string) => ({
+  FunctionName: name,
+  FunctionArn: arn(name),
+  Runtime: 'python3.12' as const,
+  Version: '$LATEST',
+});
 const apiError = (name: string, status: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`${name} from the API`), { name, $metadata: { httpStatusCode: status }, ...extra });
 
@@ -31,7 +43,13 @@ beforeEach(() => mock.reset());
 describe('crawl decisions', () => {
   it('keeps every listed function: fetched, vanished, denied and failed each get a record', async () => {
     mock.on(ListFunctionsCommand).resolves({ Functions: ['ok', 'gone', 'secret', 'broken'].map(listed) });
-    mock.on(GetFunctionCommand, { FunctionName: arn('ok') }).resolves({ Configuration: { ...listed('ok'), MemorySize: 256 }, Tags: { team: 'a' }, Concurrency: { ReservedConcurrentExecutions: 7 } });
+    mock
+      .on(GetFunctionCommand, { FunctionName: arn('ok') })
+      .resolves({
+        Configuration: { ...listed('ok'), MemorySize: 256 },
+        Tags: { team: 'a' },
+        Concurrency: { ReservedConcurrentExecutions: 7 },
+      });
     mock.on(GetFunctionCommand, { FunctionName: arn('gone') }).rejects(apiError('ResourceNotFoundException', 404));
     mock.on(GetFunctionCommand, { FunctionName: arn('secret') }).rejects(apiError('AccessDeniedException', 403));
     mock.on(GetFunctionCommand, { FunctionName: arn('broken') }).rejects(apiError('ServiceException', 500));
@@ -39,12 +57,31 @@ describe('crawl decisions', () => {
     const result = await crawl(options());
     const byName = Object.fromEntries(result.functions.map((f) => [f.name, f]));
     expect(result.functions).toHaveLength(4);
-    expect(byName.ok).toMatchObject({ status: 'ok', source: 'GetFunction', tags: { team: 'a' }, reservedConcurrency: 7, account: '111122223333', qualifier: '$LATEST' });
+    expect(byName.ok).toMatchObject({
+      status: 'ok',
+      source: 'GetFunction',
+      tags: { team: 'a' },
+      reservedConcurrency: 7,
+      account: '111122223333',
+      qualifier: '$LATEST',
+    });
     expect(byName.gone).toMatchObject({ status: 'vanished', source: 'ListFunctions' });
     expect(byName.gone?.error).toBeUndefined();
-    expect(byName.secret).toMatchObject({ status: 'denied', configuration: { Runtime: 'python3.12' }, error: { code: 'AccessDeniedException', httpStatus: 403, attempts: 1 } });
+    expect(byName.secret).toMatchObject({
+      status: 'denied',
+      configuration: { Runtime: 'python3.12' },
+      error: { code: 'AccessDeniedException', httpStatus: 403, attempts: 1 },
+    });
     expect(byName.broken).toMatchObject({ status: 'failed', error: { code: 'ServiceException', attempts: 3 } });
-    expect(result.regions[0]).toMatchObject({ listed: 4, fetched: 1, vanished: 1, denied: 1, failed: 1, complete: false, retries: 2 });
+    expect(result.regions[0]).toMatchObject({
+      listed: 4,
+      fetched: 1,
+      vanished: 1,
+      denied: 1,
+      failed: 1,
+      complete: false,
+      retries: 2,
+    });
   });
 
   it('a vanished function alone leaves the crawl complete', async () => {
@@ -58,7 +95,13 @@ describe('crawl decisions', () => {
     mock.on(ListFunctionsCommand).resolves({ Functions: [listed('f')] });
     mock
       .on(GetFunctionCommand)
-      .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 }, retryAfterSeconds: '0' }))
+      .rejectsOnce(
+        new TooManyRequestsException({
+          message: 'Rate exceeded',
+          $metadata: { httpStatusCode: 429 },
+          retryAfterSeconds: '0',
+        }),
+      )
       .resolves({ Configuration: listed('f') });
     const result = await crawl(options());
     expect(result.functions[0]?.status).toBe('ok');
@@ -84,13 +127,20 @@ describe('crawl decisions', () => {
     mock.on(GetFunctionCommand).resolves({ Configuration: listed('a') });
     const result = await crawl(options());
     expect(result.functions.map((f) => f.name)).toEqual(['a']);
-    expect(result.regions[0]).toMatchObject({ complete: false, listed: 1, error: { code: 'ServiceException', attempts: 3 } });
+    expect(result.regions[0]).toMatchObject({
+      complete: false,
+      listed: 1,
+      error: { code: 'ServiceException', attempts: 3 },
+    });
   });
 
   it('hashes environment values and drops the presigned code URL at the boundary', async () => {
     mock.on(ListFunctionsCommand).resolves({ Functions: [listed('f')] });
     mock.on(GetFunctionCommand).resolves({
-      Configuration: { ...listed('f'), Environment: { Variables: { DB_PASSWORD: 'correct-horse-battery', AKEY: 'AKIAABCDEFGHIJKLMNOP' } } },
+      Configuration: {
+        ...listed('f'),
+        Environment: { Variables: { DB_PASSWORD: 'correct-horse-battery', AKEY: 'AKIAABCDEFGHIJKLMNOP' } },
+      },
       Code: { RepositoryType: 'S3', Location: 'https://bucket.s3.amazonaws.com/code.zip?X-Amz-Signature=deadbeef' },
     });
     const result = await crawl(options());
@@ -108,13 +158,30 @@ describe('crawl decisions', () => {
     mock.on(ListFunctionsCommand).resolves({ Functions: [listed('f')] });
     mock.on(GetFunctionCommand).resolves({ Configuration: listed('f'), Tags: { team: 't' } });
     mock.on(ListVersionsByFunctionCommand).resolves({
-      Versions: [listed('f'), { ...listed('f'), Version: '1', FunctionArn: `${arn('f')}:1`, Runtime: 'python3.8' }, { ...listed('f'), Version: '2', FunctionArn: `${arn('f')}:2` }],
+      Versions: [
+        listed('f'),
+        { ...listed('f'), Version: '1', FunctionArn: `${arn('f')}:1`, Runtime: 'python3.8' },
+        { ...listed('f'), Version: '2', FunctionArn: `${arn('f')}:2` },
+      ],
     });
-    mock.on(ListAliasesCommand).resolves({ Aliases: [{ Name: 'live', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }] });
+    mock
+      .on(ListAliasesCommand)
+      .resolves({
+        Aliases: [{ Name: 'live', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }],
+      });
     const result = await crawl(options({ includeVersions: true }));
-    expect(result.functions.map((f) => `${f.qualifier}:${f.source}`)).toEqual(['$LATEST:GetFunction', '1:ListVersionsByFunction', '2:ListVersionsByFunction']);
+    expect(result.functions.map((f) => `${f.qualifier}:${f.source}`)).toEqual([
+      '$LATEST:GetFunction',
+      '1:ListVersionsByFunction',
+      '2:ListVersionsByFunction',
+    ]);
     const v1 = result.functions[1]!;
-    expect(v1).toMatchObject({ arn: `${arn('f')}:1`, tags: { team: 't' }, configuration: { Runtime: 'python3.8' }, aliases: [{ name: 'live', functionVersion: '2' }] });
+    expect(v1).toMatchObject({
+      arn: `${arn('f')}:1`,
+      tags: { team: 't' },
+      configuration: { Runtime: 'python3.8' },
+      aliases: [{ name: 'live', functionVersion: '2' }],
+    });
     expect(result.functions[2]?.aliases?.[0]?.name).toBe('live');
     expect(result.functions[0]?.aliases).toBeUndefined();
     expect(result.regions[0]).toMatchObject({ versions: 2, fetched: 1, complete: true });

@@ -50,13 +50,21 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${port}`;
   moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   await waitUntilUp(`${endpoint}/moto-api/`, 30_000);
-  const { stdout } = await run('python3', [`${repoRoot}/test/fixtures/moto/seed.py`, endpoint], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('python3', [`${repoRoot}/test/fixtures/moto/seed.py`, endpoint], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   seeded = (JSON.parse(stdout) as { functions: GetFunctionResponse[] }).functions;
   result = await crawl({
     regions: ['us-east-1'],
     envHashKey: testKey,
     includeVersions: true,
-    clientFor: (region) => createLambdaClient({ region, endpoint, maxSockets: 8, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }),
+    clientFor: (region) =>
+      createLambdaClient({
+        region,
+        endpoint,
+        maxSockets: 8,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      }),
   });
 }, 90_000);
 
@@ -66,13 +74,26 @@ afterAll(() => {
 
 describe('crawl against moto', () => {
   it('finds every function moto holds, complete', () => {
-    expect(result.regions[0]).toMatchObject({ listed: seeded.length, fetched: seeded.length, failed: 0, denied: 0, complete: true });
-    expect(result.functions.filter((f) => f.qualifier === '$LATEST').map((f) => f.name).sort()).toEqual(seeded.map((s) => s.Configuration?.FunctionName).sort());
+    expect(result.regions[0]).toMatchObject({
+      listed: seeded.length,
+      fetched: seeded.length,
+      failed: 0,
+      denied: 0,
+      complete: true,
+    });
+    expect(
+      result.functions
+        .filter((f) => f.qualifier === '$LATEST')
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(seeded.map((s) => s.Configuration?.FunctionName).sort());
   });
 
   it('keeps every Configuration field as boto3 saw it, env values as keyed hashes', () => {
     for (const expected of seeded) {
-      const record = result.functions.find((f) => f.name === expected.Configuration?.FunctionName && f.qualifier === '$LATEST');
+      const record = result.functions.find(
+        (f) => f.name === expected.Configuration?.FunctionName && f.qualifier === '$LATEST',
+      );
       expect(record, expected.Configuration?.FunctionName).toBeDefined();
       const { Environment, ...rest } = expected.Configuration ?? {};
       for (const [field, value] of Object.entries(rest)) {
@@ -106,14 +127,40 @@ describe('several accounts against moto', () => {
     await run('python3', [`${repoRoot}/test/fixtures/moto/seed_other_account.py`, endpoint]);
     const dir = mkdtempSync(join(tmpdir(), 'la-moto-profiles-'));
     writeFileSync(join(dir, 'credentials'), '[base]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
-    writeFileSync(join(dir, 'config'), '[profile base]\nregion = us-east-1\n\n[profile auditor-b]\nrole_arn = arn:aws:iam::222222222222:role/auditor\nsource_profile = base\nregion = us-east-1\n');
-    const result = await runCli(['scan', '--profile', 'base', '--profile', 'auditor-b', '--regions', 'us-east-1', '--no-drift', '--fail-on', 'none', '--output', 'snapshot'], {
-      cwd: dir,
-      env: { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_ENDPOINT_URL: endpoint, LAMBDA_AUDIT_ENV_HASH_KEY: 'moto-profiles-key-0123456789' },
-    });
+    writeFileSync(
+      join(dir, 'config'),
+      '[profile base]\nregion = us-east-1\n\n[profile auditor-b]\nrole_arn = arn:aws:iam::222222222222:role/auditor\nsource_profile = base\nregion = us-east-1\n',
+    );
+    const result = await runCli(
+      [
+        'scan',
+        '--profile',
+        'base',
+        '--profile',
+        'auditor-b',
+        '--regions',
+        'us-east-1',
+        '--no-drift',
+        '--fail-on',
+        'none',
+        '--output',
+        'snapshot',
+      ],
+      {
+        cwd: dir,
+        env: {
+          AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+          AWS_CONFIG_FILE: join(dir, 'config'),
+          AWS_ENDPOINT_URL: endpoint,
+          LAMBDA_AUDIT_ENV_HASH_KEY: 'moto-profiles-key-0123456789',
+        },
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     const snapshot = JSON.parse(result.stdout) as { functions: { arn: string; account: string }[] };
-    expect(snapshot.functions.filter((f) => f.account === '222222222222').map((f) => f.arn)).toEqual(['arn:aws:lambda:us-east-1:222222222222:function:in-account-b']);
+    expect(snapshot.functions.filter((f) => f.account === '222222222222').map((f) => f.arn)).toEqual([
+      'arn:aws:lambda:us-east-1:222222222222:function:in-account-b',
+    ]);
     expect(snapshot.functions.filter((f) => f.account === '123456789012').length).toBe(seeded.length);
   });
 });

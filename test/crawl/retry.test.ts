@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { classify, defaultRetryPolicy, errorInfo, nextDelay, retryAfterMs } from '../../src/crawl/retry.js';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(`${name} happened`), { name, ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }), ...extra });
+  Object.assign(new Error(`${name} happened`), {
+    name,
+    ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }),
+    ...extra,
+  });
 
 describe('classify', () => {
   it.each([
@@ -40,7 +44,8 @@ describe('nextDelay', () => {
   });
 
   it('never retries not-found, denied or fatal errors', () => {
-    for (const kind of ['not-found', 'denied', 'fatal'] as const) expect(nextDelay(kind, 1, policy, undefined)).toBeUndefined();
+    for (const kind of ['not-found', 'denied', 'fatal'] as const)
+      expect(nextDelay(kind, 1, policy, undefined)).toBeUndefined();
   });
 
   it('caps the backoff', () => {
@@ -59,7 +64,17 @@ describe('retryAfterMs', () => {
 
 describe('errorInfo', () => {
   it('keeps the code and status and strips presigned query strings from messages', () => {
-    const info = errorInfo(sdkError('ServiceException', 500, { message: 'failed https://bucket.s3.amazonaws.com/x?X-Amz-Signature=abc&X-Amz-Security-Token=tok' }), 6);
-    expect(info).toEqual({ code: 'ServiceException', httpStatus: 500, attempts: 6, message: 'failed https://bucket.s3.amazonaws.com/x?<redacted>' });
+    const info = errorInfo(
+      sdkError('ServiceException', 500, {
+        message: 'failed https://bucket.s3.amazonaws.com/x?X-Amz-Signature=abc&X-Amz-Security-Token=tok',
+      }),
+      6,
+    );
+    expect(info).toEqual({
+      code: 'ServiceException',
+      httpStatus: 500,
+      attempts: 6,
+      message: 'failed https://bucket.s3.amazonaws.com/x?<redacted>',
+    });
   });
 });

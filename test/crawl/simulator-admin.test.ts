@@ -7,12 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/sim.js';
 
-const env = { AWS_ACCESS_KEY_ID: 'AKIDADMIN', AWS_SECRET_ACCESS_KEY: 'admin', LAMBDA_AUDIT_ENV_HASH_KEY: 'admin-test-hash-key-0123456789' };
+const env = {
+  AWS_ACCESS_KEY_ID: 'AKIDADMIN',
+  AWS_SECRET_ACCESS_KEY: 'admin',
+  LAMBDA_AUDIT_ENV_HASH_KEY: 'admin-test-hash-key-0123456789',
+};
 
 describe('lambda-audit simulate', () => {
   it('serves the demo fleet until Ctrl-C, then exits 0', async () => {
     const result = await runCli(['simulate', '--port', '0', '--functions', '10'], { signalAfterMs: ['SIGINT', 2500] });
-    expect(result.stderr).toMatch(/simulated Lambda API at http:\/\/127\.0\.0\.1:\d+: 10 functions in us-east-1, eu-west-1/);
+    expect(result.stderr).toMatch(
+      /simulated Lambda API at http:\/\/127\.0\.0\.1:\d+: 10 functions in us-east-1, eu-west-1/,
+    );
     expect(result.code).toBe(0);
   });
 });
@@ -25,18 +31,31 @@ describe('simulator control endpoints', () => {
       expect((await runCli(['baseline', ...base, '--quiet'], { cwd, env })).code).toBe(0);
       const [a, b, c] = [...sim.fleet.get('us-east-1')!.keys()];
       const call = (method: string, name: string, body?: unknown) =>
-        fetch(`${endpoint}/__simulator/functions/us-east-1/${name}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      expect((await call('PATCH', a!, { configuration: { Timeout: 899, Description: null }, tags: { team: 'x' } })).status).toBe(200);
+        fetch(`${endpoint}/__simulator/functions/us-east-1/${name}`, {
+          method,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      expect(
+        (await call('PATCH', a!, { configuration: { Timeout: 899, Description: null }, tags: { team: 'x' } })).status,
+      ).toBe(200);
       expect((await call('POST', 'copied-fn', { copyOf: b })).status).toBe(201);
       expect((await call('DELETE', c!)).status).toBe(204);
       expect((await call('PATCH', 'no-such-fn', {})).status).toBe(404);
-      expect((await fetch(`${endpoint}/__simulator/functions/us-east-1/x`, { method: 'PATCH', body: '{not json' })).status).toBe(400);
+      expect(
+        (await fetch(`${endpoint}/__simulator/functions/us-east-1/x`, { method: 'PATCH', body: '{not json' })).status,
+      ).toBe(400);
 
       const scanned = await runCli(['scan', ...base, '--fail-on', 'none', '--output', 'json=r.json'], { cwd, env });
       expect(scanned.code).toBe(0);
-      const drift = (JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as { drift: { functions: { functionName: string; kind: string; changes: { path: string }[] }[] } }).drift.functions;
+      const drift = (
+        JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as {
+          drift: { functions: { functionName: string; kind: string; changes: { path: string }[] }[] };
+        }
+      ).drift.functions;
       const seen = drift.map((d) => `${d.kind} ${d.functionName} ${d.changes.map((x) => x.path).join(',')}`).sort();
-      expect(seen.filter((s) => s.startsWith(`changed ${a}`))[0]).toMatch(/configuration\.Description,configuration\.Timeout,tags\./);
+      expect(seen.filter((s) => s.startsWith(`changed ${a}`))[0]).toMatch(
+        /configuration\.Description,configuration\.Timeout,tags\./,
+      );
       expect(seen).toContain('added copied-fn ');
       expect(seen).toContain(`removed ${c} `);
       expect(seen).toHaveLength(3);

@@ -10,15 +10,37 @@ import { withSimulator } from '../helpers/sim.js';
 import type { LambdaSimulator } from '../../src/simulator/server.js';
 import type { FieldChange } from '../../src/drift/diff.js';
 
-const env = { AWS_ACCESS_KEY_ID: 'AKIDDRIFT', AWS_SECRET_ACCESS_KEY: 'drift', LAMBDA_AUDIT_ENV_HASH_KEY: 'drift-test-hash-key-0123456789' };
+const env = {
+  AWS_ACCESS_KEY_ID: 'AKIDDRIFT',
+  AWS_SECRET_ACCESS_KEY: 'drift',
+  LAMBDA_AUDIT_ENV_HASH_KEY: 'drift-test-hash-key-0123456789',
+};
 
 interface Report {
   drift: { functions: { functionName: string; kind: string; changes: FieldChange[] }[] } | null;
   findings: { ruleId: string; functionName: string; message: string; new?: boolean }[];
 }
 
-async function scan(endpoint: string, cwd: string, extra: string[] = []): Promise<{ code: number | null; report: Report; stdout: string; stderr: string }> {
-  const result = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--fail-on', 'none', '--output', 'json=report.json', ...extra], { cwd, env });
+async function scan(
+  endpoint: string,
+  cwd: string,
+  extra: string[] = [],
+): Promise<{ code: number | null; report: Report; stdout: string; stderr: string }> {
+  const result = await runCli(
+    [
+      'scan',
+      '--regions',
+      'us-east-1',
+      '--endpoint',
+      endpoint,
+      '--fail-on',
+      'none',
+      '--output',
+      'json=report.json',
+      ...extra,
+    ],
+    { cwd, env },
+  );
   const report = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as Report;
   return { ...result, report };
 }
@@ -31,11 +53,16 @@ describe('drift', () => {
   it('reports every change at the right path, and nothing else', async () => {
     await withSimulator({ fleet: { functions: 30, regions: ['us-east-1'] } }, async (sim, endpoint) => {
       const cwd = mkdtempSync(join(tmpdir(), 'la-drift-'));
-      const taken = await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint, '--quiet'], { cwd, env });
+      const taken = await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint, '--quiet'], {
+        cwd,
+        env,
+      });
       expect(taken.code, taken.stderr).toBe(0);
 
       const fns = sim.fleet.get('us-east-1')!;
-      const withEnv = names(sim).filter((n) => Object.keys(fns.get(n)!.configuration.Environment?.Variables ?? {}).length > 0);
+      const withEnv = names(sim).filter(
+        (n) => Object.keys(fns.get(n)!.configuration.Environment?.Variables ?? {}).length > 0,
+      );
       const withLayer = names(sim).filter((n) => (fns.get(n)!.configuration.Layers ?? []).length > 0);
       const envFn = withEnv[0]!;
       const layerFn = withLayer.find((n) => n !== envFn)!;
@@ -52,14 +79,25 @@ describe('drift', () => {
       const layerName = layer.Arn!.replace(/:\d+$/, '');
       layer.Arn = `${layerName}:999`;
       fns.delete(deleted!);
-      fns.set('brand-new-fn', { ...structuredClone(fns.get(rt!)!), configuration: { ...structuredClone(fns.get(rt!)!.configuration), FunctionName: 'brand-new-fn', FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:brand-new-fn' } });
+      fns.set('brand-new-fn', {
+        ...structuredClone(fns.get(rt!)!),
+        configuration: {
+          ...structuredClone(fns.get(rt!)!.configuration),
+          FunctionName: 'brand-new-fn',
+          FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:brand-new-fn',
+        },
+      });
       // Volatile fields change on every deploy: not drift.
       for (const n of names(sim)) fns.get(n)!.configuration.RevisionId = 'changed-revision';
 
       const { code: exit, report, stdout } = await scan(endpoint, cwd);
       expect(exit).toBe(0);
       expect(schemaErrors('report', report)).toBeUndefined();
-      const drift = report.drift!.functions.map((f) => [f.functionName, f.kind, f.changes.map((c) => `${c.kind} ${c.path}`)]);
+      const drift = report.drift!.functions.map((f) => [
+        f.functionName,
+        f.kind,
+        f.changes.map((c) => `${c.kind} ${c.path}`),
+      ]);
       expect(drift.sort()).toEqual(
         [
           [rt, 'changed', ['changed configuration.Runtime']],
@@ -77,12 +115,25 @@ describe('drift', () => {
       expect(readFileSync(join(cwd, 'report.json'), 'utf8')).not.toContain(secretValue);
       expect(stdout).not.toContain(secretValue);
 
-      const ids = report.findings.filter((f) => f.ruleId.startsWith('drift/')).map((f) => `${f.ruleId} ${f.functionName}`).sort();
+      const ids = report.findings
+        .filter((f) => f.ruleId.startsWith('drift/'))
+        .map((f) => `${f.ruleId} ${f.functionName}`)
+        .sort();
       expect(ids).toEqual(
-        [`drift/runtime ${rt}`, `drift/memory-timeout ${mem}`, `drift/code ${code}`, `drift/environment ${envFn}`, `drift/layers ${layerFn}`, `drift/function-removed ${deleted}`, 'drift/function-added brand-new-fn'].sort(),
+        [
+          `drift/runtime ${rt}`,
+          `drift/memory-timeout ${mem}`,
+          `drift/code ${code}`,
+          `drift/environment ${envFn}`,
+          `drift/layers ${layerFn}`,
+          `drift/function-removed ${deleted}`,
+          'drift/function-added brand-new-fn',
+        ].sort(),
       );
       expect((await scan(endpoint, cwd, ['--fail-on-drift'])).code).toBe(1);
-      expect(report.findings.find((f) => f.ruleId === 'drift/runtime')?.message).toContain(`configuration.Runtime changed from ${originalRuntime} to python3.8`);
+      expect(report.findings.find((f) => f.ruleId === 'drift/runtime')?.message).toContain(
+        `configuration.Runtime changed from ${originalRuntime} to python3.8`,
+      );
     });
   });
 
@@ -92,7 +143,10 @@ describe('drift', () => {
       const file = join(cwd, 'baselines/123456789012/us-east-1.json');
       await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint, '--quiet'], { cwd, env });
       writeFileSync(file, '{"schemaVersion": 1, "kind": "lambda-audit-baseline", "functions": ');
-      const scanned = await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'json=r.json'], { cwd, env });
+      const scanned = await runCli(
+        ['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'json=r.json'],
+        { cwd, env },
+      );
       expect(scanned.code).toBe(2);
       expect(scanned.stderr).toMatch(/us-east-1\.json is not a valid baseline: not valid JSON/);
       const retaken = await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint], { cwd, env });
@@ -102,7 +156,10 @@ describe('drift', () => {
       writeFileSync(file, '{"schemaVersion": 7}');
       const future = await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint], { cwd, env });
       expect(future.stderr).toMatch(/schemaVersion 7; this lambda-audit reads version 1/);
-      const forced = await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint, '--force', '--quiet'], { cwd, env });
+      const forced = await runCli(
+        ['baseline', '--regions', 'us-east-1', '--endpoint', endpoint, '--force', '--quiet'],
+        { cwd, env },
+      );
       expect(forced.code).toBe(0);
       expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ schemaVersion: 1, account: '123456789012' });
     });
@@ -111,7 +168,10 @@ describe('drift', () => {
   it('baselines are deterministic: sorted keys, one trailing newline, same bytes from the same snapshot', async () => {
     await withSimulator({ fleet: { functions: 10, regions: ['us-east-1'] } }, async (_sim, endpoint) => {
       const cwd = mkdtempSync(join(tmpdir(), 'la-det-'));
-      await runCli(['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--no-drift', '--output', 'snapshot=s.json'], { cwd, env });
+      await runCli(
+        ['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--no-drift', '--output', 'snapshot=s.json'],
+        { cwd, env },
+      );
       await runCli(['baseline', '--input', 's.json', '--dir', 'a', '--quiet'], { cwd, env });
       await runCli(['baseline', '--input', 's.json', '--dir', 'b', '--quiet'], { cwd, env });
       const a = readFileSync(join(cwd, 'a/123456789012/us-east-1.json'), 'utf8');
@@ -133,33 +193,64 @@ describe('drift', () => {
       const victim = names(sim)[0]!;
       sim.fleet.get('us-east-1')!.get(victim)!.configuration.State = 'Failed';
       const later = await scan(endpoint, cwd, ['--no-drift', '--accepted-findings', 'accepted.json', '--only-new']);
-      expect(later.report.findings.map((f) => `${f.ruleId} ${f.functionName}`)).toEqual([`function-state-unhealthy ${victim}`]);
+      expect(later.report.findings.map((f) => `${f.ruleId} ${f.functionName}`)).toEqual([
+        `function-state-unhealthy ${victim}`,
+      ]);
     });
   });
 });
 
 describe('diffFunction', () => {
-  const base = { configuration: { FunctionName: 'f', VpcConfig: { VpcId: 'vpc-1', SubnetIds: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1', 'sg-2'] }, Architectures: ['x86_64'] } };
+  const base = {
+    configuration: {
+      FunctionName: 'f',
+      VpcConfig: { VpcId: 'vpc-1', SubnetIds: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1', 'sg-2'] },
+      Architectures: ['x86_64'],
+    },
+  };
   it('reordered subnets and security groups are not drift', () => {
-    const reordered = { configuration: { FunctionName: 'f', VpcConfig: { VpcId: 'vpc-1', SubnetIds: ['subnet-b', 'subnet-a'], SecurityGroupIds: ['sg-2', 'sg-1'] }, Architectures: ['x86_64'] } };
+    const reordered = {
+      configuration: {
+        FunctionName: 'f',
+        VpcConfig: { VpcId: 'vpc-1', SubnetIds: ['subnet-b', 'subnet-a'], SecurityGroupIds: ['sg-2', 'sg-1'] },
+        Architectures: ['x86_64'],
+      },
+    };
     expect(diffFunction(base, reordered)).toEqual([]);
   });
   it('an added subnet is reported as a member added to the set', () => {
     const more = structuredClone(base);
     more.configuration.VpcConfig.SubnetIds.push('subnet-c');
-    expect(diffFunction(base, more)).toEqual([{ path: 'configuration.VpcConfig.SubnetIds.subnet-c', kind: 'added', new: 'subnet-c' }]);
+    expect(diffFunction(base, more)).toEqual([
+      { path: 'configuration.VpcConfig.SubnetIds.subnet-c', kind: 'added', new: 'subnet-c' },
+    ]);
   });
   it('tags and reserved concurrency are compared too', () => {
-    expect(diffFunction({ ...base, tags: { team: 'a' } }, { ...base, tags: { team: 'b' }, reservedConcurrency: 5 }).map((c) => `${c.kind} ${c.path}`)).toEqual(['changed reservedConcurrency', 'changed tags.team']);
+    expect(
+      diffFunction({ ...base, tags: { team: 'a' } }, { ...base, tags: { team: 'b' }, reservedConcurrency: 5 }).map(
+        (c) => `${c.kind} ${c.path}`,
+      ),
+    ).toEqual(['changed reservedConcurrency', 'changed tags.team']);
   });
 });
 
 describe('driftRegion', () => {
   it('reports no removals when the listing failed', async () => {
     const { driftRegion } = await import('../../src/drift/diff.js');
-    const baseline = { schemaVersion: 1 as const, kind: 'lambda-audit-baseline' as const, account: '1', region: 'r', envHashKeyId: 'k', functions: { gone: { configuration: {} } } };
-    expect(driftRegion(baseline, [], { ignore: [], compareEnvironmentValues: true }).map((d) => d.kind)).toEqual(['removed']);
-    expect(driftRegion(baseline, [], { ignore: [], compareEnvironmentValues: true, listingComplete: false })).toEqual([]);
+    const baseline = {
+      schemaVersion: 1 as const,
+      kind: 'lambda-audit-baseline' as const,
+      account: '1',
+      region: 'r',
+      envHashKeyId: 'k',
+      functions: { gone: { configuration: {} } },
+    };
+    expect(driftRegion(baseline, [], { ignore: [], compareEnvironmentValues: true }).map((d) => d.kind)).toEqual([
+      'removed',
+    ]);
+    expect(driftRegion(baseline, [], { ignore: [], compareEnvironmentValues: true, listingComplete: false })).toEqual(
+      [],
+    );
   });
 });
 
@@ -172,7 +263,22 @@ describe('markdown drift section', () => {
       rules: [],
       findings: [],
       suppressions: [],
-      drift: { baselineDir: 'b', regions: [], functions: [{ key: 'f', arn: 'a', account: '1', region: 'us-east-1', functionName: 'f', qualifier: '$LATEST', kind: 'changed', changes: [{ path: 'configuration.Runtime', kind: 'changed', old: 'a', new: 'b' }] }] },
+      drift: {
+        baselineDir: 'b',
+        regions: [],
+        functions: [
+          {
+            key: 'f',
+            arn: 'a',
+            account: '1',
+            region: 'us-east-1',
+            functionName: 'f',
+            qualifier: '$LATEST',
+            kind: 'changed',
+            changes: [{ path: 'configuration.Runtime', kind: 'changed', old: 'a', new: 'b' }],
+          },
+        ],
+      },
     } as unknown as Parameters<typeof markdownReport>[0];
     expect(markdownReport(run)).toContain('| f | us-east-1 | changed `configuration.Runtime` |');
   });

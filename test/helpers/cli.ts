@@ -20,11 +20,22 @@ export interface CliResult {
  * Runs the CLI (from source) in a child process with a clean environment: no AWS variables or
  * profiles from the machine leak in, HOME is a fresh directory.
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; signalAfterMs?: [NodeJS.Signals, number] } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; signalAfterMs?: [NodeJS.Signals, number] } = {},
+): Promise<CliResult> {
   const home = mkdtempSync(join(tmpdir(), 'la-home-'));
   const child = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'test/helpers/cli-entry.ts'), ...args], {
     cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'la-cwd-')),
-    env: { PATH: process.env.PATH ?? '', HOME: home, NODE_PATH: join(repoRoot, 'node_modules'), AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_EC2_METADATA_DISABLED: 'true', ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      NODE_PATH: join(repoRoot, 'node_modules'),
+      AWS_CONFIG_FILE: join(home, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -6,7 +6,16 @@ import { repoRoot } from './cli.js';
 export function captureIo(overrides: Partial<CliIo> = {}): { io: CliIo; stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (chunk: Buffer, _enc, cb) => (append(chunk.toString()), cb()) });
-  const io: CliIo = { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: {}, cwd: repoRoot, now: () => new Date('2026-11-22T03:00:00Z'), signal: new AbortController().signal, ...overrides };
+  const sink = (append: (s: string) => void) =>
+    new Writable({ write: (chunk: Buffer, _enc, cb) => (append(chunk.toString()), cb()) });
+  const io: CliIo = {
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+    env: {},
+    cwd: repoRoot,
+    now: () => new Date('2026-11-22T03:00:00Z'),
+    signal: new AbortController().signal,
+    ...overrides,
+  };
   return { io, stdout: () => out, stderr: () => err };
 }

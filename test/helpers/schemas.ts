@@ -6,7 +6,8 @@ import { repoRoot } from './cli.js';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats.default(ajv);
-for (const name of ['snapshot', 'report']) ajv.addSchema(JSON.parse(readFileSync(join(repoRoot, `schemas/${name}.schema.json`), 'utf8')) as object);
+for (const name of ['snapshot', 'report'])
+  ajv.addSchema(JSON.parse(readFileSync(join(repoRoot, `schemas/${name}.schema.json`), 'utf8')) as object);
 
 /** Validates against a shipped schema; returns the first errors as text, or undefined when valid. */
 export function schemaErrors(name: 'snapshot' | 'report', value: unknown): string | undefined {

@@ -5,7 +5,10 @@ import { LambdaSimulator, type SimulatorOptions } from '../../src/simulator/serv
 
 export const testKey = envHashKey(Buffer.from('integration-test-key'));
 
-export async function withSimulator<T>(options: SimulatorOptions, body: (sim: LambdaSimulator, endpoint: string) => Promise<T>): Promise<T> {
+export async function withSimulator<T>(
+  options: SimulatorOptions,
+  body: (sim: LambdaSimulator, endpoint: string) => Promise<T>,
+): Promise<T> {
   const sim = new LambdaSimulator(options);
   const endpoint = await sim.start();
   try {
@@ -16,13 +19,23 @@ export async function withSimulator<T>(options: SimulatorOptions, body: (sim: La
 }
 
 /** Crawls the simulator through the real SDK over HTTP. */
-export function crawlSimulator(sim: LambdaSimulator, endpoint: string, extra: Partial<CrawlOptions> = {}): Promise<CrawlResult> {
+export function crawlSimulator(
+  sim: LambdaSimulator,
+  endpoint: string,
+  extra: Partial<CrawlOptions> = {},
+): Promise<CrawlResult> {
   return crawl({
     regions: sim.regions,
     envHashKey: testKey,
     requestTimeoutMs: 500,
     retry: { maxTransientAttempts: 8, maxThrottleAttempts: 30, baseDelayMs: 5, maxDelayMs: 50 },
-    clientFor: (region) => createLambdaClient({ region, endpoint, maxSockets: 64, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } }),
+    clientFor: (region) =>
+      createLambdaClient({
+        region,
+        endpoint,
+        maxSockets: 64,
+        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+      }),
     ...extra,
   });
 }

@@ -8,7 +8,9 @@ import { repoRoot } from '../helpers/cli.js';
 import { captureIo } from '../helpers/io.js';
 
 const dir = join(repoRoot, 'test/fixtures/policies/invalid');
-const fixtures = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const fixtures = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('malformed policy, suppressions and config files', () => {
   it('has at least 30 fixtures', () => {
@@ -20,15 +22,22 @@ describe('malformed policy, suppressions and config files', () => {
     const [, code, line] = /^# expect: (\S+) line (\d+)/.exec(readFileSync(file, 'utf8')) ?? [];
     const { io, stderr } = captureIo();
     expect(await runValidate([file], io)).toBe(2);
-    const lines = stderr().split('\n').filter((l) => l.startsWith(file));
-    expect(lines.some((l) => l.startsWith(`${file}:${line}:`) && l.endsWith(`[${code}]`)), `expected ${code} at line ${line}, got:\n${stderr()}`).toBe(true);
+    const lines = stderr()
+      .split('\n')
+      .filter((l) => l.startsWith(file));
+    expect(
+      lines.some((l) => l.startsWith(`${file}:${line}:`) && l.endsWith(`[${code}]`)),
+      `expected ${code} at line ${line}, got:\n${stderr()}`,
+    ).toBe(true);
     expect(stderr()).not.toMatch(/\n\s+at /);
   });
 });
 
 describe('validate', () => {
   it('accepts the built-in pack and the documented examples', async () => {
-    const valid = readdirSync(join(repoRoot, 'test/fixtures/policies/valid')).map((f) => join(repoRoot, 'test/fixtures/policies/valid', f));
+    const valid = readdirSync(join(repoRoot, 'test/fixtures/policies/valid')).map((f) =>
+      join(repoRoot, 'test/fixtures/policies/valid', f),
+    );
     const { io, stderr } = captureIo();
     expect(await runValidate(valid, io), stderr()).toBe(0);
     const builtin = captureIo();
@@ -37,7 +46,10 @@ describe('validate', () => {
 
   it('says what was meant for a misspelling', async () => {
     const { io, stderr } = captureIo();
-    await runValidate([join(dir, 'unknown-path.yaml'), join(dir, 'unknown-operator.yaml'), join(dir, 'suppression-unknown-rule.yaml')], io);
+    await runValidate(
+      [join(dir, 'unknown-path.yaml'), join(dir, 'unknown-operator.yaml'), join(dir, 'suppression-unknown-rule.yaml')],
+      io,
+    );
     expect(stderr()).toContain('did you mean "Runtime"?');
     expect(stderr()).toContain('did you mean "equals"?');
     expect(stderr()).toContain('did you mean "runtime-deprecated"?');
@@ -51,11 +63,18 @@ describe('validate baselines', () => {
     const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-vb-'));
     writeFileSync(join(dir, 'corrupt.json'), '{"schemaVersion": 1,');
     writeFileSync(join(dir, 'future.json'), '{"schemaVersion": 2}');
-    writeFileSync(join(dir, 'wrong.json'), '{"schemaVersion": 1, "kind": "lambda-audit-baseline", "account": "1", "region": "r", "envHashKeyId": "k", "functions": {"f": {"configuration": {"Environment": {"Variables": {"A": "plain-text"}}}}}}');
+    writeFileSync(
+      join(dir, 'wrong.json'),
+      '{"schemaVersion": 1, "kind": "lambda-audit-baseline", "account": "1", "region": "r", "envHashKeyId": "k", "functions": {"f": {"configuration": {"Environment": {"Variables": {"A": "plain-text"}}}}}}',
+    );
     const { io, stderr } = captureIo();
-    expect(await runValidate([join(dir, 'corrupt.json'), join(dir, 'future.json'), join(dir, 'wrong.json')], io)).toBe(2);
+    expect(await runValidate([join(dir, 'corrupt.json'), join(dir, 'future.json'), join(dir, 'wrong.json')], io)).toBe(
+      2,
+    );
     expect(stderr()).toMatch(/corrupt\.json is not a valid baseline: not valid JSON/);
     expect(stderr()).toMatch(/future\.json has schemaVersion 2; this lambda-audit reads version 1/);
-    expect(stderr()).toMatch(/wrong\.json is not a valid baseline: \/functions\/f\/configuration\/Environment\/Variables\/A must match pattern/);
+    expect(stderr()).toMatch(
+      /wrong\.json is not a valid baseline: \/functions\/f\/configuration\/Environment\/Variables\/A must match pattern/,
+    );
   });
 });

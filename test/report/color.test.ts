@@ -9,7 +9,22 @@ const snapshot = join(repoRoot, 'test/fixtures/report/snapshot.json');
 async function textOut(args: string[], env: Record<string, string> = {}): Promise<string> {
   const captured = captureIo({ env });
   Object.assign(captured.io.stdout, { isTTY: true });
-  await run(['node', 'lambda-audit', 'scan', '--input', snapshot, '--no-drift', '--as-of', '2026-11-22', '--output', 'text', ...args], captured.io);
+  await run(
+    [
+      'node',
+      'lambda-audit',
+      'scan',
+      '--input',
+      snapshot,
+      '--no-drift',
+      '--as-of',
+      '2026-11-22',
+      '--output',
+      'text',
+      ...args,
+    ],
+    captured.io,
+  );
   return captured.stdout();
 }
 

@@ -18,12 +18,21 @@ async function scan(args: string[]): Promise<{ code: number; stdout: string; std
 
 describe('gate', () => {
   it('exit 1 exactly when a high or critical finding is present (the seeds example runs nodejs12.x)', async () => {
-    const failing = await scan(['--input', input('get-function-example.json'), '--fail-on', 'high', '--output', 'json']);
+    const failing = await scan([
+      '--input',
+      input('get-function-example.json'),
+      '--fail-on',
+      'high',
+      '--output',
+      'json',
+    ]);
     expect(failing.code).toBe(1);
     expect(failing.stderr).toMatch(/gate failed: 1 finding\(s\) at high or above/);
     const report = JSON.parse(failing.stdout) as { findings: { ruleId: string; severity: string }[] };
     expect(schemaErrors('report', report)).toBeUndefined();
-    expect(report.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId)).toEqual(['runtime-deprecated']);
+    expect(
+      report.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId),
+    ).toEqual(['runtime-deprecated']);
     const passing = await scan(['--input', input('planned-ok.json'), '--fail-on', 'high', '--output', 'json']);
     expect(passing.code).toBe(0);
   });
@@ -47,8 +56,13 @@ describe('gate', () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-sup-'));
     const file = join(dir, 'sup.yaml');
-    writeFileSync(file, 'suppressions:\n  - rule: runtime-deprecated\n    resource: { name: my-function }\n    reason: upgrade scheduled\n    expires: 2027-01-31\n    owner: me@example.com\n');
-    expect((await scan(['--input', input('get-function-example.json'), '--suppressions', file, '--output', 'json'])).code).toBe(0);
+    writeFileSync(
+      file,
+      'suppressions:\n  - rule: runtime-deprecated\n    resource: { name: my-function }\n    reason: upgrade scheduled\n    expires: 2027-01-31\n    owner: me@example.com\n',
+    );
+    expect(
+      (await scan(['--input', input('get-function-example.json'), '--suppressions', file, '--output', 'json'])).code,
+    ).toBe(0);
   });
 
   it('a bad input file is a usage error with its name and position', async () => {
@@ -65,11 +79,25 @@ describe('offline input', () => {
   it('takes several files; the same function in a later file wins', async () => {
     const { writeFileSync, mkdtempSync, readFileSync } = await import('node:fs');
     const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-multi-'));
-    const example = JSON.parse(readFileSync(input('get-function-example.json'), 'utf8')) as { Configuration: Record<string, unknown> };
+    const example = JSON.parse(readFileSync(input('get-function-example.json'), 'utf8')) as {
+      Configuration: Record<string, unknown>;
+    };
     writeFileSync(join(dir, 'fixed.json'), JSON.stringify({ ...example.Configuration, Runtime: 'nodejs22.x' }));
-    const result = await scan(['--input', input('get-function-example.json'), join(dir, 'fixed.json'), input('planned-ok.json'), '--output', 'json']);
-    const report = JSON.parse(result.stdout) as { snapshot: { functions: { name: string; configuration: { Runtime: string } }[] } };
-    expect(report.snapshot.functions.map((f) => `${f.name} ${f.configuration.Runtime}`)).toEqual(['orders-api python3.13', 'my-function nodejs22.x']);
+    const result = await scan([
+      '--input',
+      input('get-function-example.json'),
+      join(dir, 'fixed.json'),
+      input('planned-ok.json'),
+      '--output',
+      'json',
+    ]);
+    const report = JSON.parse(result.stdout) as {
+      snapshot: { functions: { name: string; configuration: { Runtime: string } }[] };
+    };
+    expect(report.snapshot.functions.map((f) => `${f.name} ${f.configuration.Runtime}`)).toEqual([
+      'orders-api python3.13',
+      'my-function nodejs22.x',
+    ]);
     expect(result.code).toBe(0);
   });
 });

@@ -15,14 +15,32 @@ import { scanFixture } from '../helpers/fixture-scan.js';
 interface SarifLog {
   runs: {
     automationDetails: { id: string };
-    tool: { driver: { rules: { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string; markdown: string }; properties: { 'security-severity': string; tags: string[] } }[] } };
-    results: { ruleId: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[]; partialFingerprints: { primaryLocationLineHash: string }; properties: { arn: string } }[];
+    tool: {
+      driver: {
+        rules: {
+          id: string;
+          shortDescription: { text: string };
+          fullDescription: { text: string };
+          help: { text: string; markdown: string };
+          properties: { 'security-severity': string; tags: string[] };
+        }[];
+      };
+    };
+    results: {
+      ruleId: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+      partialFingerprints: { primaryLocationLineHash: string };
+      properties: { arn: string };
+    }[];
   }[];
 }
 
 const ajv = new Ajv4.default({ allErrors: true, strict: false });
 addFormats.default(ajv);
-const validate = ajv.compile(JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8')) as object);
+const validate = ajv.compile(
+  JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8')) as object,
+);
 
 async function sarif(): Promise<SarifLog> {
   return JSON.parse((await scanFixture('sarif', ['--fail-on', 'none'])).stdout) as SarifLog;
@@ -31,14 +49,31 @@ async function sarif(): Promise<SarifLog> {
 describe('the demo scan', () => {
   it('writes SARIF, JSON, Markdown and JUnit in one run; SARIF and JSON validate', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'la-four-'));
-    const result = await runCli(['scan', '--demo', '--quiet', '--output', 'sarif=r.sarif', '--output', 'json=r.json', '--output', 'markdown=r.md', '--output', 'junit=r.xml'], { cwd });
+    const result = await runCli(
+      [
+        'scan',
+        '--demo',
+        '--quiet',
+        '--output',
+        'sarif=r.sarif',
+        '--output',
+        'json=r.json',
+        '--output',
+        'markdown=r.md',
+        '--output',
+        'junit=r.xml',
+      ],
+      { cwd },
+    );
     expect(result.code).toBe(1); // the demo fleet has high findings: the default gate fails
     const log = JSON.parse(readFileSync(join(cwd, 'r.sarif'), 'utf8')) as SarifLog;
     expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(log.runs[0]!.results.length).toBeGreaterThan(1000);
     expect(schemaErrors('report', JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')))).toBeUndefined();
     expect(readFileSync(join(cwd, 'r.md'), 'utf8')).toMatch(/^## lambda-audit: \d+ findings/);
-    expect(readFileSync(join(cwd, 'r.xml'), 'utf8')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="lambda-audit"/);
+    expect(readFileSync(join(cwd, 'r.xml'), 'utf8')).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="lambda-audit"/,
+    );
   });
 });
 
@@ -64,7 +99,10 @@ describe('SARIF', () => {
 
   it('has one run per account with its own category, every rule fully described', async () => {
     const log = await sarif();
-    expect(log.runs.map((r) => r.automationDetails.id)).toEqual(['lambda-audit/111111111111/', 'lambda-audit/222222222222/']);
+    expect(log.runs.map((r) => r.automationDetails.id)).toEqual([
+      'lambda-audit/111111111111/',
+      'lambda-audit/222222222222/',
+    ]);
     for (const rule of log.runs[0]!.tool.driver.rules) {
       expect(rule.shortDescription.text.length).toBeGreaterThan(0);
       expect(rule.fullDescription.text.length).toBeGreaterThan(0);
@@ -78,19 +116,62 @@ describe('SARIF', () => {
   it('fingerprints are stable across runs and leave suppressed findings out', async () => {
     const a = await sarif();
     const b = await sarif();
-    const prints = (log: SarifLog) => log.runs.flatMap((r) => r.results.map((x) => `${x.ruleId} ${x.partialFingerprints.primaryLocationLineHash}`));
+    const prints = (log: SarifLog) =>
+      log.runs.flatMap((r) => r.results.map((x) => `${x.ruleId} ${x.partialFingerprints.primaryLocationLineHash}`));
     expect(prints(a)).toEqual(prints(b));
     // dlq-missing on payments-* is suppressed in the fixture's suppressions.
-    expect(a.runs.flatMap((r) => r.results).filter((r) => r.ruleId === 'dlq-missing' && r.locations[0]!.physicalLocation.artifactLocation.uri.includes('/payments-'))).toEqual([]);
+    expect(
+      a.runs
+        .flatMap((r) => r.results)
+        .filter(
+          (r) =>
+            r.ruleId === 'dlq-missing' && r.locations[0]!.physicalLocation.artifactLocation.uri.includes('/payments-'),
+        ),
+    ).toEqual([]);
   });
 
   it('past the per-run limit, drops the lowest severities first and says so', () => {
-    const rule = (id: string, severity: RuleMeta['severity']): RuleMeta => ({ id, title: id, severity, description: 'd', remediation: 'r', docs: 'https://docs.aws.amazon.com/lambda/', source: 'x' });
-    const finding = (i: number, severity: Finding['severity']): Finding => ({ ruleId: severity, severity, title: 't', message: 'm', arn: `arn:aws:lambda:us-east-1:111111111111:function:f${i}`, account: '111111111111', region: 'us-east-1', functionName: `f${i}`, qualifier: '$LATEST', suppressed: false });
-    const findings = [...Array.from({ length: 5 }, (_, i) => finding(i, 'low')), ...Array.from({ length: 3 }, (_, i) => finding(100 + i, 'high'))];
-    const runResult = { snapshot: { tool: { version: '0' }, regions: [{ account: '111111111111', complete: true }] }, asOf: '2026-11-22', rules: [rule('high', 'high'), rule('low', 'low')], findings, suppressions: [], drift: undefined } as unknown as RunResult;
+    const rule = (id: string, severity: RuleMeta['severity']): RuleMeta => ({
+      id,
+      title: id,
+      severity,
+      description: 'd',
+      remediation: 'r',
+      docs: 'https://docs.aws.amazon.com/lambda/',
+      source: 'x',
+    });
+    const finding = (i: number, severity: Finding['severity']): Finding => ({
+      ruleId: severity,
+      severity,
+      title: 't',
+      message: 'm',
+      arn: `arn:aws:lambda:us-east-1:111111111111:function:f${i}`,
+      account: '111111111111',
+      region: 'us-east-1',
+      functionName: `f${i}`,
+      qualifier: '$LATEST',
+      suppressed: false,
+    });
+    const findings = [
+      ...Array.from({ length: 5 }, (_, i) => finding(i, 'low')),
+      ...Array.from({ length: 3 }, (_, i) => finding(100 + i, 'high')),
+    ];
+    const runResult = {
+      snapshot: { tool: { version: '0' }, regions: [{ account: '111111111111', complete: true }] },
+      asOf: '2026-11-22',
+      rules: [rule('high', 'high'), rule('low', 'low')],
+      findings,
+      suppressions: [],
+      drift: undefined,
+    } as unknown as RunResult;
     const warnings: string[] = [];
-    const log = JSON.parse(sarifReport(runResult, { color: false, warn: (w) => warnings.push(w) }, { resultsPerRun: 4, rulesPerRun: 10, runsPerFile: 20, gzippedBytes: 10 * 1024 * 1024 })) as SarifLog;
+    const log = JSON.parse(
+      sarifReport(
+        runResult,
+        { color: false, warn: (w) => warnings.push(w) },
+        { resultsPerRun: 4, rulesPerRun: 10, runsPerFile: 20, gzippedBytes: 10 * 1024 * 1024 },
+      ),
+    ) as SarifLog;
     expect(log.runs[0]!.results.map((r) => r.ruleId)).toEqual(['high', 'high', 'high', 'low']);
     expect(warnings[0]).toMatch(/8 results; GitHub accepts 4 per run, so 4 of the lowest severities/);
   });

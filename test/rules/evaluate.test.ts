@@ -5,7 +5,11 @@ import { evaluate } from '../../src/rules/evaluate.js';
 import { AS_OF, record } from '../helpers/rule-tester.js';
 import { repoRoot } from '../helpers/cli.js';
 
-const legacy = record({ name: 'legacy-report', configuration: { Runtime: 'python3.8', TracingConfig: { Mode: 'Active' } }, tags: { team: 'a', owner: 'b', 'cost-center': 'c' } });
+const legacy = record({
+  name: 'legacy-report',
+  configuration: { Runtime: 'python3.8', TracingConfig: { Mode: 'Active' } },
+  tags: { team: 'a', owner: 'b', 'cost-center': 'c' },
+});
 const modern = record({ name: 'modern', configuration: { Runtime: 'python3.13' } });
 
 describe('evaluate', () => {
@@ -23,7 +27,10 @@ describe('evaluate', () => {
   });
 
   it('applies a config: rules off, severity and options changed', async () => {
-    const rules = await loadRuleSet({ asOf: AS_OF, configFile: `${repoRoot}/test/fixtures/policies/valid/config.yaml` });
+    const rules = await loadRuleSet({
+      asOf: AS_OF,
+      configFile: `${repoRoot}/test/fixtures/policies/valid/config.yaml`,
+    });
     expect(rules.find((r) => r.id === 'log-format-text')).toBeUndefined();
     expect(rules.find((r) => r.id === 'dlq-missing')?.severity).toBe('info');
     const tags = rules.filter((r) => r.id === 'tags-required');
@@ -31,9 +38,16 @@ describe('evaluate', () => {
   });
 
   it('honours scope and exclusions in a user policy', async () => {
-    const rules = await loadRuleSet({ asOf: AS_OF, builtin: false, policyFiles: [`${repoRoot}/test/fixtures/policies/valid/team-policy.yaml`] });
-    const big = (name: string, env: string) => record({ name, tags: { env }, configuration: { MemorySize: 4096, Architectures: ['x86_64'] } });
-    const found = evaluate([big('api', 'prod'), big('api-batch-1', 'prod'), big('api-dev', 'dev')], rules).map((f) => f.functionName);
+    const rules = await loadRuleSet({
+      asOf: AS_OF,
+      builtin: false,
+      policyFiles: [`${repoRoot}/test/fixtures/policies/valid/team-policy.yaml`],
+    });
+    const big = (name: string, env: string) =>
+      record({ name, tags: { env }, configuration: { MemorySize: 4096, Architectures: ['x86_64'] } });
+    const found = evaluate([big('api', 'prod'), big('api-batch-1', 'prod'), big('api-dev', 'dev')], rules).map(
+      (f) => f.functionName,
+    );
     expect(found).toEqual(['api']);
   });
 });
@@ -60,7 +74,12 @@ describe('suppressions', () => {
   it('matches by tags', async () => {
     const rules = (await loadRuleSet({ asOf: AS_OF })).filter((r) => r.id === 'runtime-deprecated');
     const findings = evaluate([legacy], rules);
-    const { findings: out } = applySuppressions(findings, new Map([[legacy.arn, legacy]]), [{ ...base, rule: '*', resource: { tags: { team: 'a' } }, expires: '2027-01-31' }], AS_OF);
+    const { findings: out } = applySuppressions(
+      findings,
+      new Map([[legacy.arn, legacy]]),
+      [{ ...base, rule: '*', resource: { tags: { team: 'a' } }, expires: '2027-01-31' }],
+      AS_OF,
+    );
     expect(out[0]?.suppressed).toBe(true);
   });
 });

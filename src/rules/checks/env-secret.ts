@@ -29,7 +29,15 @@ export const envSecret: Check<EnvSecretOptions> = {
       },
     },
     defaults: {
-      namePatterns: ['passw(or)?d', 'secret', 'token', 'api_?key', 'private_?key', 'credential', '^aws_secret_access_key$'],
+      namePatterns: [
+        'passw(or)?d',
+        'secret',
+        'token',
+        'api_?key',
+        'private_?key',
+        'credential',
+        '^aws_secret_access_key$',
+      ],
       ignoreNames: [],
       minEntropy: 4.5,
       minLength: 20,
@@ -46,7 +54,11 @@ export const envSecret: Check<EnvSecretOptions> = {
       for (const name in facts) {
         const f = facts[name];
         if (!f || f.length === 0 || ignored.has(name)) continue;
-        if (f.detectors.length > 0 || (f.shape === 'token' && f.length >= options.minLength && f.entropy >= options.minEntropy) || patterns.some((p) => p.test(name))) {
+        if (
+          f.detectors.length > 0 ||
+          (f.shape === 'token' && f.length >= options.minLength && f.entropy >= options.minEntropy) ||
+          patterns.some((p) => p.test(name))
+        ) {
           (suspects ??= []).push(name);
         }
       }

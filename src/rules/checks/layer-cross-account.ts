@@ -27,10 +27,14 @@ export const layerCrossAccount: Check<LayerCrossAccountOptions> = {
       for (const layer of layers) {
         // arn:aws:lambda:region:ACCOUNT:layer:name:version
         const account = layer.Arn?.split(':', 5)[4];
-        if (account !== undefined && account !== record.account && !allowed.has(account)) foreign.push({ arn: layer.Arn ?? '', account });
+        if (account !== undefined && account !== record.account && !allowed.has(account))
+          foreign.push({ arn: layer.Arn ?? '', account });
       }
       if (foreign.length === 0) return undefined;
-      return { layers: foreign.map((l) => l.arn).join(', '), accounts: [...new Set(foreign.map((l) => l.account))].join(', ') };
+      return {
+        layers: foreign.map((l) => l.arn).join(', '),
+        accounts: [...new Set(foreign.map((l) => l.account))].join(', '),
+      };
     };
   },
 };

@@ -18,7 +18,10 @@ export const runtimeLifecycle: Check<RuntimeLifecycleOptions> = {
     optionsSchema: {
       type: 'object',
       additionalProperties: false,
-      properties: { when: { enum: ['deprecated', 'deprecating'] }, withinDays: { type: 'integer', minimum: 1, maximum: 3650 } },
+      properties: {
+        when: { enum: ['deprecated', 'deprecating'] },
+        withinDays: { type: 'integer', minimum: 1, maximum: 3650 },
+      },
     },
     defaults: { when: 'deprecated', withinDays: 180 },
     vars: ['runtime', 'runtimeName', 'deprecated', 'blockCreate', 'blockUpdate', 'days'],

@@ -7,5 +7,7 @@ ruleTester('env-kms-cmk-missing', {
     record({ configuration: { Environment: { Variables: {} } } }),
     record({ configuration: { Environment: env, KMSKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abc' } }),
   ],
-  invalid: [{ record: record({ name: 'needs-key', configuration: { Environment: env } }), messageIncludes: ['needs-key'] }],
+  invalid: [
+    { record: record({ name: 'needs-key', configuration: { Environment: env } }), messageIncludes: ['needs-key'] },
+  ],
 });

@@ -7,5 +7,10 @@ ruleTester('layer-cross-account', {
     record({ configuration: { Layers: [layer('111122223333')] } }), // own account
     record({ configuration: { Layers: [layer('017000801446')] } }), // Powertools, on the default allow list
   ],
-  invalid: [{ record: record({ configuration: { Layers: [layer('111122223333'), layer('999988887777')] } }), messageIncludes: ['999988887777'] }],
+  invalid: [
+    {
+      record: record({ configuration: { Layers: [layer('111122223333'), layer('999988887777')] } }),
+      messageIncludes: ['999988887777'],
+    },
+  ],
 });

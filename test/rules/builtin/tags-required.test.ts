@@ -5,5 +5,8 @@ ruleTester('tags-required', {
     record({ tags: { team: 'a', owner: 'b', 'cost-center': 'c' } }),
     record(), // tags unknown (not fetched): not judged
   ],
-  invalid: [{ record: record({ tags: { team: 'a' } }), messageIncludes: ['owner, cost-center'] }, { record: record({ tags: {} }) }],
+  invalid: [
+    { record: record({ tags: { team: 'a' } }), messageIncludes: ['owner, cost-center'] },
+    { record: record({ tags: {} }) },
+  ],
 });
