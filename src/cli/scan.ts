@@ -64,7 +64,8 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
 
   const snapshot = await acquireSnapshot(flags, io, log);
 
-  let findings = evaluate(snapshot.functions, rules);
+  const evaluation = evaluate(snapshot.functions, rules);
+  let findings = evaluation.findings;
   let drift: DriftReport | undefined;
   if (useDrift) {
     drift = compareWithBaselines(snapshot, baselineDir, baselines, driftPolicy, flags.driftIgnore);
@@ -86,6 +87,7 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     asOf: asOf.toISOString().slice(0, 10),
     rules: [...rules, ...(useDrift && driftPolicy ? driftPolicy.rules : [])],
     findings,
+    notJudged: evaluation.notJudged,
     suppressions: applied.statuses,
     drift,
   };

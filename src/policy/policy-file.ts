@@ -5,9 +5,18 @@
 import { checks, type AnyCheck } from '../rules/checks/index.js';
 import { globToRegExp, OPERATORS, type Condition } from '../rules/condition.js';
 import { checkPath, compilePath, isSecretPath } from '../rules/paths.js';
-import type { CheckEnv, CompiledRule, MatchVars, RuleMeta, Severity } from '../rules/types.js';
+import {
+  NotJudged,
+  type CheckEnv,
+  type CompiledRule,
+  type MatchVars,
+  type RuleMeta,
+  type Severity,
+  type Verdict,
+} from '../rules/types.js';
+import { hasUnknownParts, normalisePath, unknownPartFor } from '../rules/unknown.js';
 import type { FunctionRecord } from '../snapshot/types.js';
-import { compileCondition } from '../rules/condition.js';
+import { compileCondition, compileCondition3 } from '../rules/condition.js';
 import { didYouMean, type PolicyIssue } from './issues.js';
 import { issueAt, schemaIssues, type IssueContext } from './schema-issues.js';
 import { conditionSchemas, policyFileSchema, validatorFor } from './schemas.js';
@@ -218,15 +227,29 @@ export function compileRule(
     docs: def.docs,
     source,
   };
-  let test: (record: FunctionRecord) => MatchVars | undefined;
+  let test: (record: FunctionRecord) => Verdict;
   if (def.check !== undefined) {
     const check = (checks as Record<string, AnyCheck>)[def.check];
     if (!check) throw new Error(`unknown check ${def.check}`);
     const fn = check.create({ ...check.meta.defaults, ...def.options, ...override.options }, env);
-    test = fn;
+    const reads = check.meta.reads.map(normalisePath);
+    test = (record) => {
+      if (hasUnknownParts(record)) {
+        for (const path of reads) {
+          const part = unknownPartFor(record, path);
+          if (part) return new NotJudged(part);
+        }
+      }
+      return fn(record);
+    };
   } else {
     const condition = compileCondition(def.condition as Condition);
-    test = (record) => (condition(record) ? EMPTY : undefined);
+    const condition3 = compileCondition3(def.condition as Condition);
+    test = (record) => {
+      if (!hasUnknownParts(record)) return condition(record) ? EMPTY : undefined;
+      const t = condition3(record);
+      return t === true ? EMPTY : t === false ? undefined : new NotJudged(t);
+    };
   }
   return { ...meta, inScope: compileScope(def.scope), test, message: compileTemplate(def.message) };
 }

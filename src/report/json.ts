@@ -35,6 +35,7 @@ export function jsonReport(run: RunResult): string {
       docs: r.docs,
     })),
     findings: run.findings,
+    notJudged: run.notJudged,
     suppressions: run.suppressions,
     drift: run.drift ?? null,
     snapshot: run.snapshot,

@@ -2,6 +2,7 @@
 import { SEVERITIES } from '../rules/types.js';
 import { countBySeverity } from './json.js';
 import type { RunResult } from './run.js';
+import { describeReason } from './text.js';
 
 const MAX_ROWS = 50;
 
@@ -20,6 +21,12 @@ export function markdownReport(run: RunResult): string {
       `> Crawl incomplete in ${r.account}/${r.region}: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${cell(r.error.code)})` : ''}. Findings for functions that could not be fetched may be missing.`,
       '',
     );
+  }
+  if (run.notJudged.length > 0) {
+    lines.push('### Not judged', '', '| Rule | Functions | Why |', '|---|---:|---|');
+    for (const n of run.notJudged)
+      lines.push(`| \`${n.ruleId}\` | ${n.count} | \`${cell(n.path)}\` ${describeReason(n.reason)} |`);
+    lines.push('');
   }
   lines.push('| Severity | Findings |', '|---|---:|');
   for (const s of SEVERITIES) lines.push(`| ${s} | ${counts[s]} |`);

@@ -1,6 +1,6 @@
 /** Everything a run produced; every formatter reads this and nothing else. */
 import type { SuppressionStatus } from '../policy/suppressions.js';
-import type { Finding, RuleMeta } from '../rules/types.js';
+import type { Finding, NotJudgedCount, RuleMeta } from '../rules/types.js';
 import type { DriftReport } from '../drift/compare.js';
 import type { Snapshot } from '../snapshot/types.js';
 
@@ -11,6 +11,8 @@ export interface RunResult {
   readonly rules: readonly RuleMeta[];
   /** Every finding, suppressed ones included (marked). */
   readonly findings: readonly Finding[];
+  /** Rules that could not judge some records (a part they need was not read or not known before deploy). */
+  readonly notJudged: readonly NotJudgedCount[];
   readonly suppressions: readonly SuppressionStatus[];
   /** Undefined when no baseline directory was used. */
   readonly drift: DriftReport | undefined;

@@ -1,5 +1,6 @@
 /** The terminal summary: totals, incomplete-crawl warnings, the worst findings. */
 import { SEVERITIES, type Severity } from '../rules/types.js';
+import type { UnknownReason } from '../snapshot/types.js';
 import { countBySeverity } from './json.js';
 import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
@@ -42,7 +43,9 @@ export function textReport(run: RunResult, options: FormatOptions): string {
   }
   const active = run.findings.filter((f) => !f.suppressed);
   for (const f of active.slice(0, SHOWN))
-    lines.push(`  ${paint(f.severity, `[${f.severity}]`)} ${f.ruleId}: ${f.message} (${f.region})`);
+    lines.push(
+      `  ${paint(f.severity, `[${f.severity}]`)} ${f.ruleId}: ${f.message} (${f.location ? `${f.location.file}:${f.location.line}` : f.region})`,
+    );
   if (active.length > SHOWN) lines.push(`  ... and ${active.length - SHOWN} more (see the JSON report)`);
   if (run.drift) {
     const d = run.drift.functions;
@@ -50,9 +53,28 @@ export function textReport(run: RunResult, options: FormatOptions): string {
       `drift: ${d.length === 0 ? 'none' : `${d.length} function(s) differ from the baselines (${d.filter((f) => f.kind === 'added').length} added, ${d.filter((f) => f.kind === 'removed').length} removed, ${d.filter((f) => f.kind === 'changed').length} changed)`}`,
     );
   }
+  if (run.notJudged.length > 0) {
+    lines.push('not judged (a part the rule needs was not read or is unknown before deploy):');
+    for (const n of run.notJudged)
+      lines.push(
+        `  ${n.ruleId.padEnd(30)} ${String(n.count).padStart(6)} function(s): ${n.path} ${describeReason(n.reason)}`,
+      );
+  }
   for (const s of run.suppressions.filter((x) => x.status !== 'active'))
     lines.push(
       `suppression ${s.at} (${s.rule}) is ${s.status}${s.status === 'expired' ? ` since ${s.expires}; it no longer suppresses` : ': it matched no finding'}`,
     );
   return `${lines.join('\n')}\n`;
 }
+
+export function describeReason(reason: UnknownReason): string {
+  return notJudgedReason[reason];
+}
+
+const notJudgedReason: Record<UnknownReason, string> = {
+  denied: 'could not be read (access denied)',
+  failed: 'could not be read (failed after retries)',
+  skipped: 'was not read',
+  'not-in-input': 'is not in the input',
+  'plan-time': 'is unknown until deploy',
+};

@@ -2,7 +2,9 @@
  * Conditions: `all` / `any` / `not` over predicates `{ path, <operator>: value }`. Compiled once to
  * closures, so evaluating 100,000 records does no parsing.
  */
+import type { FunctionRecord, UnknownPart } from '../snapshot/types.js';
 import { compilePath } from './paths.js';
+import { normalisePath, unknownPartFor } from './unknown.js';
 
 export const OPERATORS = [
   'equals',
@@ -55,6 +57,52 @@ export function compileCondition(condition: Condition): Test {
     return (r) => (get(r) as unknown[]).some((v) => test(v));
   }
   return (r) => test(get(r));
+}
+
+/** Kleene's three values: true, false, or the unknown part the answer depends on. */
+export type Truth = boolean | UnknownPart;
+
+/**
+ * The same condition in three-valued logic, for records with unknown parts: a predicate on an
+ * unknown path is unknown; `all` is false if any part is false, `any` true if any part is true,
+ * and otherwise unknown when a part is. So `any: [DLQ set, destination set]` is still decided by a
+ * DLQ that is known, however unknown the destination.
+ */
+export function compileCondition3(condition: Condition): (record: FunctionRecord) => Truth {
+  if ('all' in condition) {
+    const parts = condition.all.map(compileCondition3);
+    return (r) => {
+      let unknown: UnknownPart | undefined;
+      for (const p of parts) {
+        const t = p(r);
+        if (t === false) return false;
+        if (t !== true) unknown ??= t;
+      }
+      return unknown ?? true;
+    };
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map(compileCondition3);
+    return (r) => {
+      let unknown: UnknownPart | undefined;
+      for (const p of parts) {
+        const t = p(r);
+        if (t === true) return true;
+        if (t !== false) unknown ??= t;
+      }
+      return unknown ?? false;
+    };
+  }
+  if ('not' in condition) {
+    const inner = compileCondition3(condition.not);
+    return (r) => {
+      const t = inner(r);
+      return typeof t === 'boolean' ? !t : t;
+    };
+  }
+  const path = normalisePath(condition.path);
+  const known = compileCondition(condition);
+  return (r) => unknownPartFor(r, path) ?? known(r);
 }
 
 function compileOperator(operator: Operator, arg: unknown): (value: unknown) => boolean {

@@ -55,6 +55,19 @@ const configurationShape = {
   LoggingConfig: { LogFormat: LEAF, ApplicationLogLevel: LEAF, SystemLogLevel: LEAF, LogGroup: LEAF },
 } as const;
 
+/** Normalised policy statements: every value a list, `Principal` a map of principal type to list. */
+const principalShape = { [ANY_KEY]: [LEAF] } as const;
+const statementShape = {
+  Sid: LEAF,
+  Effect: LEAF,
+  Principal: principalShape,
+  NotPrincipal: principalShape,
+  Action: [LEAF],
+  NotAction: [LEAF],
+  Resource: [LEAF],
+  Condition: { [ANY_KEY]: { [ANY_KEY]: [LEAF] } },
+} as const;
+
 export const recordShape = {
   arn: LEAF,
   account: LEAF,
@@ -72,6 +85,27 @@ export const recordShape = {
   aliases: [{ name: LEAF, functionVersion: LEAF, additionalVersionWeights: { [ANY_KEY]: LEAF } }],
   error: errorInfoShape,
   versionsError: errorInfoShape,
+  policy: { Statement: [statementShape] },
+  functionUrl: {
+    FunctionUrl: LEAF,
+    AuthType: LEAF,
+    InvokeMode: LEAF,
+    Cors: {
+      AllowCredentials: LEAF,
+      AllowHeaders: [LEAF],
+      AllowMethods: [LEAF],
+      AllowOrigins: [LEAF],
+      ExposeHeaders: [LEAF],
+      MaxAge: LEAF,
+    },
+  },
+  eventInvokeConfig: {
+    MaximumRetryAttempts: LEAF,
+    MaximumEventAgeInSeconds: LEAF,
+    DestinationConfig: { OnSuccess: { Destination: LEAF }, OnFailure: { Destination: LEAF } },
+  },
+  unknown: [{ path: LEAF, reason: LEAF, detail: LEAF }],
+  location: { file: LEAF, line: LEAF, column: LEAF, resource: LEAF },
 } as const satisfies Shape;
 
 /** `configuration.Layers[*].Arn` -> ['configuration', 'Layers', '[*]', 'Arn'] */

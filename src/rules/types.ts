@@ -1,5 +1,5 @@
 /** The rules engine's vocabulary: severities, rules, findings. */
-import type { FunctionRecord } from '../snapshot/types.js';
+import type { FunctionRecord, SourceLocation, UnknownPart, UnknownReason } from '../snapshot/types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -21,11 +21,25 @@ export interface RuleMeta {
 /** Template variables a match contributes (on top of the record's own fields). */
 export type MatchVars = Readonly<Record<string, string | number>>;
 
+/**
+ * A verdict that depends on a part of the record nobody saw (see `UnknownPart`): the rule neither
+ * fires nor passes on that record, and the report counts it as not judged.
+ */
+export class NotJudged {
+  constructor(readonly part: UnknownPart) {}
+}
+
+/** A rule's answer for one record: the template variables of a finding, `undefined` (passes) or not judged. */
+export type Verdict = MatchVars | undefined | NotJudged;
+
 /** A compiled rule: pure function of one record. */
 export interface CompiledRule extends RuleMeta {
   readonly inScope: (record: FunctionRecord) => boolean;
-  /** Returns the template variables when the record violates the rule, else undefined. */
-  readonly test: (record: FunctionRecord) => MatchVars | undefined;
+  /**
+   * The verdict for a record. Fully known records (every record of a complete crawl) never get
+   * `NotJudged`; records with unknown parts get it when the verdict depends on one.
+   */
+  readonly test: (record: FunctionRecord) => Verdict;
   readonly message: (record: FunctionRecord, vars: MatchVars) => string;
 }
 
@@ -43,6 +57,26 @@ export interface Finding {
   readonly suppression?: { readonly reason: string; readonly owner: string; readonly expires: string };
   /** With `--accepted-findings`: false when the finding was accepted earlier. */
   readonly new?: boolean;
+  /** Infrastructure as code: the file and line that define the function. */
+  readonly location?: SourceLocation;
+}
+
+/** How many in-scope records a rule could not judge, for one reason. */
+export interface NotJudgedCount {
+  readonly ruleId: string;
+  readonly reason: UnknownReason;
+  /** The unknown part, as a record path (`policy`, `tags`, `configuration.KMSKeyArn`). */
+  readonly path: string;
+  readonly count: number;
+  /** ARNs of the records concerned, sorted. */
+  readonly functions: readonly string[];
+}
+
+export interface Evaluation {
+  /** Sorted by severity, rule id, ARN. */
+  readonly findings: Finding[];
+  /** Sorted by rule id, reason, path. */
+  readonly notJudged: NotJudgedCount[];
 }
 
 /** What a named check is given besides the record. */
@@ -73,6 +107,12 @@ export interface Check<Options> {
     readonly defaults: Options;
     /** Variables the check adds to message templates. */
     readonly vars: readonly string[];
+    /**
+     * Record paths the verdict always depends on: when one is unknown on a record, the check is not
+     * called and the record is not judged. A check that needs a part only sometimes (a URL only when
+     * the policy grants public URL access) leaves it out and returns `NotJudged` itself.
+     */
+    readonly reads: readonly string[];
   };
-  create(options: Options, env: CheckEnv): (record: FunctionRecord) => MatchVars | undefined;
+  create(options: Options, env: CheckEnv): (record: FunctionRecord) => Verdict;
 }

@@ -67,7 +67,7 @@ export interface FunctionRecord {
   readonly qualifier: string;
   readonly status: RecordStatus;
   /** Which call the configuration came from. */
-  readonly source: 'GetFunction' | 'ListFunctions' | 'ListVersionsByFunction' | 'input';
+  readonly source: RecordSource;
   readonly configuration: RedactedConfiguration;
   /** Facts about each environment variable value, keyed like `configuration.Environment.Variables`. */
   readonly environmentFacts?: Readonly<Record<string, EnvValueFacts>>;
@@ -82,6 +82,105 @@ export interface FunctionRecord {
   readonly error?: ErrorInfo;
   /** With `--include-versions`: listing this function's versions or aliases failed after retries. */
   readonly versionsError?: ErrorInfo;
+  /**
+   * The resource-based policy (GetPolicy), parsed and normalised; `null` when the function has none.
+   * Absent when not read: `unknown` then says why.
+   */
+  readonly policy?: ResourcePolicy | null;
+  /** The function URL (GetFunctionUrlConfig); `null` when there is none; absent when not read. */
+  readonly functionUrl?: FunctionUrlInfo | null;
+  /** Asynchronous invocation settings (GetFunctionEventInvokeConfig); `null` when none; absent when not read. */
+  readonly eventInvokeConfig?: EventInvokeInfo | null;
+  /**
+   * Parts of the record whose value is not known: not read (denied, failed, skipped by a flag, not in
+   * the input) or not known before deploy (an unresolved `!GetAtt`, Terraform's `after_unknown`).
+   * A rule whose verdict depends on one of them does not fire; the report counts it as not judged.
+   */
+  readonly unknown?: readonly UnknownPart[];
+  /** Infrastructure as code: where the function is defined (file relative to the working directory). */
+  readonly location?: SourceLocation;
+}
+
+/**
+ * Where a record came from. `template`: a CloudFormation/SAM template or CDK output; `plan`: a
+ * Terraform plan (`terraform show -json`).
+ */
+export type RecordSource = 'GetFunction' | 'ListFunctions' | 'ListVersionsByFunction' | 'input' | 'template' | 'plan';
+
+/**
+ * Why a part is unknown:
+ * - `denied`: the read was refused (AccessDenied); the run is incomplete.
+ * - `failed`: the read failed after every retry; the run is incomplete.
+ * - `skipped`: not read by choice (a flag such as `--no-exposure`, or a read the crawler proved unnecessary).
+ * - `not-in-input`: offline input that does not carry this part (list-functions JSON has no tags).
+ * - `plan-time`: infrastructure as code whose value is only known at deploy time.
+ */
+export type UnknownReason = 'denied' | 'failed' | 'skipped' | 'not-in-input' | 'plan-time';
+
+export interface UnknownPart {
+  /**
+   * A record path without `[*]` (`policy`, `tags`, `configuration.KMSKeyArn`,
+   * `configuration.Environment.Variables.DB_PASSWORD`). It covers everything below it.
+   */
+  readonly path: string;
+  readonly reason: UnknownReason;
+  /** What the reader should know: the API error code, or the unresolved expression (`!GetAtt Key.Arn`). */
+  readonly detail?: string;
+}
+
+export interface SourceLocation {
+  /** Relative to the working directory, with `/` separators (what GitHub code scanning expects). */
+  readonly file: string;
+  /** 1-based line of the resource (or of the property, when known). */
+  readonly line: number;
+  readonly column?: number;
+  /** CloudFormation logical id, Terraform address, or CDK construct path. */
+  readonly resource?: string;
+}
+
+/**
+ * A resource-based policy statement, normalised so conditions need one shape: every single value
+ * becomes a one-element list, and `"Principal": "*"` becomes `{ "AWS": ["*"] }` (AWS treats them alike).
+ */
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: Readonly<Record<string, readonly string[]>>;
+  readonly NotPrincipal?: Readonly<Record<string, readonly string[]>>;
+  readonly Action?: readonly string[];
+  readonly NotAction?: readonly string[];
+  readonly Resource?: readonly string[];
+  /** Operator -> condition key -> values, as in IAM (`StringEquals: { "aws:SourceAccount": ["1111..."] }`). */
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+}
+
+export interface ResourcePolicy {
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export interface FunctionUrlInfo {
+  readonly FunctionUrl?: string;
+  /** `NONE` (no IAM auth) or `AWS_IAM`. */
+  readonly AuthType: string;
+  /** `BUFFERED` or `RESPONSE_STREAM`. */
+  readonly InvokeMode?: string;
+  readonly Cors?: {
+    readonly AllowCredentials?: boolean;
+    readonly AllowHeaders?: readonly string[];
+    readonly AllowMethods?: readonly string[];
+    readonly AllowOrigins?: readonly string[];
+    readonly ExposeHeaders?: readonly string[];
+    readonly MaxAge?: number;
+  };
+}
+
+export interface EventInvokeInfo {
+  readonly MaximumRetryAttempts?: number;
+  readonly MaximumEventAgeInSeconds?: number;
+  readonly DestinationConfig?: {
+    readonly OnSuccess?: { readonly Destination?: string };
+    readonly OnFailure?: { readonly Destination?: string };
+  };
 }
 
 export interface RegionStats {

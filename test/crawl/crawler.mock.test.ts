@@ -43,13 +43,11 @@ beforeEach(() => mock.reset());
 describe('crawl decisions', () => {
   it('keeps every listed function: fetched, vanished, denied and failed each get a record', async () => {
     mock.on(ListFunctionsCommand).resolves({ Functions: ['ok', 'gone', 'secret', 'broken'].map(listed) });
-    mock
-      .on(GetFunctionCommand, { FunctionName: arn('ok') })
-      .resolves({
-        Configuration: { ...listed('ok'), MemorySize: 256 },
-        Tags: { team: 'a' },
-        Concurrency: { ReservedConcurrentExecutions: 7 },
-      });
+    mock.on(GetFunctionCommand, { FunctionName: arn('ok') }).resolves({
+      Configuration: { ...listed('ok'), MemorySize: 256 },
+      Tags: { team: 'a' },
+      Concurrency: { ReservedConcurrentExecutions: 7 },
+    });
     mock.on(GetFunctionCommand, { FunctionName: arn('gone') }).rejects(apiError('ResourceNotFoundException', 404));
     mock.on(GetFunctionCommand, { FunctionName: arn('secret') }).rejects(apiError('AccessDeniedException', 403));
     mock.on(GetFunctionCommand, { FunctionName: arn('broken') }).rejects(apiError('ServiceException', 500));
@@ -164,11 +162,9 @@ describe('crawl decisions', () => {
         { ...listed('f'), Version: '2', FunctionArn: `${arn('f')}:2` },
       ],
     });
-    mock
-      .on(ListAliasesCommand)
-      .resolves({
-        Aliases: [{ Name: 'live', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }],
-      });
+    mock.on(ListAliasesCommand).resolves({
+      Aliases: [{ Name: 'live', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }],
+    });
     const result = await crawl(options({ includeVersions: true }));
     expect(result.functions.map((f) => `${f.qualifier}:${f.source}`)).toEqual([
       '$LATEST:GetFunction',

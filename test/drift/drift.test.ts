@@ -262,6 +262,7 @@ describe('markdown drift section', () => {
       asOf: '2026-11-22',
       rules: [],
       findings: [],
+      notJudged: [],
       suppressions: [],
       drift: {
         baselineDir: 'b',

@@ -3,7 +3,7 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRuleSet } from '../../src/policy/load.js';
-import type { CompiledRule } from '../../src/rules/types.js';
+import { NotJudged, type CompiledRule } from '../../src/rules/types.js';
 import type { FunctionRecord } from '../../src/snapshot/types.js';
 
 export const AS_OF = new Date('2026-11-22T00:00:00Z');
@@ -20,6 +20,10 @@ export function record(input: RecordInput = {}): FunctionRecord {
     qualifier: '$LATEST',
     status: 'ok',
     source: 'GetFunction',
+    // A fully read record: no policy, no URL, no invoke config (tests override what they need).
+    policy: null,
+    functionUrl: null,
+    eventInvokeConfig: null,
     ...input,
     configuration: { FunctionName: name, Runtime: 'python3.13', ...input.configuration },
   };
@@ -28,6 +32,8 @@ export function record(input: RecordInput = {}): FunctionRecord {
 export interface RuleCases {
   readonly valid: readonly FunctionRecord[];
   readonly invalid: readonly { readonly record: FunctionRecord; readonly messageIncludes?: readonly string[] }[];
+  /** Records the rule cannot judge (a part it needs is unknown), with the unknown path it names. */
+  readonly notJudged?: readonly { readonly record: FunctionRecord; readonly path: string }[];
   readonly asOf?: Date;
 }
 
@@ -48,9 +54,17 @@ export function ruleTester(ruleId: string, cases: RuleCases): void {
     cases.invalid.forEach(({ record: r, messageIncludes }, i) => {
       it(`invalid #${i}`, () => {
         const vars = rule.test(r);
-        expect(vars).toBeDefined();
-        const message = rule.message(r, vars!);
+        if (vars === undefined || vars instanceof NotJudged)
+          throw new Error(`expected a finding, got ${vars === undefined ? 'a pass' : 'not judged'}`);
+        const message = rule.message(r, vars);
         for (const part of messageIncludes ?? []) expect(message).toContain(part);
+      });
+    });
+    (cases.notJudged ?? []).forEach(({ record: r, path }, i) => {
+      it(`not judged #${i}`, () => {
+        const verdict = rule.test(r);
+        expect(verdict).toBeInstanceOf(NotJudged);
+        expect((verdict as NotJudged).part.path).toBe(path);
       });
     });
   });

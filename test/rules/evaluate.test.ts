@@ -15,15 +15,15 @@ const modern = record({ name: 'modern', configuration: { Runtime: 'python3.13' }
 describe('evaluate', () => {
   it('is deterministic: same records, rules and as-of date give the same findings in the same order', async () => {
     const rules = await loadRuleSet({ asOf: AS_OF });
-    const a = evaluate([modern, legacy], rules);
-    const b = evaluate([legacy, modern], rules);
+    const a = evaluate([modern, legacy], rules).findings;
+    const b = evaluate([legacy, modern], rules).findings;
     expect(a).toEqual(b);
     expect(a[0]?.severity).toBe('high'); // worst first
   });
 
   it('skips vanished functions', async () => {
     const rules = await loadRuleSet({ asOf: AS_OF });
-    expect(evaluate([{ ...legacy, status: 'vanished' }], rules)).toEqual([]);
+    expect(evaluate([{ ...legacy, status: 'vanished' }], rules).findings).toEqual([]);
   });
 
   it('applies a config: rules off, severity and options changed', async () => {
@@ -34,7 +34,7 @@ describe('evaluate', () => {
     expect(rules.find((r) => r.id === 'log-format-text')).toBeUndefined();
     expect(rules.find((r) => r.id === 'dlq-missing')?.severity).toBe('info');
     const tags = rules.filter((r) => r.id === 'tags-required');
-    expect(evaluate([record({ tags: { team: 'a', owner: 'b' } })], tags)).toEqual([]); // cost-center no longer required
+    expect(evaluate([record({ tags: { team: 'a', owner: 'b' } })], tags).findings).toEqual([]); // cost-center no longer required
   });
 
   it('honours scope and exclusions in a user policy', async () => {
@@ -45,10 +45,57 @@ describe('evaluate', () => {
     });
     const big = (name: string, env: string) =>
       record({ name, tags: { env }, configuration: { MemorySize: 4096, Architectures: ['x86_64'] } });
-    const found = evaluate([big('api', 'prod'), big('api-batch-1', 'prod'), big('api-dev', 'dev')], rules).map(
+    const found = evaluate([big('api', 'prod'), big('api-batch-1', 'prod'), big('api-dev', 'dev')], rules).findings.map(
       (f) => f.functionName,
     );
     expect(found).toEqual(['api']);
+  });
+});
+
+describe('unknown parts', () => {
+  it('a rule whose verdict depends on an unknown part is not judged, and counted per rule and reason', async () => {
+    const rules = (await loadRuleSet({ asOf: AS_OF })).filter((r) =>
+      ['env-kms-cmk-missing', 'tags-required', 'runtime-deprecated'].includes(r.id),
+    );
+    const kmsUnknown = record({
+      name: 'kms-unknown',
+      configuration: { Environment: { Variables: { A: 'x' } } },
+      tags: { team: 'a', owner: 'b', 'cost-center': 'c' },
+      unknown: [{ path: 'configuration.KMSKeyArn', reason: 'plan-time', detail: '!GetAtt Key.Arn' }],
+    });
+    const tagsDenied = record({
+      name: 'tags-denied',
+      configuration: { Runtime: 'python3.8' },
+      unknown: [{ path: 'tags', reason: 'denied', detail: 'AccessDeniedException' }],
+    });
+    const { findings, notJudged } = evaluate([kmsUnknown, tagsDenied], rules);
+    // The runtime is known, so runtime-deprecated still fires on tags-denied; nothing else does.
+    expect(findings.map((f) => `${f.ruleId} ${f.functionName}`)).toEqual(['runtime-deprecated tags-denied']);
+    expect(notJudged.map(({ ruleId, reason, path, count }) => ({ ruleId, reason, path, count }))).toEqual([
+      { ruleId: 'env-kms-cmk-missing', reason: 'plan-time', path: 'configuration.KMSKeyArn', count: 1 },
+      { ruleId: 'tags-required', reason: 'denied', path: 'tags', count: 1 },
+    ]);
+  });
+
+  it('three-valued conditions: a known false part decides an `all` whatever is unknown', async () => {
+    const rules = (await loadRuleSet({ asOf: AS_OF })).filter((r) => r.id === 'env-kms-cmk-missing');
+    // No environment variables at all: the rule passes even though the key is unknown.
+    const noEnv = record({ unknown: [{ path: 'configuration.KMSKeyArn', reason: 'plan-time' }] });
+    expect(evaluate([noEnv], rules)).toEqual({ findings: [], notJudged: [] });
+  });
+
+  it('a record without a separately read part (old snapshot, input file) is not judged on it', async () => {
+    const rules = await loadRuleSet({
+      asOf: AS_OF,
+      builtin: false,
+      policyFiles: [`${repoRoot}/test/fixtures/policies/valid/policy-paths.yaml`],
+    });
+    const unread = record({ name: 'unread' });
+    delete (unread as { policy?: unknown }).policy;
+    const read = record({ name: 'read', policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] } }] } });
+    const { findings, notJudged } = evaluate([unread, read], rules);
+    expect(findings.map((f) => f.functionName)).toEqual(['read']);
+    expect(notJudged[0]).toMatchObject({ reason: 'skipped', path: 'policy', count: 1 });
   });
 });
 
@@ -56,7 +103,7 @@ describe('suppressions', () => {
   const base = { reason: 'migration planned', owner: 'team@example.com', at: 'sup.yaml:3' };
   it('suppresses until expiry, then stops and says so; reports entries that match nothing', async () => {
     const rules = (await loadRuleSet({ asOf: AS_OF })).filter((r) => r.id === 'runtime-deprecated');
-    const findings = evaluate([legacy], rules);
+    const { findings } = evaluate([legacy], rules);
     const records = new Map([[legacy.arn, legacy]]);
     const entries: Suppression[] = [
       { ...base, rule: 'runtime-deprecated', resource: { name: 'legacy-*' }, expires: '2027-01-31' },
@@ -73,7 +120,7 @@ describe('suppressions', () => {
 
   it('matches by tags', async () => {
     const rules = (await loadRuleSet({ asOf: AS_OF })).filter((r) => r.id === 'runtime-deprecated');
-    const findings = evaluate([legacy], rules);
+    const { findings } = evaluate([legacy], rules);
     const { findings: out } = applySuppressions(
       findings,
       new Map([[legacy.arn, legacy]]),

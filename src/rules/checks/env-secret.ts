@@ -43,6 +43,7 @@ export const envSecret: Check<EnvSecretOptions> = {
       minLength: 20,
     },
     vars: ['variables', 'count'],
+    reads: ['configuration.Environment.Variables', 'environmentFacts'],
   },
   create(options) {
     const patterns = options.namePatterns.map((p) => new RegExp(p, 'i'));

@@ -17,6 +17,7 @@ export const layerCrossAccount: Check<LayerCrossAccountOptions> = {
     },
     defaults: { allowedAccounts: [] },
     vars: ['layers', 'accounts'],
+    reads: ['configuration.Layers', 'account'],
   },
   create(options) {
     const allowed = new Set(options.allowedAccounts);

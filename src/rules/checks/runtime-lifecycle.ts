@@ -25,6 +25,7 @@ export const runtimeLifecycle: Check<RuntimeLifecycleOptions> = {
     },
     defaults: { when: 'deprecated', withinDays: 180 },
     vars: ['runtime', 'runtimeName', 'deprecated', 'blockCreate', 'blockUpdate', 'days'],
+    reads: ['configuration.Runtime'],
   },
   create(options, env) {
     const today = Date.UTC(env.asOf.getUTCFullYear(), env.asOf.getUTCMonth(), env.asOf.getUTCDate());

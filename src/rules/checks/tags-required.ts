@@ -16,6 +16,7 @@ export const tagsRequired: Check<TagsRequiredOptions> = {
     },
     defaults: { keys: ['team', 'owner', 'cost-center'] },
     vars: ['missing'],
+    reads: ['tags'],
   },
   create(options) {
     return (record) => {

@@ -1,0 +1,46 @@
+/**
+ * Unknown parts of a record (not read, or not known before deploy) and whether a rule's verdict
+ * touches them. A rule that reads a path overlapping an unknown part is "not judged" on that record
+ * instead of firing (or passing) on a value nobody saw.
+ */
+import type { FunctionRecord, UnknownPart } from '../snapshot/types.js';
+import { splitPath } from './paths.js';
+
+/**
+ * Parts read by separate calls: a record that lacks one of them and says nothing about it (an old
+ * snapshot, an input file) has not had it read. Saying "no policy" there would be a guess.
+ */
+const SEPARATELY_READ = ['policy', 'functionUrl', 'eventInvokeConfig'] as const;
+
+/** `configuration.Layers[*].Arn` -> `configuration.Layers.Arn`: unknown parts never index into lists. */
+export function normalisePath(path: string): string {
+  return splitPath(path)
+    .filter((s) => s !== '[*]')
+    .join('.');
+}
+
+function overlaps(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return long.startsWith(short) && long[short.length] === '.';
+}
+
+/**
+ * The unknown part that `path` (normalised) depends on, if any: one at, above or below it.
+ * Fast when the record has no unknown parts, which is every record of a complete crawl.
+ */
+export function unknownPartFor(record: FunctionRecord, path: string): UnknownPart | undefined {
+  const parts = record.unknown;
+  if (parts !== undefined) {
+    for (const part of parts) if (overlaps(part.path, path)) return part;
+  }
+  for (const key of SEPARATELY_READ) {
+    if (record[key] === undefined && overlaps(key, path)) return { path: key, reason: 'skipped', detail: 'not read' };
+  }
+  return undefined;
+}
+
+/** Whether the record has any unknown part at all (including separately read parts that are absent). */
+export function hasUnknownParts(record: FunctionRecord): boolean {
+  return (record.unknown?.length ?? 0) > 0 || SEPARATELY_READ.some((key) => record[key] === undefined);
+}
