@@ -45,6 +45,8 @@ export const crossAccountInvoke: Check<CrossAccountInvokeOptions> = {
       const flagged: Grant[] = [];
       const accounts = new Set<string>();
       for (const grant of invokeGrants(record.policy)) {
+        // lambda:InvokeFunction through the URL only is half of a URL grant: on its own it opens nothing.
+        if (!grant.invoke && !grant.url) continue;
         const { audience } = grant;
         if (audience.kind === 'accounts') {
           const foreign = audience.accounts.filter((a) => a !== record.account && !allowed.has(a));
@@ -54,7 +56,8 @@ export const crossAccountInvoke: Check<CrossAccountInvokeOptions> = {
           if (!options.includeOrganizations) continue;
           accounts.add('accounts of an AWS Organization');
         } else if (audience.kind === 'authenticated' || (audience.kind === 'public' && !grant.invoke)) {
-          // A URL-only grant to everyone: any account's principals when the URL uses AWS_IAM.
+          // A URL grant to everyone: any account's principals when the URL uses AWS_IAM. The
+          // crawler reads the URL wherever a statement could grant lambda:InvokeFunctionUrl.
           const auth = urlAuthType(record);
           if (auth instanceof NotJudged) return auth;
           if (auth !== 'AWS_IAM') continue;

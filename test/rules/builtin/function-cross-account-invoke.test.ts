@@ -49,6 +49,24 @@ ruleTester('function-cross-account-invoke', {
     // Any signed-in principal, but no AWS_IAM URL to call: nothing reachable.
     withUrl(null, anyIamUrl),
     withUrl('NONE', anyIamUrl),
+    // The InvokeFunction half of a URL grant alone: nothing to call, and no need for the URL (not read).
+    unread(
+      fn(grant({ StatementId: 'half', Action: 'lambda:InvokeFunction', Principal: '*', InvokedViaFunctionUrl: true })),
+      ['functionUrl'],
+      'skipped',
+    ),
+    unread(
+      fn(
+        grant({
+          StatementId: 'halfIam',
+          Action: 'lambda:InvokeFunction',
+          Principal: '*',
+          FunctionUrlAuthType: 'AWS_IAM',
+        }),
+      ),
+      ['functionUrl'],
+      'skipped',
+    ),
     // Other actions, and grants cancelled by an unconditional Deny of the same account.
     fn(
       ...normalisePolicy({
