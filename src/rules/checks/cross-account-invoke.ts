@@ -7,6 +7,7 @@
 import type { FunctionRecord } from '../../snapshot/types.js';
 import { NotJudged, type Check } from '../types.js';
 import { unknownPartFor } from '../unknown.js';
+import { policyKnowledge } from './policy-unknown.js';
 import { grantVars, invokeGrants, type Grant } from './resource-policy.js';
 
 export interface CrossAccountInvokeOptions {
@@ -37,14 +38,30 @@ export const crossAccountInvoke: Check<CrossAccountInvokeOptions> = {
     },
     defaults: { allowedAccounts: [], includeOrganizations: false },
     vars: ['accounts', 'statements', 'sids', 'principals', 'count'],
-    reads: ['policy', 'account'],
+    // The policy is always needed; policyKnowledge() tells a wholly unknown one from unknown conditions.
+    reads: ['account'],
   },
   create(options) {
     const allowed = new Set(options.allowedAccounts);
     return (record) => {
+      const known = policyKnowledge(record);
+      if (known.kind === 'unknown') return new NotJudged(known.part);
+      const grants = invokeGrants(record.policy);
+      // An unknown condition can tie any grant not already tied to trusted accounts to another account.
+      if (
+        known.kind === 'conditions-unknown' &&
+        grants.some(
+          (g) =>
+            (g.invoke || g.url) &&
+            !(
+              g.audience.kind === 'accounts' && g.audience.accounts.every((a) => a === record.account || allowed.has(a))
+            ),
+        )
+      )
+        return new NotJudged(known.part);
       const flagged: Grant[] = [];
       const accounts = new Set<string>();
-      for (const grant of invokeGrants(record.policy)) {
+      for (const grant of grants) {
         // lambda:InvokeFunction through the URL only is half of a URL grant: on its own it opens nothing.
         if (!grant.invoke && !grant.url) continue;
         const { audience } = grant;

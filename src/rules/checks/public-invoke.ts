@@ -3,7 +3,8 @@
  * `awslambda_function_not_publicly_accessible`). A grant that only applies through the function URL
  * is `public-url`'s business.
  */
-import type { Check } from '../types.js';
+import { NotJudged, type Check } from '../types.js';
+import { policyKnowledge } from './policy-unknown.js';
 import { grantVars, invokeGrants } from './resource-policy.js';
 
 export interface PublicInvokeOptions {
@@ -27,16 +28,22 @@ export const publicInvoke: Check<PublicInvokeOptions> = {
     },
     defaults: { serviceWithoutSource: true },
     vars: ['statements', 'sids', 'principals', 'count'],
-    reads: ['policy'],
+    // The policy is always needed; policyKnowledge() tells a wholly unknown one from unknown conditions.
+    reads: [],
   },
   create(options) {
     return (record) => {
+      const known = policyKnowledge(record);
+      if (known.kind === 'unknown') return new NotJudged(known.part);
       const grants = invokeGrants(record.policy).filter(
         (g) =>
           g.invoke &&
           (g.audience.kind === 'public' || (options.serviceWithoutSource && g.audience.kind === 'unbound-service')),
       );
-      return grants.length === 0 ? undefined : { ...grantVars(grants), count: grants.length };
+      if (grants.length === 0) return undefined;
+      // An unknown condition may tie these callers down.
+      if (known.kind === 'conditions-unknown') return new NotJudged(known.part);
+      return { ...grantVars(grants), count: grants.length };
     };
   },
 };

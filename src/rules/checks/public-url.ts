@@ -8,6 +8,7 @@
  */
 import { NotJudged, type Check } from '../types.js';
 import { unknownPartFor } from '../unknown.js';
+import { policyKnowledge } from './policy-unknown.js';
 import { grantVars, invokeGrants } from './resource-policy.js';
 
 export interface PublicUrlOptions {
@@ -26,12 +27,17 @@ export const publicUrl: Check<PublicUrlOptions> = {
     },
     defaults: { when: 'public' },
     vars: ['statements', 'sids', 'principals', 'count', 'url', 'origins', 'credentials'],
-    reads: ['policy'],
+    // The policy is always needed; policyKnowledge() tells a wholly unknown one from unknown conditions.
+    reads: [],
   },
   create(options) {
     return (record) => {
+      const known = policyKnowledge(record);
+      if (known.kind === 'unknown') return new NotJudged(known.part);
       const grants = invokeGrants(record.policy).filter((g) => g.url && g.audience.kind === 'public');
       if (grants.length === 0) return undefined;
+      // An unknown condition may tie these callers down.
+      if (known.kind === 'conditions-unknown') return new NotJudged(known.part);
       const unknown = unknownPartFor(record, 'functionUrl.AuthType');
       if (unknown) return new NotJudged(unknown);
       const url = record.functionUrl;

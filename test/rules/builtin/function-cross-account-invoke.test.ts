@@ -20,6 +20,10 @@ const anyIamUrl = grant({
   FunctionUrlAuthType: 'AWS_IAM',
 });
 
+// Infrastructure as code: the adapters leave an unresolved condition value (`!GetAtt Bucket.Arn`) out
+// of the statement and record it as unknown.
+const planTime = (path: string) => [{ path, reason: 'plan-time' as const, detail: 'SourceArn: !GetAtt Uploads.Arn' }];
+
 ruleTester('function-cross-account-invoke', {
   valid: [
     record(),
@@ -67,6 +71,11 @@ ruleTester('function-cross-account-invoke', {
       ['functionUrl'],
       'skipped',
     ),
+    // An unknown condition only narrows a grant already tied to the function's own account.
+    record({
+      policy: { Statement: [grant({ StatementId: 'own', Action: 'lambda:InvokeFunction', Principal: OWN })] },
+      unknown: planTime('policy.Statement.Condition'),
+    }),
     // Other actions, and grants cancelled by an unconditional Deny of the same account.
     fn(
       ...normalisePolicy({
@@ -151,6 +160,23 @@ ruleTester('function-cross-account-invoke', {
     },
   ],
   notJudged: [
+    // An unknown SourceAccount could name another account.
+    {
+      record: record({
+        policy: {
+          Statement: [grant({ StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com' })],
+        },
+        unknown: planTime('policy.Statement.Condition'),
+      }),
+      path: 'policy.Statement.Condition',
+    },
+    {
+      record: record({
+        policy: { Statement: [grant({ StatementId: 'p', Action: 'lambda:InvokeFunction', Principal: '*' })] },
+        unknown: planTime('policy.Statement.Principal'),
+      }),
+      path: 'policy.Statement.Principal',
+    },
     { record: unread(record(), ['policy']), path: 'policy' },
     { record: unread(record({ policy: { Statement: [anyIamUrl] } }), ['functionUrl']), path: 'functionUrl' },
   ],

@@ -9,6 +9,10 @@ const allow = (statement: Record<string, unknown>) =>
   normalisePolicy({ Statement: [{ Effect: 'Allow', ...statement }] });
 const permission = statementFromPermission;
 
+// Infrastructure as code: the adapters leave an unresolved condition value (`!GetAtt Bucket.Arn`) out
+// of the statement and record it as unknown.
+const planTime = (path: string) => [{ path, reason: 'plan-time' as const, detail: 'SourceArn: !GetAtt Uploads.Arn' }];
+
 ruleTester('function-public-access', {
   valid: [
     record(), // no policy
@@ -85,6 +89,20 @@ ruleTester('function-public-access', {
         ],
       }).Statement,
     ),
+    // A condition left unknown cannot make a statement that is already tied down public.
+    record({
+      policy: {
+        Statement: [
+          permission({
+            StatementId: 's3',
+            Action: 'lambda:InvokeFunction',
+            Principal: 's3.amazonaws.com',
+            SourceAccount: OWN,
+          }),
+        ],
+      },
+      unknown: planTime('policy.Statement.Condition'),
+    }),
     // Other actions only.
     ...allow({ Sid: 'get', Principal: '*', Action: 'lambda:GetFunction' }).Statement.map((s) => withPolicy(s)),
     ...allow({ Sid: 'notInvoke', Principal: '*', NotAction: 'lambda:Invoke*' }).Statement.map((s) => withPolicy(s)),
@@ -207,6 +225,26 @@ ruleTester('function-public-access', {
     },
   ],
   notJudged: [
+    // ... but it may tie down one that is not.
+    {
+      record: record({
+        policy: {
+          Statement: [
+            permission({ StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com' }),
+          ],
+        },
+        unknown: planTime('policy.Statement.Condition'),
+      }),
+      path: 'policy.Statement.Condition',
+    },
+    // An unknown principal (the adapter writes "*" in its place) is never judged from the placeholder.
+    {
+      record: record({
+        policy: { Statement: [permission({ StatementId: 'p', Action: 'lambda:GetFunction', Principal: '*' })] },
+        unknown: planTime('policy.Statement.Principal'),
+      }),
+      path: 'policy.Statement.Principal',
+    },
     { record: unread(record(), ['policy']), path: 'policy' },
     { record: unread(record(), ['policy'], 'denied'), path: 'policy' },
   ],

@@ -74,6 +74,15 @@ ruleTester('function-url-public', {
     },
   ],
   notJudged: [
+    // A template whose URL grant has a condition only known at deploy time.
+    {
+      record: record({
+        policy: { Statement: [publicUrl[0]!] },
+        functionUrl: none,
+        unknown: [{ path: 'policy.Statement.Condition', reason: 'plan-time', detail: 'PrincipalOrgID: !Ref Org' }],
+      }),
+      path: 'policy.Statement.Condition',
+    },
     // The policy grants public URL access and the URL was not read (skipped, denied, or IaC input).
     { record: unread(record({ policy: { Statement: publicUrl } }), ['functionUrl'], 'denied'), path: 'functionUrl' },
     { record: unread(record({ policy: { Statement: publicUrl } }), ['functionUrl']), path: 'functionUrl' },
