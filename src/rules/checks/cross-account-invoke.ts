@@ -77,7 +77,8 @@ export const crossAccountInvoke: Check<CrossAccountInvokeOptions> = {
           // crawler reads the URL wherever a statement could grant lambda:InvokeFunctionUrl.
           const auth = urlAuthType(record);
           if (auth instanceof NotJudged) return auth;
-          if (auth !== 'AWS_IAM') continue;
+          // A grant tied to AuthType NONE does not apply to calls to an AWS_IAM URL.
+          if (auth !== 'AWS_IAM' || !(grant.urlAuthTypes?.includes('AWS_IAM') ?? true)) continue;
           accounts.add(ANY_ACCOUNT);
         } else {
           continue;

@@ -50,6 +50,8 @@ export interface Grant {
   readonly url: boolean;
   /** The statement only applies to calls through the function URL (`lambda:InvokedViaFunctionUrl`, `lambda:FunctionUrlAuthType`). */
   readonly viaUrlOnly: boolean;
+  /** The URL auth types (`NONE`, `AWS_IAM`) a `lambda:FunctionUrlAuthType` condition limits the statement to; absent: any. */
+  readonly urlAuthTypes?: readonly string[];
   readonly audience: Audience;
 }
 
@@ -105,6 +107,7 @@ export function invokeGrants(policy: ResourcePolicy | null | undefined): Grant[]
         invoke: invoke && !ties.viaUrlOnly,
         url,
         viaUrlOnly: ties.viaUrlOnly,
+        ...(ties.urlAuthTypes ? { urlAuthTypes: ties.urlAuthTypes } : {}),
         audience: audienceOf(principal, ties),
       });
     }
@@ -159,6 +162,7 @@ interface Ties {
   /** Who the conditions tie the caller to, if anything. */
   readonly audience?: Audience;
   readonly viaUrlOnly: boolean;
+  readonly urlAuthTypes?: readonly string[];
 }
 
 const ACCOUNT_KEYS = new Set(['aws:sourceaccount', 'aws:sourceowner', 'aws:principalaccount']);
@@ -180,6 +184,7 @@ function conditionTies(statement: PolicyStatement): Ties | 'never' {
   let other = false;
   let authenticated = false;
   let viaUrlOnly = false;
+  let urlAuthTypes: string[] | undefined;
   for (const [rawOperator, keys] of Object.entries(statement.Condition ?? {})) {
     const operator = parseOperator(rawOperator);
     if (operator === undefined) continue;
@@ -191,7 +196,11 @@ function conditionTies(statement: PolicyStatement): Ties | 'never' {
       } else if (key === 'lambda:functionurlauthtype') {
         // Only calls through a function URL carry the key.
         viaUrlOnly = true;
-        if (fixed && values.every((v) => v.toUpperCase() === 'AWS_IAM')) authenticated = true;
+        if (fixed) {
+          const types = values.map((v) => v.toUpperCase());
+          urlAuthTypes = urlAuthTypes ? urlAuthTypes.filter((t) => types.includes(t)) : types;
+          if (urlAuthTypes.every((t) => t === 'AWS_IAM')) authenticated = true;
+        }
       } else if (ACCOUNT_KEYS.has(key) && fixed) {
         accounts = intersect(accounts, values);
       } else if (ARN_KEYS.has(key)) {
@@ -217,7 +226,7 @@ function conditionTies(statement: PolicyStatement): Ties | 'never' {
           : authenticated
             ? { kind: 'authenticated' }
             : undefined;
-  return { ...(audience ? { audience } : {}), viaUrlOnly };
+  return { ...(audience ? { audience } : {}), viaUrlOnly, ...(urlAuthTypes ? { urlAuthTypes } : {}) };
 }
 
 /** The base operator when it can tie a caller down, lower-cased; `undefined` when it cannot. */

@@ -53,6 +53,16 @@ ruleTester('function-cross-account-invoke', {
     // Any signed-in principal, but no AWS_IAM URL to call: nothing reachable.
     withUrl(null, anyIamUrl),
     withUrl('NONE', anyIamUrl),
+    // A public grant for AuthType NONE left behind after the URL moved to AWS_IAM: it no longer applies.
+    withUrl(
+      'AWS_IAM',
+      grant({
+        StatementId: 'wasPublic',
+        Action: 'lambda:InvokeFunctionUrl',
+        Principal: '*',
+        FunctionUrlAuthType: 'NONE',
+      }),
+    ),
     // The InvokeFunction half of a URL grant alone: nothing to call, and no need for the URL (not read).
     unread(
       fn(grant({ StatementId: 'half', Action: 'lambda:InvokeFunction', Principal: '*', InvokedViaFunctionUrl: true })),

@@ -155,7 +155,7 @@ describe('invokeGrants', () => {
         }),
       ),
     );
-    expect(iam).toMatchObject({ url: true, audience: { kind: 'authenticated' } });
+    expect(iam).toMatchObject({ url: true, urlAuthTypes: ['AWS_IAM'], audience: { kind: 'authenticated' } });
     const [none] = invokeGrants(
       policy(
         allow({
@@ -165,7 +165,17 @@ describe('invokeGrants', () => {
         }),
       ),
     );
-    expect(none).toMatchObject({ url: true, audience: { kind: 'public' } });
+    expect(none).toMatchObject({ url: true, urlAuthTypes: ['NONE'], audience: { kind: 'public' } });
+    const [any] = invokeGrants(
+      policy(
+        allow({
+          Principal: '*',
+          Action: 'lambda:InvokeFunctionUrl',
+          Condition: { StringLike: { 'lambda:FunctionUrlAuthType': '*' } },
+        }),
+      ),
+    );
+    expect(any?.urlAuthTypes).toBeUndefined();
     const [notVia] = invokeGrants(
       policy(allow({ Principal: '*', Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'false' } } })),
     );
