@@ -12,7 +12,8 @@ export const tagList = (v: unknown): unknown => {
   for (const t of v as unknown[]) {
     if (t instanceof PlanTime) return t;
     const { Key, Value } = (t ?? {}) as { Key?: unknown; Value?: unknown };
-    if (typeof Key === 'string') tags[Key] = Value instanceof PlanTime ? Value : String(Value ?? '');
+    if (typeof Key === 'string')
+      tags[Key] = Value instanceof PlanTime ? Value : typeof Value === 'string' ? Value : JSON.stringify(Value ?? '');
   }
   return tags;
 };

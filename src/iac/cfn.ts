@@ -68,7 +68,8 @@ export function functionsFromTemplate(source: TemplateSource, given: ReadonlyMap
     });
     if (truncated) out.truncated.push(fn.id);
     const [primary, ...alternates] = results.filter((r): r is PlannedFunction => r !== undefined);
-    if (primary) out.functions.push({ primary, alternates });
+    // Every variant is the same function: it keeps the name (and so the ARN) of the first.
+    if (primary) out.functions.push({ primary, alternates: alternates.map((a) => ({ ...a, name: primary.name })) });
   }
   return out;
 }
@@ -131,8 +132,9 @@ function plannedFunction(
         ['Action', 'policy.Statement.Action'],
         ['Principal', 'policy.Statement.Principal'],
       ] as const) {
-        if (p[field] instanceof PlanTime) {
-          parts.push({ path, reason: 'plan-time', detail: (p[field] as PlanTime).detail });
+        const value = p[field];
+        if (value instanceof PlanTime) {
+          parts.push({ path, reason: 'plan-time', detail: value.detail });
           p[field] = '*';
         }
       }
@@ -147,7 +149,7 @@ function plannedFunction(
     } else if (r.Type === 'AWS::Lambda::Url') {
       const url: Record<string, unknown> = {};
       applyTable(cfnUrlTable, props, url);
-      functionUrl = extractUnknown(url, 'functionUrl', unknown) as unknown as FunctionUrlInfo;
+      functionUrl = extractUnknown(url, 'functionUrl', unknown) as FunctionUrlInfo;
     } else {
       const eic: Record<string, unknown> = {};
       applyTable(cfnEventInvokeTable, props, eic);

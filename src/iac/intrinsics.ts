@@ -122,7 +122,7 @@ export class Resolver {
         const values = this.resolve(items);
         if (values instanceof PlanTime) return values;
         const parts = list(values);
-        return anyPlanTime(...parts) ?? parts.map(String).join(String(delimiter ?? ''));
+        return anyPlanTime(...parts) ?? parts.map(String).join(typeof delimiter === 'string' ? delimiter : '');
       }
       case 'Fn::Select': {
         const [index, items] = list(arg).map((x) => this.resolve(x));

@@ -125,7 +125,7 @@ function readFile(abs: string, options: IacOptions, explicit: boolean): Found {
   if (isObject(value) && isObject(value.artifacts) && basename(abs) === 'manifest.json')
     return readCdkOut(dirname(abs), options);
   if (isObject(value) && (isObject(value.Resources) || 'AWSTemplateFormatVersion' in value)) {
-    checkResources(value, rel, doc.position);
+    checkResources(value, rel, (p, k) => doc.position(p, k));
     return fromTemplate(
       {
         template: value,
@@ -175,7 +175,7 @@ function readCdkOut(dir: string, options: IacOptions): Found {
     const doc = parse(readText(abs, file), file);
     if (!isObject(doc.value))
       throw new AuditError('E_INPUT', `${file}: expected a CloudFormation template (a JSON object)`);
-    checkResources(doc.value, file, doc.position);
+    checkResources(doc.value, file, (p, k) => doc.position(p, k));
     // `aws://123456789012/eu-west-1`, or `unknown-account`/`unknown-region` for environment-agnostic stacks.
     const env = /^aws:\/\/([^/]+)\/(.+)$/.exec(typeof artifact.environment === 'string' ? artifact.environment : '');
     const account = env && /^\d{12}$/.test(env[1] ?? '') ? (env[1] as string) : undefined;

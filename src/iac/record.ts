@@ -150,7 +150,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
     Configuration: config,
     Tags: tags,
     ...(typeof reserved === 'number' ? { Concurrency: { ReservedConcurrentExecutions: reserved } } : {}),
-    ...(code && Object.keys(code).length > 0 ? { Code: code as GetFunctionResponse['Code'] } : {}),
+    ...(code && Object.keys(code).length > 0 ? { Code: code } : {}),
   };
   const record = recordFromGetFunction(response, config, { region: fn.region, key }, 'input');
   const unknown = dedupe(parts);

@@ -93,7 +93,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
         statements.push(statementFromPermission(out as unknown as PermissionParameters));
       } else if (r.type === 'aws_lambda_function_url') {
         applyTable(tfUrlTable, r.values, out);
-        functionUrl = extractUnknown(out, 'functionUrl', unknown) as unknown as FunctionUrlInfo;
+        functionUrl = extractUnknown(out, 'functionUrl', unknown) as FunctionUrlInfo;
       } else {
         applyTable(tfEventInvokeTable, r.values, out);
         eventInvokeConfig = extractUnknown(out, 'eventInvokeConfig', unknown) as EventInvokeInfo;
