@@ -98,7 +98,7 @@ function expandFunction(
   const url = props.FunctionUrlConfig;
   if (isObject(url)) {
     out.push(related('Url', 'AWS::Lambda::Url', { ...url, TargetFunctionArn: ref }));
-    // SAM grants the world InvokeFunctionUrl when the URL has no IAM auth.
+    // With no IAM auth, SAM grants the world InvokeFunctionUrl, and InvokeFunction through the URL.
     if (url.AuthType === 'NONE')
       out.push(
         related('UrlPublicPermissions', 'AWS::Lambda::Permission', {
@@ -106,6 +106,12 @@ function expandFunction(
           FunctionName: ref,
           Principal: '*',
           FunctionUrlAuthType: 'NONE',
+        }),
+        related('URLInvokeAllowPublicAccess', 'AWS::Lambda::Permission', {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: ref,
+          Principal: '*',
+          InvokedViaFunctionUrl: true,
         }),
       );
   }
