@@ -192,7 +192,6 @@ describe('secrets', () => {
       expect(written).toHaveLength(5);
       texts.push(stdout(), stderr(), ...written);
     }
-    for (const text of texts)
-      for (const secret of secrets) expect(text).not.toContain(secret);
+    for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
   });
 });
