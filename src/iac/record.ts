@@ -54,9 +54,13 @@ export function applyTable(table: readonly MappingRow[], properties: unknown, pl
   }
 }
 
+const segmentsOf = new Map<string, readonly string[]>();
+
 export function getPath(value: unknown, path: string): unknown {
+  let segments = segmentsOf.get(path);
+  if (!segments) segmentsOf.set(path, (segments = path.split('.')));
   let at = value;
-  for (const segment of path.split('.')) {
+  for (const segment of segments) {
     if (at instanceof PlanTime) return at;
     if (at === null || typeof at !== 'object' || Array.isArray(at)) return undefined;
     at = (at as Record<string, unknown>)[segment];

@@ -3,7 +3,7 @@
  * pointer (`/rules/0/condition/any/1/path`) to a line and column, for the key and for the value.
  * Validation errors can then say exactly where the mistake is.
  */
-import { EVENT_ID, YAMLException, constructFromEvents, parseEvents, type Event, type Schema } from 'js-yaml';
+import { EVENT_ID, YAMLException, constructFromEvents, parseEvents, type Event } from 'js-yaml';
 
 export interface Position {
   /** 1-based */
@@ -36,13 +36,12 @@ interface Frame {
   key: string | undefined;
 }
 
-/** `schema`: extra tags (CloudFormation's `!Ref`, `!GetAtt`, ...); default js-yaml's core schema. */
-export function parseYaml(text: string, filename: string, schema?: Schema): YamlDocument {
+export function parseYaml(text: string, filename: string): YamlDocument {
   let events: Event[];
   let value: unknown;
   try {
     events = parseEvents(text, { filename });
-    [value] = constructFromEvents(events, { source: text, filename, ...(schema === undefined ? {} : { schema }) });
+    [value] = constructFromEvents(events, { source: text, filename });
   } catch (error) {
     if (error instanceof YAMLException) {
       const mark = (error as YAMLException & { mark?: { line: number; column: number } }).mark;
