@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|rules|drift] [-- --scenario N]
+ * Usage: npm run bench [-- --only crawl|rules|drift|iac] [-- --scenario N]
  */
 import { runScenario, scenarios, type Row } from './crawl.js';
 import { benchDrift } from './drift.js';
+import { benchIac } from './iac.js';
 import { benchRules } from './rules.js';
 
 const args = process.argv.slice(2);
@@ -33,4 +34,5 @@ if (only === undefined || only === 'crawl') {
 }
 if (only === undefined || only === 'rules') lines.push(...(await benchRules()));
 if (only === undefined || only === 'drift') lines.push(...(await benchDrift()));
+if (only === undefined || only === 'iac') lines.push(...(await benchIac()));
 console.log(lines.join('\n'));

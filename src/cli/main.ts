@@ -7,7 +7,16 @@ import { AuditError, ExitCode, InterruptedError } from '../errors.js';
 import { FORMAT_NAMES } from '../report/formats.js';
 import { FAIL_ON } from '../report/gate.js';
 import type { CliIo } from './io.js';
-import { collect, outputParser, parseDate, parseEndpoint, parsePort, parseRegions, positiveNumber } from './options.js';
+import {
+  collect,
+  outputParser,
+  parseIacParam,
+  parseDate,
+  parseEndpoint,
+  parsePort,
+  parseRegions,
+  positiveNumber,
+} from './options.js';
 import { runSimulate, type SimulateFlags } from './simulate.js';
 import { runValidate } from './validate.js';
 import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
@@ -32,6 +41,7 @@ Examples:
   $ lambda-audit scan --regions us-east-1,eu-west-1   crawl two regions in parallel
   $ lambda-audit scan --profile prod --max-rps 50 --output sarif=r.sarif --output json=r.json
   $ lambda-audit scan --input planned.json --fail-on high      gate a planned configuration offline
+  $ lambda-audit scan --iac examples/sam-template.yaml --output sarif=iac.sarif   gate a template before deploy
   $ lambda-audit scan --output markdown >> "$GITHUB_STEP_SUMMARY"
   $ lambda-audit scan --fail-on-drift --suppressions accepted-risk.yaml
   $ AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:5000 lambda-audit scan --regions us-east-1`;
@@ -74,6 +84,12 @@ function addSourceOptions(command: Command): Command {
       '--input <files...>',
       'read a lambda-audit snapshot or "aws lambda get-function" JSON instead of crawling (no AWS access)',
     )
+    .option(
+      '--iac <path>',
+      'judge CloudFormation/SAM templates, a cdk.out directory or a Terraform plan JSON (file or directory; repeatable) instead of crawling',
+      collect,
+    )
+    .option('--iac-param <key=value>', 'a template parameter value for --iac (repeatable)', parseIacParam)
     .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
     .option('-q, --quiet', 'no progress or summary on stderr', false);
 }

@@ -87,3 +87,13 @@ export function parsePort(value: string): number {
     throw new InvalidArgumentError(`--port expects 0 to 65535 (0: any free port), got "${value}"`);
   return n;
 }
+
+/** `--iac-param KEY=VALUE` (repeatable): a template parameter's value. */
+export function parseIacParam(value: string, previous: Map<string, string> = new Map()): Map<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0)
+    throw new InvalidArgumentError(
+      `expected KEY=VALUE (a template parameter and its value), got "${value.slice(0, 40)}"`,
+    );
+  return new Map([...previous, [value.slice(0, eq), value.slice(eq + 1)]]);
+}

@@ -11,7 +11,8 @@ import { formatters, type RunResult } from '../report/formats.js';
 import { gate, type FailOn } from '../report/gate.js';
 import { writeFileSafely } from '../report/write.js';
 import { acceptedFindingsDocument, markNew, readAcceptedFindings } from '../rules/accepted.js';
-import { compareFindings, evaluate } from '../rules/evaluate.js';
+import { evaluateSnapshot } from '../iac/variants.js';
+import { compareFindings } from '../rules/evaluate.js';
 import { isComplete } from '../snapshot/build.js';
 import { fileTimestamp, logTo, type CliIo } from './io.js';
 import type { OutputSpec } from './options.js';
@@ -64,7 +65,7 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
 
   const snapshot = await acquireSnapshot(flags, io, log);
 
-  const evaluation = evaluate(snapshot.functions, rules);
+  const evaluation = evaluateSnapshot(snapshot, rules);
   let findings = evaluation.findings;
   let drift: DriftReport | undefined;
   if (useDrift) {

@@ -7,6 +7,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaClient } from '../crawl/client.js';
 import { crawl } from '../crawl/crawler.js';
 import { AuditError } from '../errors.js';
+import { loadIac } from '../iac/load.js';
 import { loadInputs } from '../input/load.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
@@ -28,6 +29,10 @@ export interface SourceFlags {
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
+  /** `--iac PATH`: templates, cdk.out directories and Terraform plans (see docs/iac.md). */
+  readonly iac?: string[];
+  /** `--iac-param KEY=VALUE`: template parameter values. */
+  readonly iacParam?: Map<string, string>;
   readonly quiet: boolean;
 }
 
@@ -41,6 +46,22 @@ interface Target {
 }
 
 export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Snapshot> {
+  if (flags.iac && flags.iac.length > 0) {
+    if (flags.demo || (flags.input?.length ?? 0) > 0)
+      throw new AuditError(
+        'E_USAGE',
+        '--iac cannot be used with --input or --demo: scan templates and plans on their own',
+      );
+    return loadIac(flags.iac, {
+      cwd: io.cwd,
+      key: () => loadEnvHashKey(io.env, log),
+      parameters: flags.iacParam ?? new Map(),
+      defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      toolVersion: toolVersion(),
+      now: io.now(),
+      log,
+    });
+  }
   if (flags.input && flags.input.length > 0) {
     if (flags.demo)
       throw new AuditError(

@@ -73,7 +73,7 @@ export function markdownReport(run: RunResult): string {
     lines.push('### Findings', '', '| Severity | Rule | Function | Region | Message |', '|---|---|---|---|---|');
     for (const f of active.slice(0, MAX_ROWS))
       lines.push(
-        `| ${f.severity} | \`${f.ruleId}\` | ${cell(f.functionName)}${f.qualifier === '$LATEST' ? '' : `:${f.qualifier}`} | ${f.region} | ${cell(f.message)} |`,
+        `| ${f.severity} | \`${f.ruleId}\` | ${cell(f.functionName)}${f.qualifier === '$LATEST' ? '' : `:${f.qualifier}`} | ${f.location ? `\`${cell(`${f.location.file}:${f.location.line}`)}\`` : f.region} | ${cell(f.message)} |`,
       );
     if (active.length > MAX_ROWS)
       lines.push('', `…and ${active.length - MAX_ROWS} more (see the JSON or SARIF report).`);

@@ -4,7 +4,8 @@
  *   different accounts do not replace each other (an account without findings still gets its run,
  *   so its fixed alerts close);
  * - a location per result: a relative, scheme-less `aws/<account>/<region>/lambda/<function>` uri
- *   at line 1; the ARN goes in the message and in `properties`;
+ *   at line 1 (for infrastructure as code, the template or .tf file and line); the ARN goes in the
+ *   message and in `properties`;
  * - `partialFingerprints.primaryLocationLineHash` is the finding's stable fingerprint;
  * - suppressed findings are left out (GitHub ignores `suppressions`);
  * - limits: 25,000 results and rules per run, 20 runs per file, 10 MB gzipped. Past them the
@@ -150,13 +151,28 @@ export function artifactUri(f: Pick<Finding, 'account' | 'region' | 'functionNam
   return parts.map((p) => encodeURIComponent(p)).join('/');
 }
 
+/** Infrastructure as code: the template or .tf line, so GitHub annotates the pull request's own lines. */
+function sarifLocation(f: Finding): unknown {
+  const at = f.location;
+  if (at === undefined)
+    return { physicalLocation: { artifactLocation: { uri: artifactUri(f) }, region: { startLine: 1 } } };
+  const uri = at.file.split('/').map(encodeURIComponent).join('/');
+  return {
+    physicalLocation: {
+      artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+      region: { startLine: at.line, ...(at.column === undefined ? {} : { startColumn: at.column }) },
+    },
+    ...(at.resource === undefined ? {} : { logicalLocations: [{ fullyQualifiedName: at.resource, kind: 'resource' }] }),
+  };
+}
+
 function sarifResult(f: Finding, index: number): unknown {
   return {
     ruleId: f.ruleId,
     ruleIndex: index,
     level: level[f.severity],
     message: { text: `${f.message} (${f.arn})` },
-    locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f) }, region: { startLine: 1 } } }],
+    locations: [sarifLocation(f)],
     partialFingerprints: { primaryLocationLineHash: fingerprint(f) },
     properties: {
       arn: f.arn,

@@ -1,0 +1,176 @@
+/**
+ * CloudFormation (and expanded SAM) templates -> planned functions. Each function is resolved once
+ * per combination of parameter values and condition branches it depends on (`explore`); the first
+ * combination (defaults, conditions true) is the function's record, the others are alternates that
+ * are judged too (see `variants.ts`).
+ */
+import type { PermissionParameters } from '../snapshot/policy.js';
+import { statementFromPermission } from '../snapshot/policy.js';
+import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } from '../snapshot/types.js';
+import { cfnEventInvokeTable, cfnFunctionTable, cfnPermissionTable, cfnUrlTable } from './cfn-table.js';
+import { PlanTime, Resolver, explore, type ParameterDef, type TemplateScope } from './intrinsics.js';
+import { applyDefaults, applyTable, extractUnknown, type Planned, type PlannedFunction } from './record.js';
+import { isObject, templateResources, type TemplateResource } from './sam.js';
+
+export interface TemplateSource {
+  readonly template: Record<string, unknown>;
+  /** Relative to the working directory, `/` separators. */
+  readonly file: string;
+  readonly line: (pointer: string) => number;
+  /** The stack: the file's base name, or the CDK stack name. Names functions without a FunctionName. */
+  readonly stackName: string;
+  readonly region: string;
+  readonly account: string;
+  /** Pseudo parameters known before deploy (a CDK environment's region and account). */
+  readonly pseudo: Readonly<Record<string, string>>;
+}
+
+export interface TemplateFunctions {
+  readonly functions: { readonly primary: PlannedFunction; readonly alternates: PlannedFunction[] }[];
+  /** Functions with more combinations than are judged. */
+  readonly truncated: string[];
+}
+
+const TARGETS: Record<string, string> = {
+  'AWS::Lambda::Permission': 'FunctionName',
+  'AWS::Lambda::Url': 'TargetFunctionArn',
+  'AWS::Lambda::EventInvokeConfig': 'FunctionName',
+};
+
+export function functionsFromTemplate(source: TemplateSource, given: ReadonlyMap<string, string>): TemplateFunctions {
+  const { template } = source;
+  const resources = templateResources(template);
+  const byId = new Map(resources.map((r) => [r.id, r]));
+  const scope: TemplateScope = {
+    parameters: (isObject(template.Parameters) ? template.Parameters : {}) as Record<string, ParameterDef>,
+    given,
+    conditions: isObject(template.Conditions) ? template.Conditions : {},
+    mappings: isObject(template.Mappings) ? template.Mappings : {},
+    pseudo: source.pseudo,
+  };
+  const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function');
+  const literalNames = new Map<string, string>();
+  for (const f of functions)
+    if (typeof f.Properties.FunctionName === 'string') literalNames.set(f.Properties.FunctionName, f.id);
+  const attached = new Map<string, TemplateResource[]>();
+  for (const r of resources) {
+    const property = TARGETS[r.Type];
+    if (property === undefined) continue;
+    const target = targetFunction(r.Properties[property], byId, literalNames);
+    if (target !== undefined) attached.set(target, [...(attached.get(target) ?? []), r]);
+  }
+  const out: TemplateFunctions = { functions: [], truncated: [] };
+  for (const fn of functions) {
+    const { results, truncated } = explore((choices) => {
+      const resolver = new Resolver(scope, choices);
+      if (fn.Condition !== undefined && !resolver.condition(fn.Condition)) return undefined;
+      return plannedFunction(fn, attached.get(fn.id) ?? [], resolver, source);
+    });
+    if (truncated) out.truncated.push(fn.id);
+    const [primary, ...alternates] = results.filter((r): r is PlannedFunction => r !== undefined);
+    // Every variant is the same function: it keeps the name (and so the ARN) of the first.
+    if (primary) out.functions.push({ primary, alternates: alternates.map((a) => ({ ...a, name: primary.name })) });
+  }
+  return out;
+}
+
+/** The function a permission, URL or invoke config targets: by `Ref`/`GetAtt` (through aliases and versions) or name. */
+function targetFunction(
+  value: unknown,
+  byId: ReadonlyMap<string, TemplateResource>,
+  literalNames: ReadonlyMap<string, string>,
+): string | undefined {
+  let id: string | undefined;
+  if (isObject(value) && typeof value.Ref === 'string') id = value.Ref;
+  else if (isObject(value) && Array.isArray(value['Fn::GetAtt'])) id = String(value['Fn::GetAtt'][0]);
+  else if (typeof value === 'string') {
+    // A name, or an ARN (possibly qualified) whose function name is the 7th field.
+    const name = value.startsWith('arn:') ? value.split(':')[6] : value;
+    return name === undefined ? undefined : literalNames.get(name);
+  }
+  const resource = id === undefined ? undefined : byId.get(id);
+  if (!resource) return undefined;
+  if (resource.Type === 'AWS::Lambda::Function') return resource.id;
+  if (resource.Type === 'AWS::Lambda::Alias' || resource.Type === 'AWS::Lambda::Version')
+    return targetFunction(resource.Properties.FunctionName, byId, literalNames);
+  return undefined;
+}
+
+function plannedFunction(
+  fn: TemplateResource,
+  related: readonly TemplateResource[],
+  resolver: Resolver,
+  source: TemplateSource,
+): PlannedFunction {
+  const properties = resolver.resolve(fn.Properties);
+  const planned: Planned = { configuration: {}, tags: {} };
+  applyTable(cfnFunctionTable, properties, planned);
+  const resolvedName = planned.configuration.FunctionName;
+  // CloudFormation names an unnamed function <stack>-<logical id>-<random>; the random part is left out.
+  const name = typeof resolvedName === 'string' ? resolvedName : `${source.stackName}-${fn.id}`;
+  delete planned.configuration.FunctionName;
+  applyDefaults(planned.configuration, name);
+  const unknown: UnknownPart[] = [];
+  if (resolvedName instanceof PlanTime)
+    unknown.push({ path: 'configuration.FunctionName', reason: 'plan-time', detail: resolvedName.detail });
+  const vpc = planned.configuration.VpcConfig as Record<string, unknown> | undefined;
+  // Lambda derives the VPC from the subnets when the function deploys.
+  if (vpc && vpc.SubnetIds !== undefined)
+    unknown.push({ path: 'configuration.VpcConfig.VpcId', reason: 'plan-time', detail: 'the VPC of the subnets' });
+
+  const statements: PolicyStatement[] = [];
+  let functionUrl: FunctionUrlInfo | null = null;
+  let eventInvokeConfig: EventInvokeInfo | null = null;
+  for (const r of related) {
+    if (r.Condition !== undefined && !resolver.condition(r.Condition)) continue;
+    const props = resolver.resolve(r.Properties);
+    if (r.Type === 'AWS::Lambda::Permission') {
+      const p: Record<string, unknown> = {};
+      applyTable(cfnPermissionTable, props, p);
+      const parts: UnknownPart[] = [];
+      for (const [field, path] of [
+        ['Action', 'policy.Statement.Action'],
+        ['Principal', 'policy.Statement.Principal'],
+      ] as const) {
+        const value = p[field];
+        if (value instanceof PlanTime) {
+          parts.push({ path, reason: 'plan-time', detail: value.detail });
+          p[field] = '*';
+        }
+      }
+      for (const [field, value] of Object.entries(p)) {
+        if (value instanceof PlanTime) {
+          parts.push({ path: 'policy.Statement.Condition', reason: 'plan-time', detail: `${field}: ${value.detail}` });
+          delete p[field];
+        }
+      }
+      unknown.push(...parts);
+      statements.push(statementFromPermission({ StatementId: r.id, ...(p as unknown as PermissionParameters) }));
+    } else if (r.Type === 'AWS::Lambda::Url') {
+      const url: Record<string, unknown> = {};
+      applyTable(cfnUrlTable, props, url);
+      functionUrl = extractUnknown(url, 'functionUrl', unknown) as FunctionUrlInfo;
+    } else {
+      const eic: Record<string, unknown> = {};
+      applyTable(cfnEventInvokeTable, props, eic);
+      eventInvokeConfig = extractUnknown(eic, 'eventInvokeConfig', unknown) as EventInvokeInfo;
+    }
+  }
+  const cdkPath = fn.Metadata?.['aws:cdk:path'];
+  return {
+    name,
+    region: source.region,
+    account: source.account,
+    source: 'template',
+    planned,
+    unknown,
+    policy: statements.length > 0 ? { Statement: statements } : null,
+    functionUrl,
+    eventInvokeConfig,
+    location: {
+      file: source.file,
+      line: source.line(fn.pointer),
+      resource: typeof cdkPath === 'string' ? `${fn.id} (${cdkPath})` : fn.id,
+    },
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * From a planned function (values that may hold `PlanTime` markers) to a snapshot record. Unknown
+ * values become `unknown` parts; everything else goes through the crawler's record builder, so
+ * environment values are hashed at the same secrets boundary as a crawl.
+ */
+import type { FunctionConfiguration, GetFunctionResponse } from '@aws-sdk/client-lambda';
+import { recordFromGetFunction } from '../crawl/records.js';
+import type { EnvHashKey } from '../snapshot/redact.js';
+import type {
+  EventInvokeInfo,
+  FunctionRecord,
+  FunctionUrlInfo,
+  ResourcePolicy,
+  SourceLocation,
+  UnknownPart,
+} from '../snapshot/types.js';
+import { PlanTime, containsPlanTime } from './intrinsics.js';
+
+/** Record-shaped planned values, keyed by record path roots. */
+export interface Planned {
+  configuration: Record<string, unknown>;
+  tags: Record<string, unknown>;
+  reservedConcurrency?: unknown;
+  code?: Record<string, unknown>;
+}
+
+export interface PlannedFunction {
+  readonly name: string;
+  readonly region: string;
+  readonly account: string;
+  readonly source: 'template' | 'plan';
+  readonly planned: Planned;
+  readonly unknown: readonly UnknownPart[];
+  readonly policy: ResourcePolicy | null;
+  readonly functionUrl: FunctionUrlInfo | null;
+  readonly eventInvokeConfig: EventInvokeInfo | null;
+  readonly location: SourceLocation;
+}
+
+/** A mapping table row: a property path of the source format, the record path it fills. */
+export interface MappingRow {
+  readonly from: string;
+  readonly to: string;
+  /** Applied to a known value (markers inside lists or maps stay where they are). */
+  readonly convert?: (value: unknown) => unknown;
+}
+
+/** Applies a mapping table to `properties` (already resolved), filling `planned`. */
+export function applyTable(table: readonly MappingRow[], properties: unknown, planned: object): void {
+  for (const row of table) {
+    const value = getPath(properties, row.from);
+    if (value === undefined || value === null) continue;
+    setPath(planned, row.to, value instanceof PlanTime || !row.convert ? value : row.convert(value));
+  }
+}
+
+const segmentsOf = new Map<string, readonly string[]>();
+
+export function getPath(value: unknown, path: string): unknown {
+  let segments = segmentsOf.get(path);
+  if (!segments) segmentsOf.set(path, (segments = path.split('.')));
+  let at = value;
+  for (const segment of segments) {
+    if (at instanceof PlanTime) return at;
+    if (at === null || typeof at !== 'object' || Array.isArray(at)) return undefined;
+    at = (at as Record<string, unknown>)[segment];
+  }
+  return at;
+}
+
+export function setPath(target: object, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let at = target as Record<string, unknown>;
+  for (const segment of segments.slice(0, -1)) {
+    const next = at[segment];
+    if (next === null || typeof next !== 'object') at[segment] = {};
+    at = at[segment] as Record<string, unknown>;
+  }
+  at[segments[segments.length - 1] as string] = value;
+}
+
+/**
+ * Removes `PlanTime` markers, returning the cleaned value and the unknown parts. A list with an
+ * unknown scalar is unknown as a whole (unknown parts never index into lists).
+ */
+export function extractUnknown(value: unknown, path: string, parts: UnknownPart[]): unknown {
+  if (value instanceof PlanTime) {
+    parts.push({ path, reason: 'plan-time', detail: value.detail });
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    const scalar = value.find((v): v is PlanTime => v instanceof PlanTime);
+    if (scalar) {
+      parts.push({ path, reason: 'plan-time', detail: scalar.detail });
+      return undefined;
+    }
+    return value.map((v) => extractUnknown(v, path, parts));
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const cleaned = extractUnknown(v, path === '' ? k : `${path}.${k}`, parts);
+      if (cleaned !== undefined) out[k] = cleaned;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Scalars as the API returns them: numbers for numeric properties, strings for tag and env values. */
+export const asNumber = (v: unknown): unknown => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+export const asBoolean = (v: unknown): unknown => (v === 'true' ? true : v === 'false' ? false : v);
+export const asStringMap = (v: unknown): unknown =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x instanceof PlanTime ? x : stringOf(x)]))
+    : v;
+export const asLayers = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map((arn) => (arn instanceof PlanTime ? arn : { Arn: stringOf(arn) })) : v;
+
+function stringOf(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** What Lambda fills in when a property is left out, so a planned record reads like a crawled one. */
+export function applyDefaults(config: Record<string, unknown>, name: unknown): void {
+  config.MemorySize ??= 128;
+  config.Timeout ??= 3;
+  config.PackageType ??= 'Zip';
+  config.Architectures ??= ['x86_64'];
+  config.EphemeralStorage ??= { Size: 512 };
+  config.TracingConfig ??= { Mode: 'PassThrough' };
+  const logging = (config.LoggingConfig ??= {}) as Record<string, unknown>;
+  logging.LogFormat ??= 'Text';
+  logging.LogGroup ??= name instanceof PlanTime ? name : `/aws/lambda/${String(name)}`;
+}
+
+export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecord {
+  const parts: UnknownPart[] = [...fn.unknown];
+  const arn = `arn:aws:lambda:${fn.region}:${fn.account}:function:${fn.name}`;
+  const configuration = (extractUnknown(fn.planned.configuration, 'configuration', parts) ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const tags = (extractUnknown(fn.planned.tags, 'tags', parts) ?? {}) as Record<string, string>;
+  const reserved = extractUnknown(fn.planned.reservedConcurrency, 'reservedConcurrency', parts);
+  const code = extractUnknown(fn.planned.code, 'code', parts) as Record<string, unknown> | undefined;
+  const config: FunctionConfiguration = {
+    ...(configuration as FunctionConfiguration),
+    FunctionName: fn.name,
+    FunctionArn: arn,
+    Version: '$LATEST',
+  };
+  const response: GetFunctionResponse = {
+    Configuration: config,
+    Tags: tags,
+    ...(typeof reserved === 'number' ? { Concurrency: { ReservedConcurrentExecutions: reserved } } : {}),
+    ...(code && Object.keys(code).length > 0 ? { Code: code } : {}),
+  };
+  const record = recordFromGetFunction(response, config, { region: fn.region, key }, 'input');
+  const unknown = dedupe(parts);
+  return {
+    ...record,
+    account: fn.account,
+    source: fn.source,
+    policy: fn.policy,
+    functionUrl: fn.functionUrl,
+    eventInvokeConfig: fn.eventInvokeConfig,
+    ...(unknown.length > 0 ? { unknown } : {}),
+    location: fn.location,
+  };
+}
+
+function dedupe(parts: readonly UnknownPart[]): UnknownPart[] {
+  const seen = new Map<string, UnknownPart>();
+  for (const p of parts) if (!seen.has(p.path)) seen.set(p.path, p);
+  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export { containsPlanTime };

@@ -1,0 +1,221 @@
+/**
+ * Terraform plans (`terraform show -json PLANFILE`, format_version 1.x) -> planned functions.
+ * `after` holds the planned values and `after_unknown` marks those known only after apply; both
+ * are walked together so unknown attributes become unknown parts. Resources being deleted are left
+ * out. Locations point at the `.tf` resource block when the configuration sits next to the plan.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { statementFromPermission, type PermissionParameters } from '../snapshot/policy.js';
+import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } from '../snapshot/types.js';
+import { PlanTime } from './intrinsics.js';
+import { applyDefaults, applyTable, extractUnknown, type Planned, type PlannedFunction } from './record.js';
+import { isObject } from './sam.js';
+import { tfEventInvokeTable, tfFunctionTable, tfPermissionTable, tfUrlTable } from './tf-table.js';
+
+interface Change {
+  readonly address: string;
+  readonly module: string;
+  readonly type: string;
+  readonly name: string;
+  readonly values: Record<string, unknown>;
+}
+
+export function isTerraformPlan(value: unknown): value is Record<string, unknown> {
+  return (
+    isObject(value) &&
+    typeof value.format_version === 'string' &&
+    ('resource_changes' in value || 'planned_values' in value || 'terraform_version' in value)
+  );
+}
+
+export interface PlanSource {
+  readonly plan: Record<string, unknown>;
+  /** The plan file relative to the working directory. */
+  readonly file: string;
+  /** Absolute directory of the plan file, where the root module's .tf files are looked for. */
+  readonly dir: string;
+  /** Directory of the plan relative to the working directory (for .tf locations). */
+  readonly relDir: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
+  const { plan } = source;
+  const changes: Change[] = [];
+  for (const rc of Array.isArray(plan.resource_changes) ? plan.resource_changes : []) {
+    if (!isObject(rc) || rc.mode === 'data' || !isObject(rc.change)) continue;
+    const actions = Array.isArray(rc.change.actions) ? rc.change.actions : [];
+    if (!actions.some((a) => a !== 'delete')) continue;
+    changes.push({
+      address: String(rc.address),
+      module: typeof rc.module_address === 'string' ? rc.module_address : '',
+      type: String(rc.type),
+      name: String(rc.name),
+      values: withUnknown(rc.change.after, rc.change.after_unknown, String(rc.address)) as Record<string, unknown>,
+    });
+  }
+  const region = providerRegion(plan) ?? source.region;
+  const functions = changes.filter((c) => c.type === 'aws_lambda_function');
+  const locate = locator(source, plan);
+  const related = new Map<string, Change[]>();
+  for (const c of changes) {
+    if (
+      !['aws_lambda_permission', 'aws_lambda_function_url', 'aws_lambda_function_event_invoke_config'].includes(c.type)
+    )
+      continue;
+    const target = targetOf(c, functions, plan);
+    if (target) related.set(target.address, [...(related.get(target.address) ?? []), c]);
+  }
+  return functions.map((fn) => {
+    const planned: Planned = { configuration: {}, tags: {} };
+    applyTable(tfFunctionTable, fn.values, planned);
+    const name = typeof fn.values.function_name === 'string' ? fn.values.function_name : fn.address;
+    applyDefaults(planned.configuration, name);
+    const unknown: UnknownPart[] = [];
+    const statements: PolicyStatement[] = [];
+    let functionUrl: FunctionUrlInfo | null = null;
+    let eventInvokeConfig: EventInvokeInfo | null = null;
+    for (const r of related.get(fn.address) ?? []) {
+      const out: Record<string, unknown> = {};
+      if (r.type === 'aws_lambda_permission') {
+        applyTable(tfPermissionTable, r.values, out);
+        for (const [field, value] of Object.entries(out)) {
+          if (!(value instanceof PlanTime)) continue;
+          const path =
+            field === 'Principal' || field === 'Action' ? `policy.Statement.${field}` : 'policy.Statement.Condition';
+          unknown.push({ path, reason: 'plan-time', detail: value.detail });
+          if (field === 'Principal' || field === 'Action') out[field] = '*';
+          else delete out[field];
+        }
+        if (typeof out.StatementId !== 'string') out.StatementId = r.address;
+        statements.push(statementFromPermission(out as unknown as PermissionParameters));
+      } else if (r.type === 'aws_lambda_function_url') {
+        applyTable(tfUrlTable, r.values, out);
+        functionUrl = extractUnknown(out, 'functionUrl', unknown) as FunctionUrlInfo;
+      } else {
+        applyTable(tfEventInvokeTable, r.values, out);
+        eventInvokeConfig = extractUnknown(out, 'eventInvokeConfig', unknown) as EventInvokeInfo;
+      }
+    }
+    return {
+      name,
+      region,
+      account: source.account,
+      source: 'plan',
+      planned,
+      unknown,
+      policy: statements.length > 0 ? { Statement: statements } : null,
+      functionUrl,
+      eventInvokeConfig,
+      location: { ...locate(fn), resource: fn.address },
+    };
+  });
+}
+
+/** `after` with `after_unknown` folded in: unknown attributes become `PlanTime`; one-block lists become the block. */
+function withUnknown(after: unknown, unknown: unknown, path: string): unknown {
+  if (unknown === true) return new PlanTime(`${path} (known after apply)`);
+  if (Array.isArray(after)) {
+    const items = after.map((v, i) => withUnknown(v, Array.isArray(unknown) ? unknown[i] : undefined, `${path}[${i}]`));
+    if (after.length > 0 && after.every(isObject)) return items[0];
+    return items;
+  }
+  if (isObject(after)) {
+    const u = isObject(unknown) ? unknown : {};
+    const out: Record<string, unknown> = {};
+    for (const key of new Set([...Object.keys(after), ...Object.keys(u)]))
+      out[key] = withUnknown(after[key], u[key], `${path}.${key}`);
+    return out;
+  }
+  return after === null ? undefined : after;
+}
+
+function targetOf(change: Change, functions: readonly Change[], plan: Record<string, unknown>): Change | undefined {
+  const value = change.values.function_name;
+  if (typeof value === 'string') {
+    const name = value.startsWith('arn:') ? value.split(':')[6] : value;
+    const found = functions.find((f) => f.values.function_name === name);
+    if (found) return found;
+  }
+  // Unknown at plan time: follow the configuration's reference (`aws_lambda_function.api.function_name`).
+  const references = resourceConfig(plan, change)?.expressions;
+  const refs =
+    isObject(references) && isObject(references.function_name) ? references.function_name.references : undefined;
+  for (const ref of Array.isArray(refs) ? refs : []) {
+    const address = `${change.module === '' ? '' : `${change.module}.`}${String(ref).split('.').slice(0, 2).join('.')}`;
+    const found = functions.find((f) => f.address === address || f.address.startsWith(`${address}[`));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function moduleConfig(plan: Record<string, unknown>, moduleAddress: string): Record<string, unknown> | undefined {
+  let at: unknown = isObject(plan.configuration) ? plan.configuration.root_module : undefined;
+  for (const name of moduleCalls(moduleAddress)) {
+    const call = isObject(at) && isObject(at.module_calls) ? at.module_calls[name] : undefined;
+    at = isObject(call) ? call.module : undefined;
+  }
+  return isObject(at) ? at : undefined;
+}
+
+function resourceConfig(plan: Record<string, unknown>, change: Change): Record<string, unknown> | undefined {
+  const mod = moduleConfig(plan, change.module);
+  const resources = mod && Array.isArray(mod.resources) ? mod.resources : [];
+  return resources.find(
+    (r): r is Record<string, unknown> => isObject(r) && r.type === change.type && r.name === change.name,
+  );
+}
+
+/** `module.a["x"].module.b[0]` -> `['a', 'b']`. */
+function moduleCalls(address: string): string[] {
+  return [...address.matchAll(/module\.([\w-]+)/g)].map((m) => m[1] as string);
+}
+
+function providerRegion(plan: Record<string, unknown>): string | undefined {
+  const config = isObject(plan.configuration) ? plan.configuration.provider_config : undefined;
+  const aws = isObject(config) ? config.aws : undefined;
+  const region = isObject(aws) && isObject(aws.expressions) ? aws.expressions.region : undefined;
+  return isObject(region) && typeof region.constant_value === 'string' ? region.constant_value : undefined;
+}
+
+/** Finds `resource "TYPE" "NAME"` in the module's .tf files next to the plan; else the plan file, line 1. */
+function locator(source: PlanSource, plan: Record<string, unknown>): (c: Change) => { file: string; line: number } {
+  const files = new Map<string, { name: string; text: string }[]>();
+  const tfFiles = (dir: string): { name: string; text: string }[] => {
+    let cached = files.get(dir);
+    if (!cached) {
+      try {
+        cached = readdirSync(dir)
+          .filter((f) => f.endsWith('.tf'))
+          .sort()
+          .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+      } catch {
+        cached = [];
+      }
+      files.set(dir, cached);
+    }
+    return cached;
+  };
+  return (change) => {
+    let rel = '';
+    let at: unknown = isObject(plan.configuration) ? plan.configuration.root_module : undefined;
+    for (const name of moduleCalls(change.module)) {
+      const call = isObject(at) && isObject(at.module_calls) ? at.module_calls[name] : undefined;
+      const src = isObject(call) && typeof call.source === 'string' ? call.source : undefined;
+      if (src === undefined || !/^\.\.?\//.test(src)) return { file: source.file, line: 1 };
+      rel = join(rel, src);
+      at = isObject(call) ? call.module : undefined;
+    }
+    const pattern = new RegExp(`^[ \\t]*resource[ \\t]+"${change.type}"[ \\t]+"${change.name}"`, 'm');
+    for (const f of tfFiles(join(source.dir, rel))) {
+      const m = pattern.exec(f.text);
+      if (m) {
+        const line = f.text.slice(0, m.index).split('\n').length;
+        return { file: join(source.relDir, rel, f.name).split('\\').join('/'), line };
+      }
+    }
+    return { file: source.file, line: 1 };
+  };
+}

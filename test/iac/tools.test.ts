@@ -1,0 +1,59 @@
+// The real tools: cfn-lint validates the CloudFormation and SAM fixtures, and terraform (with the
+// hashicorp/aws provider from a local mirror, offline) regenerates the committed plans, which must
+// give the same records. Each test skips with a notice when its tool is missing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/cli.js';
+import { iacSnapshot } from '../helpers/iac.js';
+
+const has = (cmd: string, args: string[]): boolean => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const hasCfnLint = has('cfn-lint', ['--version']);
+const mirror = process.env.TF_MIRROR ?? '/opt/tf-plugins';
+const hasTerraform =
+  has('terraform', ['version']) && existsSync(join(mirror, 'registry.terraform.io/hashicorp/aws/5.100.0'));
+if (!hasCfnLint) console.warn('skipping the cfn-lint validation of the IaC fixtures: cfn-lint is missing');
+if (!hasTerraform)
+  console.warn(
+    `skipping the Terraform plan regeneration: terraform or the hashicorp/aws 5.100.0 mirror at ${mirror} is missing`,
+  );
+
+const templates = [
+  'examples/sam-template.yaml',
+  'test/fixtures/iac/sam/template.yaml',
+  'test/fixtures/iac/cfn/variants.yaml',
+  'test/fixtures/iac/same/sam.yaml',
+  'test/fixtures/iac/same/cfn.json',
+  'test/fixtures/iac/same/cdk.out/SameStack.template.json',
+  'test/fixtures/iac/cdk.out/ApiStack.template.json',
+  'test/fixtures/iac/cdk.out/WorkerStack.template.json',
+];
+
+describe.skipIf(!hasCfnLint)('cfn-lint', () => {
+  it.each(templates)('%s is a valid template', (template) => {
+    // E2533: the fixtures use deprecated runtimes on purpose (they are what the audit must find).
+    const result = spawnSync('cfn-lint', ['--ignore-checks', 'E2533', '--', template], { cwd: repoRoot });
+    expect(result.stdout.toString() + result.stderr.toString()).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe.skipIf(!hasTerraform)('terraform', () => {
+  it.each(['test/fixtures/iac/terraform', 'test/fixtures/iac/same/terraform'])(
+    '%s/generate.sh makes a plan that reads as the committed one',
+    async (fixture) => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'la-tf-')), 'tf');
+      cpSync(join(repoRoot, fixture), dir, { recursive: true });
+      execFileSync(join(dir, 'generate.sh'), { env: { ...process.env, TF_MIRROR: mirror }, stdio: 'ignore' });
+      const fresh = await iacSnapshot(['--iac', join(dir, 'plan.json')]);
+      const committed = await iacSnapshot(['--iac', join(repoRoot, fixture, 'plan.json')]);
+      const strip = (s: typeof fresh) =>
+        s.functions.map(({ location, ...rest }) => ({ ...rest, line: location?.line }));
+      expect(strip(fresh)).toEqual(strip(committed));
+      expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toMatchObject({ format_version: '1.2' });
+    },
+    180_000,
+  );
+});
