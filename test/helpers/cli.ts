@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tempDir, track } from './temp.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,20 +23,22 @@ export function runCli(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string; signalAfterMs?: [NodeJS.Signals, number] } = {},
 ): Promise<CliResult> {
-  const home = mkdtempSync(join(tmpdir(), 'la-home-'));
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'test/helpers/cli-entry.ts'), ...args], {
-    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'la-cwd-')),
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      NODE_PATH: join(repoRoot, 'node_modules'),
-      AWS_CONFIG_FILE: join(home, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const home = tempDir('la-home-');
+  const child = track(
+    spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'test/helpers/cli-entry.ts'), ...args], {
+      cwd: options.cwd ?? tempDir('la-cwd-'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        NODE_PATH: join(repoRoot, 'node_modules'),
+        AWS_CONFIG_FILE: join(home, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

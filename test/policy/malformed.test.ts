@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runValidate } from '../../src/cli/validate.js';
 import { repoRoot } from '../helpers/cli.js';
 import { captureIo } from '../helpers/io.js';
+import { tempDir } from '../helpers/temp.js';
 
 const dir = join(repoRoot, 'test/fixtures/policies/invalid');
 const fixtures = readdirSync(dir)
@@ -59,8 +60,8 @@ describe('validate', () => {
 
 describe('validate baselines', () => {
   it('rejects a corrupt baseline and one of an unknown version, naming the problem', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-vb-'));
+    const { writeFileSync } = await import('node:fs');
+    const dir = tempDir('la-vb-');
     writeFileSync(join(dir, 'corrupt.json'), '{"schemaVersion": 1,');
     writeFileSync(join(dir, 'future.json'), '{"schemaVersion": 2}');
     writeFileSync(
