@@ -121,19 +121,34 @@ describe('lambda-audit CLI', () => {
   });
 
   it('Ctrl-C stops the crawl with exit 130 and leaves no file behind', async () => {
+    // The slow listing (2 rps, 8 pages) means the interrupt lands while ListFunctions pages are
+    // still coming and GetFunction calls are in flight: the calls started for the listed
+    // functions reject together, before the crawl waits for them (once an unhandled rejection
+    // that ended the process with exit 1). The signal is sent when the simulator has seen the
+    // crawl start, not after a fixed time, so a slow start under load cannot send it before the
+    // CLI handles Ctrl-C.
     await withSimulator(
-      { fleet: { functions: 400, regions: ['us-east-1'] }, quotas: { getFunction: 20, controlPlane: 15 } },
-      async (_sim, endpoint) => {
+      { fleet: { functions: 400, regions: ['us-east-1'] }, quotas: { getFunction: 20, controlPlane: 2 } },
+      async (sim, endpoint) => {
         const cwd = tempDir('la-int-');
+        let timer: NodeJS.Timeout | undefined;
         const result = await runCli(
           ['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'snapshot=snap.json'],
           {
             cwd,
             env: creds,
-            signalAfterMs: ['SIGINT', 2500], // well into a 20 s crawl
+            onSpawn: (child) => {
+              timer = setInterval(() => {
+                if ((sim.stats.byOperation.GetFunction ?? 0) < 5) return;
+                clearInterval(timer);
+                child.kill('SIGINT');
+              }, 20);
+            },
           },
         );
-        expect(result.code).toBe(130);
+        clearInterval(timer);
+        expect(sim.stats.byOperation.ListFunctions ?? 0).toBeLessThan(8); // interrupted mid-listing
+        expect(result.code, result.stderr).toBe(130);
         expect(result.stderr).toMatch(/interrupted; no output was written/);
         expect(readdirSync(cwd)).toEqual([]);
       },

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tempDir, track } from './temp.js';
@@ -21,7 +21,13 @@ export interface CliResult {
  */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; signalAfterMs?: [NodeJS.Signals, number] } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    signalAfterMs?: [NodeJS.Signals, number];
+    /** Gets the child once spawned, e.g. to signal it when the test sees it reach some point. */
+    onSpawn?: (child: ChildProcess) => void;
+  } = {},
 ): Promise<CliResult> {
   const home = tempDir('la-home-');
   const child = track(
@@ -43,6 +49,7 @@ export function runCli(
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  options.onSpawn?.(child);
   if (options.signalAfterMs) {
     const [signal, ms] = options.signalAfterMs;
     setTimeout(() => child.kill(signal), ms);
