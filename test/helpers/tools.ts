@@ -9,6 +9,8 @@
  *
  * `LAMBDA_AUDIT_TEST_WITHOUT=python3,terraform` (comma-separated tool names, or `all`) makes the
  * helpers report those tools as missing, to check the skip path on a machine that has them.
+ * `LAMBDA_AUDIT_TEST_REQUIRE=moto,chromium` (set by `.ci/run`) turns a missing tool into a failure
+ * instead of a skip, so CI never passes by skipping.
  */
 import { spawnSync } from 'node:child_process';
 import { describe } from 'vitest';
@@ -74,6 +76,9 @@ export const hasChromium = (): boolean => hasTool('chromium');
  */
 export function skipNotice(tool: Tool, what: string): boolean {
   if (hasTool(tool)) return false;
+  const required = (process.env.LAMBDA_AUDIT_TEST_REQUIRE ?? '').split(',').map((s) => s.trim());
+  if (required.includes(tool))
+    throw new Error(`${what}: needs ${checks[tool].needs}, and LAMBDA_AUDIT_TEST_REQUIRE says it must run here`);
   console.warn(`[skipped] ${what}: needs ${checks[tool].needs}, which is missing here`);
   return true;
 }
