@@ -1,11 +1,11 @@
 // Secrets never leave the process: no environment value, presigned code URL, session token or
 // hash key appears in any output, log line or error message.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { withSimulator } from './helpers/sim.js';
+import { tempDir } from './helpers/temp.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,7 +25,7 @@ describe('secrets', () => {
         faults: { serverErrorRate: 0.05, resetRate: 0.02, vanishRate: 0.05, denyRate: 0.05 },
       },
       async (sim, endpoint) => {
-        const cwd = mkdtempSync(join(tmpdir(), 'la-secrets-'));
+        const cwd = tempDir('la-secrets-');
         const env = {
           AWS_ACCESS_KEY_ID: 'ASIACANARYACCESSKEY1',
           AWS_SECRET_ACCESS_KEY: secretKey,

@@ -21,7 +21,7 @@ export interface BaselineFlags extends SourceFlags {
 export async function runBaseline(flags: BaselineFlags, io: CliIo): Promise<ExitCode> {
   const log = logTo(io, false);
   const dir = resolve(io.cwd, flags.dir ?? DEFAULT_BASELINE_DIR);
-  const snapshot = await acquireSnapshot(flags, io, logTo(io, flags.quiet));
+  const snapshot = await acquireSnapshot({ ...flags, requireArn: true }, io, logTo(io, flags.quiet));
   const baselines = baselinesFrom(snapshot);
   // Check every existing file before writing any, so a refusal leaves all of them untouched.
   if (!flags.force) {

@@ -9,7 +9,7 @@ import { loadRuleSet, loadSuppressions } from '../policy/load.js';
 import { applySuppressions } from '../policy/suppressions.js';
 import { formatters, type RunResult } from '../report/formats.js';
 import { gate, type FailOn } from '../report/gate.js';
-import { writeFileSafely } from '../report/write.js';
+import { checkWritable, writeAll, writeFileSafely } from '../report/write.js';
 import { acceptedFindingsDocument, markNew, readAcceptedFindings } from '../rules/accepted.js';
 import { evaluateSnapshot } from '../iac/variants.js';
 import { compareFindings } from '../rules/evaluate.js';
@@ -63,6 +63,11 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   // Drift is on when asked for (--baseline), or when the default directory holds a baseline.
   const useDrift = driftPolicy !== undefined && (flags.baseline !== undefined || baselines.size > 0);
 
+  // So are the outputs: an unwritable path must not cost a crawl, nor leave other reports behind.
+  const outputs = outputSpecs(flags, io);
+  for (const path of [...outputs.flatMap((o) => o.path ?? []), ...(flags.acceptFindings ?? [])])
+    await checkWritable(resolve(io.cwd, path), path);
+
   const snapshot = await acquireSnapshot(flags, io, log);
 
   const evaluation = evaluateSnapshot(snapshot, rules);
@@ -92,7 +97,7 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     suppressions: applied.statuses,
     drift,
   };
-  await writeOutputs(run, flags, io, log);
+  await writeOutputs(run, outputs, flags, io, log);
   const verdict = gate(run, flags.failOn, flags.failOnDrift);
   const complete = isComplete(snapshot);
   if (!complete) log(`crawl incomplete: ${incompleteReasons(snapshot).join('; ')}`);
@@ -103,31 +108,43 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   return complete ? ExitCode.ok : ExitCode.crawlIncomplete;
 }
 
-async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (line: string) => void): Promise<void> {
-  const specs = flags.output;
+/** The --output specs, or the default set under reports/<timestamp>/. */
+function outputSpecs(flags: ScanFlags, io: CliIo): readonly OutputSpec[] {
+  if (flags.output.length > 0) return flags.output;
+  const dir = `reports/${fileTimestamp(io.now())}`;
+  return [
+    { format: 'text' },
+    { format: 'json', path: `${dir}/report.json` },
+    { format: 'sarif', path: `${dir}/report.sarif` },
+    { format: 'snapshot', path: `${dir}/snapshot.json` },
+  ];
+}
+
+async function writeOutputs(
+  run: RunResult,
+  outputs: readonly OutputSpec[],
+  flags: ScanFlags,
+  io: CliIo,
+  log: (line: string) => void,
+): Promise<void> {
   // stderr, not the log: a warning about a report must show even with --quiet.
   const warn = (line: string): void => void io.stderr.write(`lambda-audit: ${line}\n`);
   const stdoutColor = flags.color && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  const dir = `reports/${fileTimestamp(io.now())}`;
-  const outputs: readonly OutputSpec[] =
-    specs.length > 0
-      ? specs
-      : [
-          { format: 'text' },
-          { format: 'json', path: `${dir}/report.json` },
-          { format: 'sarif', path: `${dir}/report.sarif` },
-          { format: 'snapshot', path: `${dir}/snapshot.json` },
-        ];
-  for (const spec of outputs) {
-    const toStdout = spec.path === undefined;
-    const content = formatters[spec.format as keyof typeof formatters](run, { color: toStdout && stdoutColor, warn });
-    if (spec.path === undefined) {
-      io.stdout.write(content);
-    } else {
-      await writeFileSafely(resolve(io.cwd, spec.path), content);
-      log(`wrote ${spec.format} to ${spec.path}`);
-    }
-  }
+  const rendered = outputs.map((spec) => ({
+    spec,
+    content: formatters[spec.format as keyof typeof formatters](run, {
+      color: spec.path === undefined && stdoutColor,
+      warn,
+    }),
+  }));
+  // Files all or none, then standard output.
+  await writeAll(
+    rendered.flatMap(({ spec, content }) =>
+      spec.path === undefined ? [] : [{ path: resolve(io.cwd, spec.path), content }],
+    ),
+  );
+  for (const { spec } of rendered) if (spec.path !== undefined) log(`wrote ${spec.format} to ${spec.path}`);
+  for (const { spec, content } of rendered) if (spec.path === undefined) io.stdout.write(content);
 }
 
 function incompleteReasons(snapshot: RunResult['snapshot']): string[] {

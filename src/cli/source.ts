@@ -14,7 +14,7 @@ import type { EnvHashKey } from '../snapshot/redact.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { LambdaSimulator } from '../simulator/server.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
-import type { CliIo } from './io.js';
+import { logTo, type CliIo } from './io.js';
 import { silentProgress, summaryLine, ttyProgress } from './progress.js';
 import { toolVersion } from './version.js';
 
@@ -34,6 +34,8 @@ export interface SourceFlags {
   /** `--iac-param KEY=VALUE`: template parameter values. */
   readonly iacParam?: Map<string, string>;
   readonly quiet: boolean;
+  /** Refuse --input records without a FunctionArn (their account is unknown): set by `baseline`. */
+  readonly requireArn?: boolean;
 }
 
 interface Target {
@@ -75,6 +77,8 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
         defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
         toolVersion: toolVersion(),
         now: io.now(),
+        requireArn: flags.requireArn ?? false,
+        warn: logTo(io),
       },
     );
   }

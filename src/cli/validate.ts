@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { describeProblem, readBaseline } from '../drift/baseline.js';
 import { ExitCode } from '../errors.js';
-import { didYouMean, formatIssue, PolicyValidationError, type PolicyIssue } from '../policy/issues.js';
+import { didYouMean, formatIssue, formatIssues, PolicyValidationError, type PolicyIssue } from '../policy/issues.js';
 import { BUILTIN_POLICY, configIssues, detectKind, readDocument, validatePolicies } from '../policy/load.js';
 import { issueAt } from '../policy/schema-issues.js';
 import { validateSuppressionsDocument } from '../policy/suppressions.js';
@@ -25,7 +25,7 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
       contexts.push(await readDocument(file, io.cwd));
     } catch (error) {
       if (!(error instanceof PolicyValidationError)) throw error;
-      issues.push(...error.issues);
+      for (const issue of error.issues) issues.push(issue);
     }
   }
   const kinds = contexts.map((ctx) => ({ ctx, kind: detectKind(ctx.doc.value) }));
@@ -36,13 +36,13 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
     ? []
     : [await readDocument(BUILTIN_POLICY)];
   const { defs, issues: policyIssues } = validatePolicies([...builtin, ...policies]);
-  issues.push(...policyIssues);
+  for (const issue of policyIssues) issues.push(issue);
   const ruleIds = new Set(defs.map((d) => d.def.id));
   for (const { ctx, kind } of kinds) {
     if (kind === 'suppressions') {
-      issues.push(...validateSuppressionsDocument(ctx, ruleIds).issues);
+      for (const issue of validateSuppressionsDocument(ctx, ruleIds).issues) issues.push(issue);
     } else if (kind === 'config') {
-      issues.push(...configIssues(ctx, defs));
+      for (const issue of configIssues(ctx, defs)) issues.push(issue);
     } else if (kind === undefined) {
       const value = ctx.doc.value;
       const first =
@@ -62,7 +62,7 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
     }
   }
   const unique = [...new Map(issues.map((i) => [formatIssue(i), i])).values()];
-  for (const issue of unique) io.stderr.write(`${formatIssue(issue)}\n`);
+  for (const line of formatIssues(unique)) io.stderr.write(`${line}\n`);
   for (const problem of baselineProblems) io.stderr.write(`${problem} [baseline]\n`);
   if (unique.length + baselineProblems.length > 0) {
     io.stderr.write(`${unique.length + baselineProblems.length} problem(s)\n`);

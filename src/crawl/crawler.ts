@@ -202,7 +202,11 @@ async function crawlRegion(
     }
     for (const fn of page.value.Functions ?? []) {
       count.listed++;
-      pending.push(fetchOne(fn));
+      const fetched = fetchOne(fn);
+      // Seen by Promise.all below; until the listing gets there, an interrupt rejects these
+      // calls, and an unhandled rejection would end the process with exit 1 instead of 130.
+      fetched.catch(() => undefined);
+      pending.push(fetched);
     }
     marker = page.value.NextMarker;
     report();

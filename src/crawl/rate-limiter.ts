@@ -7,12 +7,21 @@
  * docs/benchmarks.md). Lambda's control-plane quotas are documented and fixed, so we start at the
  * quota, and a 429 then means someone else is using part of it.
  *
- * On a 429 the rate is cut to 95 % of the rate the service accepted over the last second (what is
- * really left for us), at least 5 % (20 % when throttled again right after a cut) and at most once
- * per cooldown, because the requests already in flight will be throttled too and must not cut
- * again. Between cuts the rate probes upwards, slowly at first (0.5 %/s) and doubling every 4 s,
- * so a crawl sharing its quota settles just under what is left, and one whose neighbour went away
- * climbs back to the quota within seconds.
+ * What is left is measured only while the service's bucket is known to be empty. Before the first
+ * 429 the bucket may hold up to a few seconds of quota (its size is not documented), so "what was
+ * accepted in the last second" overstates what is left by the burst. A 429 proves the bucket is
+ * empty: from then on every accepted request is one token refilled, so the accepted rate between
+ * that 429 and a later one (at least `measureMs` apart) is exactly what is left, whatever the
+ * bucket size. So a 429 starts an episode: the rate is cut multiplicatively first (to 60 %, or to
+ * 95 % when it is a probe just above a recent measure), and a further 429 once the measuring
+ * window has passed settles the rate at 97 % of the accepted rate measured since the episode
+ * began. An episode that sees no further 429 for a second ends without a measure: the cut was
+ * deeper than needed, so the rate goes back half way to where it was.
+ *
+ * Between episodes the rate probes upwards, slowly at first (0.5 %/s) and doubling every 2 s, so a
+ * crawl sharing its quota stays just under what is left, and one whose neighbour went away climbs
+ * back to the quota within seconds. The 429s of requests already in flight at a cut do not cut
+ * again (`cutCooldownMs`).
  */
 import { systemClock, type Clock } from './clock.js';
 
@@ -29,6 +38,8 @@ export interface RateLimiterOptions {
   readonly minRatePerSecond?: number;
   /** After a cut, further 429s within this window do not cut again. @default 500 */
   readonly cutCooldownMs?: number;
+  /** How long an episode measures the accepted rate before a 429 may settle it. @default 500 */
+  readonly measureMs?: number;
   readonly clock?: Clock;
 }
 
@@ -38,8 +49,27 @@ interface Waiter {
   readonly signal: AbortSignal | undefined;
 }
 
-const WINDOW_MS = 1000;
-const PROBE_DOUBLING_MS = 4000;
+/** From a 429 (the service's bucket is empty) until the rate is settled on a measure. */
+interface Episode {
+  readonly start: number;
+  /** The rate before the episode's cut. */
+  readonly before: number;
+  /** Requests accepted since `start`: each is one token refilled. */
+  accepted: number;
+  lastThrottle: number;
+}
+
+const PROBE_DOUBLING_MS = 2000;
+/** Cut on a 429 with nothing measured recently: deep enough to stop most 429s at once. */
+const DEEP_CUT = 0.6;
+/** Cut on a 429 while probing just above a recent measure. */
+const SHALLOW_CUT = 0.95;
+/** Settle this far under the measured rate, so the probe, not the throttle, finds the edge. */
+const SETTLE = 0.97;
+/** An episode with no 429 for this long ends without a measure. */
+const EPISODE_QUIET_MS = 1000;
+/** A measure is trusted for shallow cuts this long. */
+const MEASURE_TTL_MS = 15_000;
 
 export class AdaptiveRateLimiter {
   readonly ceiling: number;
@@ -47,15 +77,15 @@ export class AdaptiveRateLimiter {
   readonly #burst: number;
   readonly #min: number;
   readonly #cooldown: number;
+  readonly #measureMs: number;
   readonly #clock: Clock;
-  readonly #startedAt: number;
   #next: number;
   #waiters: Waiter[] = [];
   #pumping = false;
   #lastCut = -Infinity;
   #lastRaise: number;
-  /** Timestamps of accepted requests in the last WINDOW_MS, oldest first. */
-  #accepted: number[] = [];
+  #episode: Episode | undefined;
+  #measured: { readonly rate: number; readonly at: number } | undefined;
   #cuts = 0;
 
   constructor(options: RateLimiterOptions) {
@@ -65,10 +95,10 @@ export class AdaptiveRateLimiter {
     this.#burst = options.burst ?? 1;
     this.#min = Math.min(options.minRatePerSecond ?? 0.5, options.ratePerSecond);
     this.#cooldown = options.cutCooldownMs ?? 500;
+    this.#measureMs = options.measureMs ?? 500;
     this.#clock = options.clock ?? systemClock;
-    this.#startedAt = this.#clock.now();
-    this.#next = this.#startedAt;
-    this.#lastRaise = this.#startedAt;
+    this.#next = this.#clock.now();
+    this.#lastRaise = this.#next;
   }
 
   get rate(): number {
@@ -77,6 +107,11 @@ export class AdaptiveRateLimiter {
 
   get cuts(): number {
     return this.#cuts;
+  }
+
+  /** The last rate measured while the service's bucket was empty, if any. */
+  get measured(): number | undefined {
+    return this.#measured?.rate;
   }
 
   /** Waits for this request's turn. FIFO; rejects if `signal` aborts while waiting. */
@@ -91,29 +126,57 @@ export class AdaptiveRateLimiter {
   /** The service accepted a request. */
   onSuccess(): void {
     const now = this.#clock.now();
-    this.#accepted.push(now);
-    this.#trimWindow(now);
-    this.#raise(now);
+    const episode = this.#endQuietEpisode(now);
+    if (episode) episode.accepted++;
+    else this.#raise(now);
   }
 
   /** The service answered 429. */
   onThrottle(): void {
     const now = this.#clock.now();
+    const episode = this.#endQuietEpisode(now);
+    if (episode) {
+      episode.lastThrottle = now;
+      const elapsed = now - episode.start;
+      if (elapsed < this.#measureMs) return; // in flight before the cut, or too soon to measure
+      // Still throttled after a measuring window: the bucket stayed empty, so the accepted count
+      // is what was refilled, i.e. what is left for us.
+      const left = (episode.accepted * 1000) / elapsed;
+      this.#measured = { rate: left, at: now };
+      this.#rate = this.#clamp(Math.min(this.#rate, left * SETTLE));
+      this.#episode = undefined;
+      this.#cutAt(now);
+      return;
+    }
     this.#raise(now);
     if (now - this.#lastCut < this.#cooldown) return;
-    this.#trimWindow(now);
-    const observed =
-      now - this.#startedAt >= WINDOW_MS / 4
-        ? (this.#accepted.length * 1000) / Math.min(WINDOW_MS, now - this.#startedAt)
-        : undefined;
-    // Still throttled soon after a cut: the last measure was too generous (a full bucket at the
-    // start inflates it), so cut harder.
-    const again = now - this.#lastCut < this.#cooldown * 3;
-    const target = observed === undefined ? this.#rate * 0.7 : observed * 0.95;
-    this.#rate = Math.max(this.#min, Math.min(this.#rate * (again ? 0.8 : 0.95), target));
+    const recent = this.#measured !== undefined && now - this.#measured.at < MEASURE_TTL_MS;
+    const probing = recent && this.#rate <= this.#measured!.rate * 1.15;
+    this.#episode = { start: now, before: this.#rate, accepted: 0, lastThrottle: now };
+    this.#rate = this.#clamp(this.#rate * (probing ? SHALLOW_CUT : DEEP_CUT));
+    this.#cutAt(now);
+  }
+
+  #cutAt(now: number): void {
     this.#lastCut = now;
     this.#lastRaise = now;
     this.#cuts++;
+  }
+
+  #clamp(rate: number): number {
+    return Math.max(this.#min, Math.min(this.ceiling, rate));
+  }
+
+  /** Ends the episode if it saw no 429 for a while: the cut went below what is left. */
+  #endQuietEpisode(now: number): Episode | undefined {
+    const episode = this.#episode;
+    if (!episode || now - episode.lastThrottle < EPISODE_QUIET_MS) return episode;
+    this.#episode = undefined;
+    // Accepted at least this much while the bucket may have been refilling: a lower bound.
+    const lower = (episode.accepted * 1000) / (now - episode.start);
+    this.#rate = this.#clamp(Math.max(this.#rate, lower, (this.#rate + episode.before) / 2));
+    this.#lastRaise = now;
+    return undefined;
   }
 
   #raise(now: number): void {
@@ -124,12 +187,6 @@ export class AdaptiveRateLimiter {
     const fraction = Math.min(1, 0.005 * 2 ** (sinceCut / PROBE_DOUBLING_MS));
     const slope = Math.max(0.5, this.#rate * fraction);
     this.#rate = Math.min(this.ceiling, this.#rate + slope * dt);
-  }
-
-  #trimWindow(now: number): void {
-    let drop = 0;
-    while (drop < this.#accepted.length && (this.#accepted[drop] ?? now) < now - WINDOW_MS) drop++;
-    if (drop > 0) this.#accepted.splice(0, drop);
   }
 
   async #pump(): Promise<void> {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditError } from '../errors.js';
+import { lineColumn, locateJsonError } from '../json.js';
 import type { FunctionRecord, Snapshot } from '../snapshot/types.js';
 import { validatorFor } from '../policy/schemas.js';
 import baselineSchema from './baseline.schema.js';
@@ -82,7 +83,10 @@ function sortDeep(value: unknown): unknown {
 }
 
 export type BaselineProblem =
-  { kind: 'missing' } | { kind: 'corrupt'; reason: string } | { kind: 'unknown-version'; version: unknown };
+  | { kind: 'missing' }
+  /** `at`: line:column of a JSON syntax error. */
+  | { kind: 'corrupt'; reason: string; at?: string }
+  | { kind: 'unknown-version'; version: unknown };
 
 /** Reads and validates a baseline; says exactly what is wrong with a bad one. */
 export async function readBaseline(
@@ -101,8 +105,14 @@ export async function readBaseline(
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, problem: { kind: 'corrupt', reason: `not valid JSON: ${(error as Error).message}` } };
+  } catch {
+    // The parser's message quotes the file; say where and what was expected instead.
+    const { offset, expected } = locateJsonError(text);
+    const { line, column } = lineColumn(text, offset);
+    return {
+      ok: false,
+      problem: { kind: 'corrupt', reason: `not valid JSON: expected ${expected}`, at: `${line}:${column}` },
+    };
   }
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== BASELINE_SCHEMA_VERSION) return { ok: false, problem: { kind: 'unknown-version', version } };
@@ -122,7 +132,9 @@ export function describeProblem(file: string, problem: BaselineProblem): string 
     case 'missing':
       return `${file} does not exist`;
     case 'corrupt':
-      return `${file} is not a valid baseline: ${problem.reason}`;
+      return problem.at === undefined
+        ? `${file} is not a valid baseline: ${problem.reason}`
+        : `${file}:${problem.at}: not a valid baseline: ${problem.reason}`;
     case 'unknown-version':
       return `${file} has schemaVersion ${JSON.stringify(problem.version)}; this lambda-audit reads version ${BASELINE_SCHEMA_VERSION}`;
   }

@@ -11,6 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { recordFromGetFunction } from '../crawl/records.js';
 import { AuditError } from '../errors.js';
+import { parseJsonFile } from '../json.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type RegionStats, type Snapshot } from '../snapshot/types.js';
 
@@ -35,6 +36,13 @@ export interface InputOptions {
   readonly defaultRegion: string;
   readonly toolVersion: string;
   readonly now: Date;
+  /**
+   * Refuse AWS CLI output without a FunctionArn instead of assuming account 000000000000: a
+   * baseline filed under a made-up account would never be compared with anything. @default false
+   */
+  readonly requireArn?: boolean;
+  /** Where warnings go (a record given a made-up account). @default nowhere */
+  readonly warn?: (line: string) => void;
 }
 
 export async function loadInputs(files: readonly string[], options: InputOptions): Promise<Snapshot> {
@@ -60,6 +68,17 @@ export async function loadInputs(files: readonly string[], options: InputOptions
     for (const response of responses) {
       const config = response.Configuration ?? {};
       const region = /^arn:[^:]+:lambda:([^:]+):/.exec(config.FunctionArn ?? '')?.[1] ?? options.defaultRegion;
+      if (!config.FunctionArn) {
+        const name = config.FunctionName ?? 'unnamed';
+        if (options.requireArn)
+          throw new AuditError(
+            'E_INPUT',
+            `${file}: function ${name} has no FunctionArn, so its account is unknown and no baseline can be filed for it; give the JSON of "aws lambda get-function" or "get-function-configuration", which has FunctionArn`,
+          );
+        options.warn?.(
+          `lambda-audit: warning: ${file}: function ${name} has no FunctionArn; assuming account 000000000000 and region ${region}`,
+        );
+      }
       const named: FunctionConfiguration = config.FunctionArn
         ? config
         : {
@@ -138,23 +157,7 @@ async function readJson(file: string): Promise<unknown> {
       cause: error,
     });
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    const where = position === undefined ? '' : lineColumn(text, Number(position));
-    throw new AuditError(
-      'E_INPUT',
-      `${file}${where}: not valid JSON (${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')})`,
-      { cause: error },
-    );
-  }
-}
-
-function lineColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return `:${line}:${offset - before.lastIndexOf('\n')}`;
+  return parseJsonFile(file, text);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -37,10 +37,20 @@ export function formatIssue(issue: PolicyIssue): string {
   return `${issue.file}:${issue.line}:${issue.column}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message} [${issue.code}]`;
 }
 
+/** More problems than this are counted, not listed: a broken file should not scroll for pages. */
+export const MAX_ISSUES_SHOWN = 50;
+
+/** One line per issue, the first MAX_ISSUES_SHOWN of them, then `... and N more problem(s)`. */
+export function formatIssues(issues: readonly PolicyIssue[]): string[] {
+  const lines = issues.slice(0, MAX_ISSUES_SHOWN).map(formatIssue);
+  if (issues.length > MAX_ISSUES_SHOWN) lines.push(`... and ${issues.length - MAX_ISSUES_SHOWN} more problem(s)`);
+  return lines;
+}
+
 export class PolicyValidationError extends AuditError {
   readonly issues: readonly PolicyIssue[];
   constructor(issues: readonly PolicyIssue[]) {
-    super('E_POLICY', issues.map(formatIssue).join('\n'));
+    super('E_POLICY', formatIssues(issues).join('\n'));
     this.issues = issues;
   }
 }

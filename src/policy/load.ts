@@ -3,10 +3,11 @@
  * and the runtime lifecycle data. Every problem becomes a PolicyIssue; any issue stops the run
  * with exit 2 before anything is crawled.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
+import { lineColumn } from '../json.js';
 import { checks, type AnyCheck } from '../rules/checks/index.js';
 import type { CheckEnv, CompiledRule, RuntimeLifecycle, Severity } from '../rules/types.js';
 import { didYouMean, PolicyValidationError, type PolicyIssue } from './issues.js';
@@ -25,14 +26,31 @@ export const LIFECYCLE_FILE = `${POLICIES_DIR}runtimes.yaml`;
  * reports naming a suppression's `file:line`) show the path the user typed.
  */
 export async function readDocument(file: string, cwd = process.cwd()): Promise<IssueContext> {
-  let text: string;
+  const unreadable = (message: string, line = 1, column = 1): PolicyValidationError =>
+    new PolicyValidationError([{ code: 'unreadable', file, line, column, path: '', message }]);
+  let bytes: Buffer;
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    const path = resolve(cwd, file);
+    // Checked before reading: a multi-megabyte rule set is a mistake, and validating it would take
+    // seconds and gigabytes.
+    const { size } = await stat(path);
+    if (size > MAX_DOCUMENT_BYTES)
+      throw unreadable(
+        `the file is ${(size / 1024 / 1024).toFixed(1)} MB; policy, suppressions and config files may be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB (split it, or check that it is the file you meant)`,
+      );
+    bytes = await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new PolicyValidationError([
-      { code: 'unreadable', file, line: 1, column: 1, path: '', message: `cannot read the file (${code})` },
-    ]);
+    if (error instanceof PolicyValidationError) throw error;
+    throw unreadable(`cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const text = decodeUtf8(bytes);
+  if (typeof text !== 'string') {
+    const { line, column } = lineColumn(bytes.toString('latin1'), text.offset);
+    throw unreadable(
+      `the file is not UTF-8 (byte 0x${bytes[text.offset]?.toString(16).padStart(2, '0')} here); save it as UTF-8`,
+      line,
+      column,
+    );
   }
   try {
     return { file, doc: parseYaml(text, file) };
@@ -44,6 +62,40 @@ export async function readDocument(file: string, cwd = process.cwd()): Promise<I
     }
     throw error;
   }
+}
+
+/** Policy, suppressions and config files larger than this are refused. */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+/** The text, or the offset of the first byte that is not UTF-8. */
+function decodeUtf8(bytes: Buffer): string | { offset: number } {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { offset: firstInvalidUtf8(bytes) };
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    const cp =
+      length === 3
+        ? ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6)
+        : length === 4
+          ? ((b & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12)
+          : 0x800;
+    if (
+      (length === 3 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) ||
+      (length === 4 && (cp < 0x10000 || cp > 0x10ffff))
+    )
+      return i;
+    i += length;
+  }
+  return bytes.length;
 }
 
 export type FileKind = 'policy' | 'suppressions' | 'config';
@@ -94,7 +146,7 @@ export function validatePolicies(contexts: readonly IssueContext[]): { defs: Pol
   const defs: (PolicyDef & { ctx: IssueContext; index: number })[] = [];
   for (const ctx of contexts) {
     const result = validatePolicyDocument(ctx);
-    issues.push(...result.issues);
+    for (const issue of result.issues) issues.push(issue);
     result.rules.forEach((def, index) => defs.push({ def, file: ctx.file, ctx, index }));
   }
   const seen = new Map<string, string>();
@@ -148,7 +200,7 @@ function loadConfig(
   rules: ReadonlyMap<string, RuleDef>,
   issues: PolicyIssue[],
 ): Map<string, ConfigEntry> {
-  issues.push(...schemaIssues(ctx, validatorFor(configFileSchema), ctx.doc.value, ''));
+  for (const issue of schemaIssues(ctx, validatorFor(configFileSchema), ctx.doc.value, '')) issues.push(issue);
   const entries = new Map<string, ConfigEntry>();
   const raw = (ctx.doc.value as { rules?: Record<string, unknown> } | null)?.rules ?? {};
   for (const [id, value] of Object.entries(raw)) {
@@ -178,7 +230,7 @@ function loadConfig(
             true,
           ),
         );
-      else issues.push(...optionIssues(ctx, check, entry.options, `${pointer}/options`));
+      else for (const issue of optionIssues(ctx, check, entry.options, `${pointer}/options`)) issues.push(issue);
     }
     entries.set(id, {
       enabled: entry.enabled ?? true,

@@ -70,7 +70,7 @@ export function validatePolicyDocument(ctx: IssueContext): { rules: RuleDef[]; i
       );
     }
     if (rule.condition !== undefined && typeof rule.condition === 'object')
-      issues.push(...conditionIssues(ctx, rule.condition, `${base}/condition`));
+      for (const issue of conditionIssues(ctx, rule.condition, `${base}/condition`)) issues.push(issue);
     let check: AnyCheck | undefined;
     if (typeof rule.check === 'string') {
       check = (checks as Record<string, AnyCheck>)[rule.check];
@@ -91,10 +91,13 @@ export function validatePolicyDocument(ctx: IssueContext): { rules: RuleDef[]; i
             issueAt(ctx, `${base}/options`, 'invalid-options', 'options only apply to a rule with a check', true),
           );
       } else {
-        issues.push(...optionIssues(ctx, check, rule.options, `${base}/options`));
+        for (const issue of optionIssues(ctx, check, rule.options, `${base}/options`)) issues.push(issue);
       }
     }
-    if (typeof rule.message === 'string') issues.push(...templateIssues(ctx, rule.message, check, `${base}/message`));
+    // With an unknown check, the placeholders it would provide cannot be judged: one mistake, one message.
+    const unknownCheck = typeof rule.check === 'string' && !check;
+    if (typeof rule.message === 'string' && !unknownCheck)
+      for (const issue of templateIssues(ctx, rule.message, check, `${base}/message`)) issues.push(issue);
   });
   return { rules, issues };
 }
@@ -136,7 +139,9 @@ function conditionIssues(ctx: IssueContext, node: unknown, pointer: string): Pol
     const children = (node as Record<string, unknown>)[kind];
     if (kind === 'not') return [...issues, ...conditionIssues(ctx, children, `${pointer}/not`)];
     if (Array.isArray(children))
-      children.forEach((child, i) => issues.push(...conditionIssues(ctx, child, `${pointer}/${kind}/${i}`)));
+      children.forEach((child, i) => {
+        for (const issue of conditionIssues(ctx, child, `${pointer}/${kind}/${i}`)) issues.push(issue);
+      });
     return issues;
   }
   const issues = schemaIssues(ctx, validatorFor(conditionSchemas.predicate), node, pointer, 'unknown-operator');

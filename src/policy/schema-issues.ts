@@ -52,7 +52,31 @@ export function schemaIssues(
         e.keyword === 'anyOf' && !noisy.has(e.instancePath) && !specific.some((s) => s.instancePath === e.instancePath),
     ),
   ];
-  const issues = kept.map((e) => toIssue(ctx, e, value, base, unknownKeyCode));
+  // The branches of a failed anyOf at the same path are one mistake: say it once, with every
+  // alternative ("expected one of: off, on, or an object; got false").
+  const merged = new Map<string, PolicyIssue>();
+  const issues: PolicyIssue[] = [];
+  for (const e of kept) {
+    const issue = toIssue(ctx, e, value, base, unknownKeyCode);
+    if (e.keyword === 'anyOf' || !anyOfPaths.includes(e.instancePath) || !/^(type|enum|const)$/.test(e.keyword)) {
+      if (!(e.keyword === 'anyOf' && merged.has(e.instancePath))) issues.push(issue);
+      continue;
+    }
+    const earlier = merged.get(e.instancePath);
+    if (!earlier) {
+      merged.set(e.instancePath, issue);
+      issues.push(issue);
+      continue;
+    }
+    const got = describe(valueAt(value, e.instancePath));
+    const strip = (m: string): string => m.replace(/^expected /, '').replace(/[;,] got .*$/, '');
+    const combined = {
+      ...earlier,
+      message: `expected ${strip(earlier.message)}, or ${strip(issue.message)}; got ${got}${hintFor(valueAt(value, e.instancePath), earlier.message + issue.message)}`,
+    };
+    issues[issues.indexOf(earlier)] = combined;
+    merged.set(e.instancePath, combined);
+  }
   const seen = new Set<string>();
   return issues.filter((i) => {
     const k = `${i.line}:${i.column}:${i.message}`;
@@ -145,6 +169,11 @@ function toIssue(
     default:
       return issueAt(ctx, pointer, 'invalid-value', `${e.message ?? 'invalid'}; got ${describe(got)}`);
   }
+}
+
+/** A boolean where "on"/"off" is expected is the common slip: suggest the word. */
+function hintFor(got: unknown, expected: string): string {
+  return typeof got === 'boolean' && expected.includes('off, on') ? ` (did you mean "${got ? 'on' : 'off'}"?)` : '';
 }
 
 function formatHint(format: string): string {

@@ -44,7 +44,15 @@ export function parseYaml(text: string, filename: string): YamlDocument {
     [value] = constructFromEvents(events, { source: text, filename });
   } catch (error) {
     if (error instanceof YAMLException) {
-      const mark = (error as YAMLException & { mark?: { line: number; column: number } }).mark;
+      const mark = (error as YAMLException & { mark?: { line: number; column: number; position: number } }).mark;
+      // js-yaml reports an unclosed quote where the text after it stops making sense, often lines
+      // later ("deficient indentation"): point at the quote instead.
+      const quote = mark === undefined ? undefined : openQuoteAt(text, mark.position);
+      if (quote !== undefined && quote.line <= mark!.line)
+        throw new YamlSyntaxError(
+          `this ${quote.char === '"' ? 'double' : 'single'}-quoted string is never closed (add the closing ${quote.char})`,
+          { line: quote.line + 1, column: quote.column + 1 },
+        );
       throw new YamlSyntaxError(error.reason, { line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 });
     }
     throw error;
@@ -137,4 +145,42 @@ function firstOffset(...offsets: number[]): number {
 
 function escape(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * The quoted scalar still open at `offset`, if it started on an earlier line (0-based line and
+ * column). A light scan: quotes open only where a value starts (after `: `, `- `, `[`, `{`, `,` or
+ * at the start of a line), comments end a line, and `\\"` / `''` are escapes.
+ */
+function openQuoteAt(text: string, offset: number): { line: number; column: number; char: string } | undefined {
+  let open: { line: number; column: number; char: string } | undefined;
+  let line = 0;
+  let lineStart = 0;
+  let comment = false;
+  let previous = '\n'; // last non-blank character outside a quote on this line
+  for (let i = 0; i < Math.min(offset, text.length); i++) {
+    const ch = text[i]!;
+    if (ch === '\n') {
+      line++;
+      lineStart = i + 1;
+      comment = false;
+      previous = '\n';
+      continue;
+    }
+    if (comment) continue;
+    if (open) {
+      if (open.char === '"' && ch === '\\') i++;
+      else if (open.char === "'" && ch === "'" && text[i + 1] === "'") i++;
+      else if (ch === open.char) {
+        open = undefined;
+        previous = ch;
+      }
+      continue;
+    }
+    if (ch === '#' && (i === lineStart || /\s/.test(text[i - 1] ?? ''))) comment = true;
+    else if ((ch === '"' || ch === "'") && /[\n:\-[{,?]/.test(previous))
+      open = { line, column: i - lineStart, char: ch };
+    else if (ch !== ' ' && ch !== '\t') previous = ch;
+  }
+  return open !== undefined && open.line < line ? open : undefined;
 }

@@ -1,24 +1,92 @@
 /**
  * The only place that writes files. Every write is atomic (temp file + rename, via
- * write-file-atomic), so an interrupted run never leaves a half-written report or baseline.
+ * write-file-atomic), so an interrupted run never leaves a half-written report or baseline; a run's
+ * reports are written all or none (`writeAll`), and their paths are checked before any API call
+ * (`checkWritable`).
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { AuditError } from '../errors.js';
 
 export async function writeFileSafely(path: string, content: string): Promise<void> {
   try {
+    refuseSpecial(path);
     await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, content, { encoding: 'utf8' });
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new AuditError(
-      'E_WRITE',
-      `could not write ${path} (${reason}); check that the directory exists and is writable`,
-      { cause: error },
-    );
+    throw writeError(path, error);
   }
+}
+
+/**
+ * Checks that `path` can be written: not under /proc, /sys or /dev (Node's recursive mkdir spins
+ * forever under /proc), not a directory, and its nearest existing ancestor a writable directory
+ * (proved by creating and removing a probe file there). Creates nothing that stays.
+ */
+export async function checkWritable(path: string, shown = path): Promise<void> {
+  try {
+    refuseSpecial(path);
+    const existing = await stat(path).catch(() => undefined);
+    if (existing?.isDirectory()) throw new AuditError('E_WRITE', `${shown} is a directory; give a file path`);
+    let dir = dirname(path);
+    for (;;) {
+      const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (info && !info.isDirectory())
+        throw new AuditError('E_WRITE', `cannot write ${shown}: ${dir} is a file, not a directory`);
+      if (info) break;
+      if (dirname(dir) === dir) break;
+      dir = dirname(dir);
+    }
+    refuseSpecial(await realpath(dir));
+    await access(dir, constants.W_OK);
+    const probe = join(dir, `.lambda-audit-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await (await open(probe, 'wx')).close();
+    await unlink(probe);
+  } catch (error) {
+    throw writeError(shown, error);
+  }
+}
+
+/** Writes every file or none: all go to temp files first, and only then are renamed into place. */
+export async function writeAll(files: readonly { readonly path: string; readonly content: string }[]): Promise<void> {
+  const temps: { temp: string; path: string }[] = [];
+  try {
+    for (const { path, content } of files) {
+      refuseSpecial(path);
+      await mkdir(dirname(path), { recursive: true });
+      const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      temps.push({ temp, path });
+      await writeFileAtomic(temp, content, { encoding: 'utf8' });
+    }
+  } catch (error) {
+    await Promise.all(temps.map(({ temp }) => unlink(temp).catch(() => undefined)));
+    throw writeError(temps.at(-1)?.path ?? files[0]?.path ?? '', error);
+  }
+  for (const { temp, path } of temps) await rename(temp, path);
+}
+
+const special = ['/proc', '/sys', '/dev'];
+
+function refuseSpecial(path: string): void {
+  const absolute = resolve(path);
+  if (special.some((root) => absolute === root || absolute.startsWith(`${root}${sep}`)))
+    throw new AuditError('E_WRITE', `cannot write ${path}: reports cannot go under /proc, /sys or /dev (for standard output, give the format alone: --output json)`);
+}
+
+function writeError(path: string, error: unknown): AuditError {
+  if (error instanceof AuditError) return error;
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new AuditError(
+    'E_WRITE',
+    `could not write ${path} (${reason}); check that the directory exists and is writable`,
+    { cause: error },
+  );
 }
 
 /** JSON the way every file of ours is written: 2-space indent, one trailing newline. */

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AuditError } from '../errors.js';
+import { parseJsonFile } from '../json.js';
 import { validatorFor } from '../policy/schemas.js';
 import { canonicalJson } from '../drift/baseline.js';
 import { fingerprint } from './fingerprint.js';
@@ -40,16 +41,17 @@ export function acceptedFindingsDocument(findings: readonly Finding[]): string {
 }
 
 export async function readAcceptedFindings(file: string): Promise<Set<string>> {
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (error) {
     throw new AuditError(
       'E_INPUT',
-      `${file}: cannot read accepted findings (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); write one with --accept-findings`,
+      `${file}: cannot read accepted findings (${(error as NodeJS.ErrnoException).code ?? 'error'}); write one with --accept-findings`,
       { cause: error },
     );
   }
+  const value = parseJsonFile(file, text);
   const validate = validatorFor(schema);
   if (!validate(value))
     throw new AuditError(

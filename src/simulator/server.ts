@@ -307,8 +307,11 @@ export class LambdaSimulator {
     let bucket = this.#buckets.get(key);
     if (!bucket) {
       const rate = (this.#options.quotas ?? { getFunction: 100, controlPlane: 15 })[group];
-      const capacity = Math.max(1, rate * (this.#options.burstSeconds ?? 0.1));
-      bucket = new TokenBucket(rate, capacity, this.#options.externalLoad?.[group] ?? 0);
+      bucket = new TokenBucket({
+        rate,
+        burstSeconds: this.#options.burstSeconds ?? 0.1,
+        externalLoad: this.#options.externalLoad?.[group] ?? 0,
+      });
       this.#buckets.set(key, bucket);
     }
     return bucket;

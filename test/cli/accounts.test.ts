@@ -1,11 +1,11 @@
 // Several accounts in one run: one profile per account, crawled in parallel, each account its own
 // quota lanes and its own SARIF category.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('several accounts', () => {
   it('--profile a --profile b crawls both accounts; SARIF has a run per account', async () => {
@@ -16,7 +16,7 @@ describe('several accounts', () => {
         accounts: { AKIDPROFILEA: '111111111111', AKIDPROFILEB: '222222222222' },
       },
       async (_sim, endpoint) => {
-        const cwd = mkdtempSync(join(tmpdir(), 'la-accounts-'));
+        const cwd = tempDir('la-accounts-');
         const credentials = join(cwd, 'credentials');
         writeFileSync(
           credentials,

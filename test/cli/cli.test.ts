@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 const creds = {
   AWS_ACCESS_KEY_ID: 'AKIDCLITEST',
@@ -60,7 +60,7 @@ describe('lambda-audit CLI', () => {
 
   it('scans an endpoint from AWS_ENDPOINT_URL_LAMBDA, writes a valid snapshot, summary on stderr, stdout clean', async () => {
     await withSimulator({ fleet: { functions: 40, regions: ['us-east-1', 'eu-west-1'] } }, async (_sim, endpoint) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'la-env-'));
+      const cwd = tempDir('la-env-');
       const result = await runCli(
         ['scan', '--regions', 'us-east-1,eu-west-1', '--fail-on', 'none', '--output', 'snapshot=out/snap.json'],
         { cwd, env: { ...creds, AWS_ENDPOINT_URL_LAMBDA: endpoint } },
@@ -98,7 +98,7 @@ describe('lambda-audit CLI', () => {
   });
 
   it('the demo writes a text summary to stdout and a report and snapshot under reports/, valid against the schemas, with every built-in rule firing', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'la-demo-'));
+    const cwd = tempDir('la-demo-');
     const result = await runCli(['scan', '--demo', '--quiet', '--fail-on', 'none'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
@@ -121,19 +121,34 @@ describe('lambda-audit CLI', () => {
   });
 
   it('Ctrl-C stops the crawl with exit 130 and leaves no file behind', async () => {
+    // The slow listing (2 rps, 8 pages) means the interrupt lands while ListFunctions pages are
+    // still coming and GetFunction calls are in flight: the calls started for the listed
+    // functions reject together, before the crawl waits for them (once an unhandled rejection
+    // that ended the process with exit 1). The signal is sent when the simulator has seen the
+    // crawl start, not after a fixed time, so a slow start under load cannot send it before the
+    // CLI handles Ctrl-C.
     await withSimulator(
-      { fleet: { functions: 400, regions: ['us-east-1'] }, quotas: { getFunction: 20, controlPlane: 15 } },
-      async (_sim, endpoint) => {
-        const cwd = mkdtempSync(join(tmpdir(), 'la-int-'));
+      { fleet: { functions: 400, regions: ['us-east-1'] }, quotas: { getFunction: 20, controlPlane: 2 } },
+      async (sim, endpoint) => {
+        const cwd = tempDir('la-int-');
+        let timer: NodeJS.Timeout | undefined;
         const result = await runCli(
           ['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--output', 'snapshot=snap.json'],
           {
             cwd,
             env: creds,
-            signalAfterMs: ['SIGINT', 2500], // well into a 20 s crawl
+            onSpawn: (child) => {
+              timer = setInterval(() => {
+                if ((sim.stats.byOperation.GetFunction ?? 0) < 5) return;
+                clearInterval(timer);
+                child.kill('SIGINT');
+              }, 20);
+            },
           },
         );
-        expect(result.code).toBe(130);
+        clearInterval(timer);
+        expect(sim.stats.byOperation.ListFunctions ?? 0).toBeLessThan(8); // interrupted mid-listing
+        expect(result.code, result.stderr).toBe(130);
         expect(result.stderr).toMatch(/interrupted; no output was written/);
         expect(readdirSync(cwd)).toEqual([]);
       },

@@ -1,11 +1,11 @@
 // The simulator's control endpoints change the fleet from outside the process, and a drift scan
 // through the CLI sees exactly those changes.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 const env = {
   AWS_ACCESS_KEY_ID: 'AKIDADMIN',
@@ -26,7 +26,7 @@ describe('lambda-audit simulate', () => {
 describe('simulator control endpoints', () => {
   it('patch, copy and delete functions; drift reports each', async () => {
     await withSimulator({ fleet: { functions: 6, regions: ['us-east-1'] } }, async (sim, endpoint) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'la-admin-'));
+      const cwd = tempDir('la-admin-');
       const base = ['--regions', 'us-east-1', '--endpoint', endpoint];
       expect((await runCli(['baseline', ...base, '--quiet'], { cwd, env })).code).toBe(0);
       const [a, b, c] = [...sim.fleet.get('us-east-1')!.keys()];

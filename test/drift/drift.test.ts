@@ -1,6 +1,5 @@
 // Drift end to end: baseline from a crawl of the simulator, change the fleet, scan again.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffFunction } from '../../src/drift/diff.js';
@@ -9,6 +8,7 @@ import { schemaErrors } from '../helpers/schemas.js';
 import { withSimulator } from '../helpers/sim.js';
 import type { LambdaSimulator } from '../../src/simulator/server.js';
 import type { FieldChange } from '../../src/drift/diff.js';
+import { tempDir } from '../helpers/temp.js';
 
 const env = {
   AWS_ACCESS_KEY_ID: 'AKIDDRIFT',
@@ -52,7 +52,7 @@ function names(sim: LambdaSimulator): string[] {
 describe('drift', () => {
   it('reports every change at the right path, and nothing else', async () => {
     await withSimulator({ fleet: { functions: 30, regions: ['us-east-1'] } }, async (sim, endpoint) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'la-drift-'));
+      const cwd = tempDir('la-drift-');
       const taken = await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint, '--quiet'], {
         cwd,
         env,
@@ -139,7 +139,7 @@ describe('drift', () => {
 
   it('a corrupt baseline gives exit 2, says why, and is left untouched (scan and baseline)', async () => {
     await withSimulator({ fleet: { functions: 5, regions: ['us-east-1'] } }, async (_sim, endpoint) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'la-corrupt-'));
+      const cwd = tempDir('la-corrupt-');
       const file = join(cwd, 'baselines/123456789012/us-east-1.json');
       await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint, '--quiet'], { cwd, env });
       writeFileSync(file, '{"schemaVersion": 1, "kind": "lambda-audit-baseline", "functions": ');
@@ -167,7 +167,7 @@ describe('drift', () => {
 
   it('baselines are deterministic: sorted keys, one trailing newline, same bytes from the same snapshot', async () => {
     await withSimulator({ fleet: { functions: 10, regions: ['us-east-1'] } }, async (_sim, endpoint) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'la-det-'));
+      const cwd = tempDir('la-det-');
       await runCli(
         ['scan', '--regions', 'us-east-1', '--endpoint', endpoint, '--no-drift', '--output', 'snapshot=s.json'],
         { cwd, env },
@@ -185,7 +185,7 @@ describe('drift', () => {
 
   it('accepted findings: later scans mark new ones, and --only-new keeps only those', async () => {
     await withSimulator({ fleet: { functions: 12, regions: ['us-east-1'] } }, async (sim, endpoint) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'la-accept-'));
+      const cwd = tempDir('la-accept-');
       const first = await scan(endpoint, cwd, ['--no-drift', '--accept-findings', 'accepted.json']);
       expect(first.report.findings.length).toBeGreaterThan(0);
       const again = await scan(endpoint, cwd, ['--no-drift', '--accepted-findings', 'accepted.json']);

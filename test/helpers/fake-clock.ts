@@ -3,16 +3,18 @@ import type { Clock } from '../../src/crawl/clock.js';
 /** A clock that only moves when the test says so; sleepers wake in time order. */
 export class FakeClock implements Clock {
   #now = 0;
-  #sleepers: { at: number; resolve: () => void }[] = [];
+  #sleepers: { at: number; seq: number; resolve: () => void; reject: (reason: unknown) => void }[] = [];
+  #seq = 0;
 
   now(): number {
     return this.#now;
   }
 
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.#sleepers.push({ at: this.#now + Math.max(0, ms), resolve });
-      this.#sleepers.sort((a, b) => a.at - b.at);
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return new Promise((resolve, reject) => {
+      this.#sleepers.push({ at: this.#now + Math.max(0, ms), seq: this.#seq++, resolve, reject });
+      this.#sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
     });
   }
 
@@ -32,6 +34,7 @@ export class FakeClock implements Clock {
   }
 }
 
+/** Lets every pending promise chain settle: a macrotask runs only once the microtask queue is empty. */
 async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -5,6 +5,7 @@ import { run } from '../../src/cli/main.js';
 import { repoRoot } from '../helpers/cli.js';
 import { captureIo } from '../helpers/io.js';
 import { schemaErrors } from '../helpers/schemas.js';
+import { tempDir } from '../helpers/temp.js';
 
 const input = (name: string) => join(repoRoot, 'test/fixtures/input', name);
 const snapshotFixture = join(repoRoot, 'test/fixtures/report/snapshot.json');
@@ -53,8 +54,8 @@ describe('gate', () => {
   });
 
   it('suppressed findings do not fail the gate', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-sup-'));
+    const { writeFileSync } = await import('node:fs');
+    const dir = tempDir('la-sup-');
     const file = join(dir, 'sup.yaml');
     writeFileSync(
       file,
@@ -66,8 +67,8 @@ describe('gate', () => {
   });
 
   it('a bad input file is a usage error with its name and position', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-bad-'));
+    const { writeFileSync } = await import('node:fs');
+    const dir = tempDir('la-bad-');
     writeFileSync(join(dir, 'bad.json'), '{\n  "Configuration": {\n    "FunctionName": "x",\n  }\n}\n');
     const result = await scan(['--input', join(dir, 'bad.json')]);
     expect(result.code).toBe(2);
@@ -77,8 +78,8 @@ describe('gate', () => {
 
 describe('offline input', () => {
   it('takes several files; the same function in a later file wins', async () => {
-    const { writeFileSync, mkdtempSync, readFileSync } = await import('node:fs');
-    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'la-multi-'));
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const dir = tempDir('la-multi-');
     const example = JSON.parse(readFileSync(input('get-function-example.json'), 'utf8')) as {
       Configuration: Record<string, unknown>;
     };

@@ -1,6 +1,5 @@
 // SARIF against the official OASIS schema and GitHub's upload rules.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv4 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -11,6 +10,7 @@ import type { Finding, RuleMeta } from '../../src/rules/types.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { scanFixture } from '../helpers/fixture-scan.js';
+import { tempDir } from '../helpers/temp.js';
 
 interface SarifLog {
   runs: {
@@ -48,7 +48,7 @@ async function sarif(): Promise<SarifLog> {
 
 describe('the demo scan', () => {
   it('writes SARIF, JSON, Markdown and JUnit in one run; SARIF and JSON validate', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'la-four-'));
+    const cwd = tempDir('la-four-');
     const result = await runCli(
       [
         'scan',
