@@ -77,3 +77,47 @@ describe('exposure paths in user policies (docs example)', () => {
     expect(verdict('on-failure-not-sqs', record())).toBe('pass');
   });
 });
+
+describe('exposure messages', () => {
+  it('name the statement and the principal, and nothing else from the policy', async () => {
+    const rules = await loadRuleSet({ asOf: AS_OF });
+    const marker = 'zz-condition-value-zz';
+    const r = record({
+      policy: {
+        Statement: [
+          {
+            Sid: 'open',
+            Effect: 'Allow',
+            Principal: { AWS: ['*'] },
+            Action: ['lambda:*'],
+            Resource: [`arn:aws:lambda:us-east-1:111122223333:function:${marker}`],
+            Condition: { StringNotEquals: { 'aws:SourceVpce': [marker] } },
+          },
+          {
+            Sid: 'partner',
+            Effect: 'Allow',
+            Principal: { Service: ['sns.amazonaws.com'] },
+            Action: ['lambda:InvokeFunction'],
+            Condition: { ArnLike: { 'AWS:SourceArn': [`arn:aws:sns:us-east-1:999988887777:${marker}`] } },
+          },
+        ],
+      },
+      functionUrl: {
+        FunctionUrl: `https://${marker}.lambda-url.us-east-1.on.aws/`,
+        AuthType: 'NONE',
+        Cors: { AllowOrigins: ['*'] },
+      },
+    });
+    const messages = rules
+      .filter((rule) => rule.id.startsWith('function-') && rule.id !== 'function-state-unhealthy')
+      .map((rule) => {
+        const v = rule.test(r);
+        if (v === undefined || v instanceof NotJudged) throw new Error(`${rule.id} did not fire`);
+        return rule.message(r, v);
+      });
+    expect(messages).toHaveLength(4);
+    for (const m of messages) expect(m).not.toContain(marker);
+    expect(messages.join('\n')).toContain('open (principal *)');
+    expect(messages.join('\n')).toContain('partner (principal sns.amazonaws.com)');
+  });
+});
