@@ -28,8 +28,27 @@ export interface EnvValueFacts {
   readonly entropy: number;
   /** Names of the secret detectors the value matched (for example `aws-access-key-id`), never the value. */
   readonly detectors: readonly string[];
-  /** What the value looks like: `url` and `arn` are rarely secrets even when random-looking. */
-  readonly shape: 'empty' | 'url' | 'arn' | 'number' | 'text' | 'token';
+  /**
+   * What the value looks like (see `valueShape` in redact.ts). `token` and `text` can hold a secret;
+   * `uuid` and `hex` only under a secret-like name; the others say what the value is instead.
+   */
+  readonly shape:
+    | 'empty'
+    | 'url'
+    | 'arn'
+    | 'number'
+    | 'text'
+    | 'token'
+    | 'boolean'
+    | 'duration'
+    | 'uuid'
+    | 'hex'
+    | 'file-path'
+    | 'ssm-path'
+    | 'secret-name'
+    | 'reference'
+    | 'email'
+    | 'hostname';
 }
 
 export interface ErrorInfo {
