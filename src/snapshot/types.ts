@@ -92,6 +92,12 @@ export interface FunctionRecord {
   readonly environmentFacts?: Readonly<Record<string, EnvValueFacts>>;
   readonly tags?: Readonly<Record<string, string>>;
   readonly tagsError?: { readonly ErrorCode?: string | undefined; readonly Message?: string | undefined };
+  /**
+   * VPC functions: the Availability Zone of each subnet (EC2 DescribeSubnets), subnet id -> zone name.
+   * Absent when not looked up (`unknown` then says why, when the crawler tried); a subnet EC2 does not
+   * know (deleted) is left out.
+   */
+  readonly subnetAvailabilityZones?: Readonly<Record<string, string>>;
   /** Reserved concurrency; absent when none is reserved. */
   readonly reservedConcurrency?: number;
   /** Code metadata from GetFunction; `Location` (a presigned URL) is never kept. */

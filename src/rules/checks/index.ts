@@ -4,12 +4,14 @@ import { envSecret } from './env-secret.js';
 import { layerCrossAccount } from './layer-cross-account.js';
 import { runtimeLifecycle } from './runtime-lifecycle.js';
 import { tagsRequired } from './tags-required.js';
+import { vpcSingleAz } from './vpc-single-az.js';
 
 export const checks = {
   'env-secret': envSecret,
   'layer-cross-account': layerCrossAccount,
   'runtime-lifecycle': runtimeLifecycle,
   'tags-required': tagsRequired,
+  'vpc-single-az': vpcSingleAz,
 } satisfies Record<string, AnyCheck>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options are checked against each check's own closed schema before create()
