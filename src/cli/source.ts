@@ -39,7 +39,7 @@ interface Target {
   readonly key: EnvHashKey;
   readonly clientFor: (region: string) => LambdaClient;
   /** EC2 (DescribeSubnets, for subnet Availability Zones). */
-  readonly ec2ClientFor: (region: string) => EC2Client;
+  readonly ec2ClientFor: (region: string) => Promise<EC2Client>;
   readonly close: () => Promise<void>;
 }
 
@@ -174,8 +174,8 @@ async function awsTarget(
       clients.push(client);
       return client;
     },
-    ec2ClientFor: (region) => {
-      const client = createEc2Client({
+    ec2ClientFor: async (region) => {
+      const client = await createEc2Client({
         ...common,
         region,
         ...(ec2Endpoint === undefined ? {} : { endpoint: ec2Endpoint }),

@@ -8,7 +8,7 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 
 /** Every Lambda API the tool may call. All are reads; the IAM policy in docs/iam.md grants exactly these. */
@@ -65,9 +65,12 @@ export function createLambdaClient(options: ClientOptions): LambdaClient {
 
 /**
  * The EC2 client for DescribeSubnets: same decisions as the Lambda client (no SDK retries, the
- * read-only guard with EC2's own allow list). `endpoint` is EC2's, not Lambda's.
+ * read-only guard with EC2's own allow list). `endpoint` is EC2's, not Lambda's. The EC2 SDK is
+ * loaded on first use: it is large (about a second to import), and a fleet without VPC functions
+ * never needs it.
  */
-export function createEc2Client(options: ClientOptions): EC2Client {
+export async function createEc2Client(options: ClientOptions): Promise<EC2Client> {
+  const { EC2Client } = await import('@aws-sdk/client-ec2');
   const agentOptions = { keepAlive: true, maxSockets: Math.min(options.maxSockets, 8) };
   const client = new EC2Client({
     region: options.region,

@@ -56,8 +56,11 @@ export interface CrawlOptions {
   readonly random?: () => number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RegionProgress) => void;
-  /** EC2 client for a region: resolves VPC functions' subnets to Availability Zones. Without it, zones are not looked up. */
-  readonly ec2ClientFor?: (region: string) => EC2Client;
+  /**
+   * EC2 client for a region, built when first needed: resolves VPC functions' subnets to
+   * Availability Zones. Without it, zones are not looked up.
+   */
+  readonly ec2ClientFor?: (region: string) => Promise<EC2Client>;
 }
 
 export interface RegionProgress {
@@ -216,8 +219,9 @@ async function crawlRegion(
   report();
 
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
-  const subnetLookup = options.ec2ClientFor
-    ? await withSubnetAzs(functions, { ...laneBase, client: options.ec2ClientFor(region), signal, maxRps: cap })
+  const ec2ClientFor = options.ec2ClientFor;
+  const subnetLookup = ec2ClientFor
+    ? await withSubnetAzs(functions, { ...laneBase, client: () => ec2ClientFor(region), signal, maxRps: cap })
     : undefined;
   if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
 

@@ -14,7 +14,7 @@
  *   unknown `subnetAvailabilityZones` part (reason `denied` or `failed`): rules that need the zones
  *   are not judged, the rest of the crawl stands.
  */
-import { DescribeSubnetsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { DescribeSubnetsCommandOutput, EC2Client } from '@aws-sdk/client-ec2';
 import type { FunctionRecord, UnknownPart } from '../snapshot/types.js';
 import { QuotaLane, type LaneOptions } from './lane.js';
 import { errorInfo } from './retry.js';
@@ -25,7 +25,8 @@ export const EC2_DESCRIBE_RATE = 20;
 export const SUBNET_BATCH = 200;
 
 export interface SubnetLookupOptions extends Omit<LaneOptions, 'ratePerSecond' | 'concurrency'> {
-  readonly client: EC2Client;
+  /** Builds the client; called only when some function has subnets. */
+  readonly client: () => Promise<EC2Client>;
   readonly signal: AbortSignal;
   /** Caps the lane's rate (`--max-rps`). */
   readonly maxRps?: number;
@@ -64,7 +65,20 @@ export async function withSubnetAzs(
     for (const s of subnets) group.add(s);
     groups.set(key, group);
   }
-  for (const [key, subnets] of groups) cache.set(key, await lookUp([...subnets].sort(), lane, options));
+  if (groups.size > 0) {
+    const client = await options.client();
+    const { DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2');
+    const describe = (ids: readonly string[], token: string | undefined, s: AbortSignal) =>
+      client.send(
+        new DescribeSubnetsCommand({
+          Filters: [{ Name: 'subnet-id', Values: [...ids] }],
+          ...(token === undefined ? {} : { NextToken: token }),
+        }),
+        { abortSignal: s },
+      );
+    for (const [key, subnets] of groups)
+      cache.set(key, await lookUp([...subnets].sort(), lane, describe, options.signal));
+  }
 
   const out = functions.map((f) => {
     const subnets = subnetsOf(f);
@@ -81,27 +95,25 @@ export async function withSubnetAzs(
   return { functions: out, ...lane.stats };
 }
 
+type Describe = (
+  ids: readonly string[],
+  token: string | undefined,
+  signal: AbortSignal,
+) => Promise<DescribeSubnetsCommandOutput>;
+
 async function lookUp(
   subnets: readonly string[],
   lane: QuotaLane,
-  options: SubnetLookupOptions,
+  describe: Describe,
+  signal: AbortSignal,
 ): Promise<Map<string, string> | UnknownPart> {
   const zones = new Map<string, string>();
   for (let i = 0; i < subnets.length; i += SUBNET_BATCH) {
     const batch = subnets.slice(i, i + SUBNET_BATCH);
     let token: string | undefined;
     do {
-      const res = await lane.call(
-        (s) =>
-          options.client.send(
-            new DescribeSubnetsCommand({
-              Filters: [{ Name: 'subnet-id', Values: [...batch] }],
-              ...(token === undefined ? {} : { NextToken: token }),
-            }),
-            { abortSignal: s },
-          ),
-        options.signal,
-      );
+      const next = token;
+      const res = await lane.call((s) => describe(batch, next, s), signal);
       if (!res.ok) {
         const error = errorInfo(res.error, res.attempts);
         return {

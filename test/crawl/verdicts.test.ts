@@ -194,7 +194,11 @@ describe('subnet lookup decisions', () => {
     } as unknown as EC2Client;
     // 450 distinct subnets, each named by two functions.
     const records = Array.from({ length: 900 }, (_, i) => vpcRecord(i, [`subnet-${i % 450}`]));
-    const out = await withSubnetAzs(records, { client, signal: new AbortController().signal, retry: fast });
+    const out = await withSubnetAzs(records, {
+      client: () => Promise.resolve(client),
+      signal: new AbortController().signal,
+      retry: fast,
+    });
     expect(calls.map((c) => c.length)).toEqual([SUBNET_BATCH, SUBNET_BATCH, 50]);
     expect(new Set(calls.flat()).size).toBe(450);
     expect(out.functions[0]?.subnetAvailabilityZones).toEqual({ 'subnet-0': 'us-east-1a' });
@@ -216,7 +220,11 @@ describe('subnet lookup decisions', () => {
       ...Array.from({ length: 300 }, (_, i) => vpcRecord(i, [`subnet-${i}`])),
       { ...vpcRecord(999, []), configuration: {} },
     ];
-    const out = await withSubnetAzs(records, { client, signal: new AbortController().signal, retry: fast });
+    const out = await withSubnetAzs(records, {
+      client: () => Promise.resolve(client),
+      signal: new AbortController().signal,
+      retry: fast,
+    });
     expect(calls).toBe(1);
     expect(out.functions[0]?.unknown).toEqual([
       { path: 'subnetAvailabilityZones', reason: 'denied', detail: 'ec2:DescribeSubnets UnauthorizedOperation' },
