@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import { createEc2Client } from '../../src/crawl/client.js';
+import { DeleteSubnetCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { createEc2Client, MutatingCallRefused } from '../../src/crawl/client.js';
 import { SUBNET_BATCH, withSubnetAzs } from '../../src/crawl/subnets.js';
 import { loadInputs } from '../../src/input/load.js';
 import { loadRuleSet } from '../../src/policy/load.js';
@@ -166,6 +166,19 @@ describe('Availability Zones', () => {
         expect(Object.keys(r.subnetAvailabilityZones ?? {}).sort()).toEqual(
           [...(r.configuration.VpcConfig?.SubnetIds ?? [])].sort(),
         );
+    });
+  });
+});
+
+describe('EC2 client', () => {
+  it('refuses any EC2 command but DescribeSubnets before it leaves the process', async () => {
+    await withSimulator({ fleet: { functions: 4, regions: ['us-east-1'] } }, async (sim, endpoint) => {
+      const client = await ec2For(endpoint)('us-east-1');
+      await expect(client.send(new DeleteSubnetCommand({ SubnetId: 'subnet-1' }))).rejects.toBeInstanceOf(
+        MutatingCallRefused,
+      );
+      expect(sim.ec2Stats.requests).toBe(0);
+      client.destroy();
     });
   });
 });
