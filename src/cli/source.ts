@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createLambdaClient } from '../crawl/client.js';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { createEc2Client, createLambdaClient } from '../crawl/client.js';
 import { crawl } from '../crawl/crawler.js';
 import { AuditError } from '../errors.js';
 import { loadIac } from '../iac/load.js';
@@ -44,6 +45,8 @@ interface Target {
   readonly regions: readonly string[];
   readonly key: EnvHashKey;
   readonly clientFor: (region: string) => LambdaClient;
+  /** EC2 (DescribeSubnets, for subnet Availability Zones). */
+  readonly ec2ClientFor: (region: string) => Promise<EC2Client>;
   readonly close: () => Promise<void>;
 }
 
@@ -93,6 +96,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
         crawl({
           regions: target.regions,
           clientFor: target.clientFor,
+          ec2ClientFor: target.ec2ClientFor,
           envHashKey: target.key,
           concurrency: flags.concurrency,
           includeVersions: flags.includeVersions,
@@ -137,6 +141,14 @@ async function demoTarget(flags: SourceFlags, log: (line: string) => void): Prom
         maxSockets: flags.concurrency + 8,
         credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
       }),
+    // The simulator serves EC2 DescribeSubnets on the same endpoint.
+    ec2ClientFor: (region) =>
+      createEc2Client({
+        region,
+        endpoint,
+        maxSockets: 8,
+        credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
+      }),
     close: () => simulator.stop(),
   };
 }
@@ -175,12 +187,24 @@ async function awsTarget(
   } finally {
     probe.destroy();
   }
-  const clients: LambdaClient[] = [];
+  const clients: { destroy(): void }[] = [];
+  // EC2's endpoint: AWS_ENDPOINT_URL_EC2, else the Lambda endpoint when one is set (a local
+  // emulator such as the simulator, moto or LocalStack serves both), else AWS.
+  const ec2Endpoint = io.env.AWS_ENDPOINT_URL_EC2 ?? endpoint;
   return {
     ...(labelled && profile !== undefined ? { label: profile } : {}),
     regions,
     clientFor: (region) => {
       const client = createLambdaClient({ ...common, region });
+      clients.push(client);
+      return client;
+    },
+    ec2ClientFor: async (region) => {
+      const client = await createEc2Client({
+        ...common,
+        region,
+        ...(ec2Endpoint === undefined ? {} : { endpoint: ec2Endpoint }),
+      });
       clients.push(client);
       return client;
     },

@@ -8,6 +8,7 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 
 /** Every Lambda API the tool may call. All are reads; the IAM policy in docs/iam.md grants exactly these. */
@@ -18,6 +19,9 @@ export const READ_ONLY_COMMANDS = new Set([
   'ListVersionsByFunctionCommand',
   'ListAliasesCommand',
 ]);
+
+/** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */
+export const READ_ONLY_EC2_COMMANDS = new Set(['DescribeSubnetsCommand']);
 
 export class MutatingCallRefused extends Error {
   override readonly name = 'MutatingCallRefused';
@@ -50,6 +54,40 @@ export function createLambdaClient(options: ClientOptions): LambdaClient {
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
       if (!READ_ONLY_COMMANDS.has(command)) {
+        throw new MutatingCallRefused(`lambda-audit is read-only and refused to send ${command}`);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'lambdaAuditReadOnlyGuard', priority: 'high' },
+  );
+  return client;
+}
+
+/**
+ * The EC2 client for DescribeSubnets: same decisions as the Lambda client (no SDK retries, the
+ * read-only guard with EC2's own allow list). `endpoint` is EC2's, not Lambda's. The EC2 SDK is
+ * loaded on first use: it is large (about a second to import), and a fleet without VPC functions
+ * never needs it.
+ */
+export async function createEc2Client(options: ClientOptions): Promise<EC2Client> {
+  const { EC2Client } = await import('@aws-sdk/client-ec2');
+  const agentOptions = { keepAlive: true, maxSockets: Math.min(options.maxSockets, 8) };
+  const client = new EC2Client({
+    region: options.region,
+    maxAttempts: 1,
+    requestHandler: {
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      connectionTimeout: 5_000,
+    },
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? 'unknown';
+      if (!READ_ONLY_EC2_COMMANDS.has(command)) {
         throw new MutatingCallRefused(`lambda-audit is read-only and refused to send ${command}`);
       }
       return next(args);

@@ -26,6 +26,8 @@ import {
   type RecordContext,
 } from './records.js';
 import { errorInfo, type RetryPolicy } from './retry.js';
+import { withSubnetAzs } from './subnets.js';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 
 /** Lambda's documented control-plane quotas, per account per region (not adjustable). */
 export const LAMBDA_QUOTAS = {
@@ -54,6 +56,11 @@ export interface CrawlOptions {
   readonly random?: () => number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RegionProgress) => void;
+  /**
+   * EC2 client for a region, built when first needed: resolves VPC functions' subnets to
+   * Availability Zones. Without it, zones are not looked up.
+   */
+  readonly ec2ClientFor?: (region: string) => Promise<EC2Client>;
 }
 
 export interface RegionProgress {
@@ -215,6 +222,13 @@ async function crawlRegion(
   await Promise.all(pending);
   report();
 
+  // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
+  const ec2ClientFor = options.ec2ClientFor;
+  const subnetLookup = ec2ClientFor
+    ? await withSubnetAzs(functions, { ...laneBase, client: () => ec2ClientFor(region), signal, maxRps: cap })
+    : undefined;
+  if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
+
   const latest = functions.filter((f) => f.qualifier === '$LATEST' || f.source !== 'ListVersionsByFunction');
   const tally = (status: FunctionRecord['status']): number => latest.filter((f) => f.status === status).length;
   const versionFailures = functions.filter((f) => f.versionsError !== undefined).length;
@@ -228,9 +242,9 @@ async function crawlRegion(
     denied: tally('denied'),
     failed: tally('failed'),
     versions: functions.length - latest.length,
-    throttled: getLane.stats.throttled + controlLane.stats.throttled,
-    retries: getLane.stats.retries + controlLane.stats.retries,
-    requests: getLane.stats.requests + controlLane.stats.requests,
+    throttled: getLane.stats.throttled + controlLane.stats.throttled + (subnetLookup?.throttled ?? 0),
+    retries: getLane.stats.retries + controlLane.stats.retries + (subnetLookup?.retries ?? 0),
+    requests: getLane.stats.requests + controlLane.stats.requests + (subnetLookup?.requests ?? 0),
     durationMs: Math.round(clock.now() - started),
     ...(listingError === undefined ? {} : { error: listingError }),
   };

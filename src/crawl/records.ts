@@ -4,7 +4,7 @@
  */
 import type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse } from '@aws-sdk/client-lambda';
 import { redactCode, redactConfiguration, type EnvHashKey } from '../snapshot/redact.js';
-import type { AliasInfo, ErrorInfo, FunctionRecord, RecordStatus } from '../snapshot/types.js';
+import type { AliasInfo, ErrorInfo, FunctionRecord, RecordStatus, UnknownPart } from '../snapshot/types.js';
 import { parseLambdaArn } from './arn.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -45,8 +45,14 @@ export function recordFromGetFunction(
   source: 'GetFunction' | 'input' = 'GetFunction',
 ): FunctionRecord {
   const record = base(out.Configuration ?? listed, ctx, 'ok', source);
-  if (out.Tags) record.tags = sortKeys(out.Tags);
-  if (out.TagsError) record.tagsError = { ...out.TagsError };
+  // GetFunction leaves Tags out when the function has none; TagsError is what says they could not
+  // be read (the caller lacks lambda:ListTags).
+  if (out.TagsError) {
+    record.tagsError = { ...out.TagsError };
+    record.unknown = [...(record.unknown ?? []), tagsUnknown('denied', out.TagsError.ErrorCode)];
+  } else {
+    record.tags = sortKeys(out.Tags ?? {});
+  }
   const reserved = out.Concurrency?.ReservedConcurrentExecutions;
   if (reserved !== undefined) record.reservedConcurrency = reserved;
   const code = redactCode(out.Code as Record<string, unknown> | undefined);
@@ -63,6 +69,8 @@ export function recordFromListing(
 ): FunctionRecord {
   const record = base(listed, ctx, status, 'ListFunctions');
   if (error) record.error = error;
+  // Tags come with GetFunction, which did not succeed: not "no tags".
+  if (status !== 'vanished') record.unknown = [...(record.unknown ?? []), tagsUnknown(status, error?.code)];
   return record;
 }
 
@@ -75,6 +83,8 @@ export function recordFromVersion(
   const record = base(version, ctx, 'ok', 'ListVersionsByFunction');
   if (latest.tags) record.tags = latest.tags;
   if (latest.tagsError) record.tagsError = latest.tagsError;
+  const tagsPart = latest.unknown?.find((p) => p.path === 'tags');
+  if (tagsPart) record.unknown = [...(record.unknown ?? []), tagsPart];
   return record;
 }
 
@@ -92,6 +102,10 @@ export function withAliases(record: FunctionRecord, aliases: readonly AliasConfi
   }
   if (serving.length === 0) return record;
   return { ...record, aliases: serving.sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+function tagsUnknown(reason: UnknownPart['reason'], code: string | undefined): UnknownPart {
+  return { path: 'tags', reason, ...(code === undefined ? {} : { detail: code }) };
 }
 
 function sortKeys<V>(o: Record<string, V>): Record<string, V> {

@@ -47,6 +47,7 @@ export function classify(error: unknown): FailureKind {
   if (
     name === 'TooManyRequestsException' ||
     name === 'ThrottlingException' ||
+    name === 'RequestLimitExceeded' || // EC2's throttle (HTTP 503)
     status === 429 ||
     e.$retryable?.throttling === true
   )

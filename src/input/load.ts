@@ -65,7 +65,7 @@ export async function loadInputs(files: readonly string[], options: InputOptions
     }
     const responses = awsCliResponses(value, file);
     key ??= await options.key();
-    for (const response of responses) {
+    for (const { response, hasTags } of responses) {
       const config = response.Configuration ?? {};
       const region = /^arn:[^:]+:lambda:([^:]+):/.exec(config.FunctionArn ?? '')?.[1] ?? options.defaultRegion;
       if (!config.FunctionArn) {
@@ -85,7 +85,8 @@ export async function loadInputs(files: readonly string[], options: InputOptions
             ...config,
             FunctionArn: `arn:aws:lambda:${region}:000000000000:function:${config.FunctionName ?? 'unnamed'}`,
           };
-      records.push(recordFromGetFunction({ ...response, Configuration: named }, named, { region, key }, 'input'));
+      const record = recordFromGetFunction({ ...response, Configuration: named }, named, { region, key }, 'input');
+      records.push(hasTags ? record : withoutTags(record));
     }
   }
   const keyIds = new Set([...snapshots.map((s) => s.envHashKeyId), ...(key ? [key.id] : [])]);
@@ -112,19 +113,39 @@ export async function loadInputs(files: readonly string[], options: InputOptions
   };
 }
 
-function awsCliResponses(value: unknown, file: string): GetFunctionResponse[] {
+/**
+ * The responses in an AWS CLI output, and whether they carry tags: get-function's does (`Tags` left
+ * out means none), list-functions and get-function-configuration carry none at all.
+ */
+function awsCliResponses(value: unknown, file: string): { response: GetFunctionResponse; hasTags: boolean }[] {
   const list = Array.isArray(value) ? value : [value];
-  return list.flatMap((item: unknown): GetFunctionResponse[] => {
-    if (isObject(item) && isObject(item.Configuration)) return [item];
+  return list.flatMap((item: unknown): { response: GetFunctionResponse; hasTags: boolean }[] => {
+    if (isObject(item) && isObject(item.Configuration)) return [{ response: item, hasTags: true }];
     if (isObject(item) && Array.isArray(item.Functions))
-      return (item.Functions as FunctionConfiguration[]).map((c) => ({ Configuration: c }));
+      return (item.Functions as FunctionConfiguration[]).map((c) => ({
+        response: { Configuration: c },
+        hasTags: false,
+      }));
     if (isObject(item) && (typeof item.FunctionName === 'string' || typeof item.FunctionArn === 'string'))
-      return [{ Configuration: item }];
+      return [{ response: { Configuration: item }, hasTags: false }];
     throw new AuditError(
       'E_INPUT',
       `${file}: expected a lambda-audit snapshot or the JSON of "aws lambda get-function", "get-function-configuration" or "list-functions"; found none of their keys (Configuration, FunctionName, Functions, schemaVersion)`,
     );
   });
+}
+
+/** A record from input without tags: its tags are unknown, not empty, so tag rules do not judge it. */
+function withoutTags(record: FunctionRecord): FunctionRecord {
+  const rest: { -readonly [K in keyof FunctionRecord]: FunctionRecord[K] } = { ...record };
+  delete rest.tags;
+  return {
+    ...rest,
+    unknown: [
+      ...(rest.unknown ?? []),
+      { path: 'tags', reason: 'not-in-input', detail: 'list-functions and get-function-configuration carry no tags' },
+    ],
+  };
 }
 
 function statsFor(records: readonly FunctionRecord[]): RegionStats[] {

@@ -80,6 +80,7 @@ export const recordShape = {
   environmentFacts: { [ANY_KEY]: { length: LEAF, entropy: LEAF, detectors: [LEAF] } },
   tags: { [ANY_KEY]: LEAF },
   tagsError: errorShape,
+  subnetAvailabilityZones: { [ANY_KEY]: LEAF },
   reservedConcurrency: LEAF,
   code: { RepositoryType: LEAF, ImageUri: LEAF, ResolvedImageUri: LEAF, SourceKMSKeyArn: LEAF },
   aliases: [{ name: LEAF, functionVersion: LEAF, additionalVersionWeights: { [ANY_KEY]: LEAF } }],

@@ -99,6 +99,7 @@ function makeFunction(random: Random, account: string, region: string, index: nu
   const runtime = isImage ? undefined : weighted(random, runtimes);
   const family = runtime?.replace(/[0-9.]+.*$/, '').replace(/\.al2.*$/, '') ?? 'provided';
   const env = makeEnvironment(random, team);
+  if (Object.keys(env).length > 0) Object.assign(env, lookAlikes(index, team, region, account));
   const hasEnv = Object.keys(env).length > 0;
   const inVpc = random() < 0.45;
   const logFormat = random() < 0.6 ? 'JSON' : 'Text';
@@ -215,7 +216,8 @@ function makeFunction(random: Random, account: string, region: string, index: nu
   if (random() < 0.7) tags['cost-center'] = `cc-${1000 + Math.floor(random() * 9000)}`;
   if (random() < 0.6) tags.owner = `${team}@example.com`;
 
-  const fn: SimFunction = { configuration, code, tags, versions: [], aliases: [] };
+  // Every 40th function has no tags at all (GetFunction then leaves Tags out).
+  const fn: SimFunction = { configuration, code, tags: index % 40 === 13 ? {} : tags, versions: [], aliases: [] };
   if (random() < 0.15) fn.reservedConcurrency = pick(random, [0, 5, 10, 50, 100]);
   if (random() < 0.3) {
     const n = 1 + Math.floor(random() * 3);
@@ -281,4 +283,47 @@ function presignedUrl(random: Random, region: string, account: string, name: str
 function uuid(random: Random): string {
   const h = chars(random, HEX, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Secret look-alikes real fleets are full of (secret-like names over values that are not secrets),
+ * and a few true secrets under neutral names, so the demo's secret findings stay honest. Drawn from
+ * their own stream so the rest of the fleet does not change with them.
+ */
+function lookAlikes(index: number, team: string, region: string, account: string): Record<string, string> {
+  const random = seeded(0x5ec7 + index);
+  const env: Record<string, string> = {};
+  const add = (rate: number, name: string, value: () => string): void => {
+    if (random() < rate) env[name] = value();
+  };
+  add(0.3, 'TOKEN_TTL_SECONDS', () => String(pick(random, [300, 900, 3600, 86400])));
+  add(0.15, 'PASSWORD_MIN_LENGTH', () => String(pick(random, [8, 12, 16])));
+  add(0.15, 'MAX_TOKENS', () => String(pick(random, [1024, 4096, 8192])));
+  add(0.2, 'ENABLE_TOKEN_REFRESH', () => pick(random, ['true', 'false']));
+  add(0.2, 'SECRET_NAME', () => `prod/${team}/db-credentials`);
+  add(
+    0.15,
+    'JWT_SECRET_ARN',
+    () => `arn:aws:secretsmanager:${region}:${account}:secret:prod/${team}/jwt-${chars(random, ALNUM, 6)}`,
+  );
+  add(0.15, 'API_KEY_PARAM', () => `/prod/${team}/api-key`);
+  add(0.1, 'PRIVATE_KEY_PATH', () => '/var/task/keys/signing.pem');
+  add(0.1, 'SESSION_TOKEN_LIFETIME', () => pick(random, ['PT1H', '15m', '30s']));
+  add(0.2, 'GIT_SHA', () => chars(random, HEX, 40));
+  add(
+    0.1,
+    'DEPLOYMENT_ID',
+    () =>
+      `${chars(random, HEX, 8)}-${chars(random, HEX, 4)}-4${chars(random, HEX, 3)}-a${chars(random, HEX, 3)}-${chars(random, HEX, 12)}`,
+  );
+  add(0.1, 'TOKEN_URL', () => `https://auth.example.com/${team}/oauth2/token`);
+  // True secrets the names do not give away.
+  add(
+    0.02,
+    'ALERTS_WEBHOOK',
+    () =>
+      `https://hooks.slack.com/services/T${chars(random, UPPER_NUM, 8)}/B${chars(random, UPPER_NUM, 10)}/${chars(random, ALNUM, 24)}`,
+  );
+  add(0.02, 'CACHE_SEED', () => chars(random, ALNUM + '-_', 40));
+  return env;
 }

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { handleAdmin } from './admin.js';
+import { handleEc2, isEc2Request, type Ec2SimulatorOptions } from './ec2.js';
 import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
 import { seeded } from './random.js';
 import { TokenBucket } from './token-bucket.js';
@@ -29,6 +30,8 @@ export interface SimulatorFaults {
   readonly denyRate?: number;
   /** Fraction of functions whose GetFunction always answers 500. */
   readonly brokenRate?: number;
+  /** Fraction of functions whose tags this caller may not list: GetFunction answers TagsError instead of Tags. */
+  readonly tagsDenyRate?: number;
 }
 
 export interface SimulatorOptions {
@@ -50,6 +53,8 @@ export interface SimulatorOptions {
   readonly seed?: number;
   /** Record the arrival time and operation of every Lambda API request in `arrivals`. */
   readonly recordArrivals?: boolean;
+  /** EC2 DescribeSubnets for the fleet's subnets (`ec2.ts`). */
+  readonly ec2?: Ec2SimulatorOptions;
 }
 
 export interface SimulatorStats {
@@ -71,6 +76,8 @@ export class LambdaSimulator {
   readonly stats: SimulatorStats = newStats();
   /** Arrival time (ms, monotonic) and operation of each request, when `recordArrivals` is set. */
   readonly arrivals: { readonly at: number; readonly operation: string }[] = [];
+  /** EC2 requests (DescribeSubnets), counted apart from the Lambda API's. */
+  readonly ec2Stats = { requests: 0, throttled: 0, byOperation: {} as Record<string, number> };
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
   readonly #buckets = new Map<string, TokenBucket>();
@@ -143,6 +150,13 @@ export class LambdaSimulator {
         req,
         res,
       );
+      return;
+    }
+    if (isEc2Request(req)) {
+      const { region, account } = this.#caller(req);
+      const ec2 = this.#options.ec2 ?? {};
+      const ctx = { fleets: this.#fleets, account, region, options: ec2, buckets: this.#buckets, stats: this.ec2Stats };
+      handleEc2(ctx, req, res);
       return;
     }
     this.stats.requests++;
@@ -260,7 +274,12 @@ export class LambdaSimulator {
         this.#reply(res, 200, {
           Configuration: version,
           Code: fn.code,
-          Tags: fn.tags,
+          // As Lambda: no Tags key for an untagged function; TagsError when ListTags is denied.
+          ...(chosen(arn, 'tags-deny', faults.tagsDenyRate)
+            ? { TagsError: tagsDenied(account, arn) }
+            : Object.keys(fn.tags).length > 0
+              ? { Tags: fn.tags }
+              : {}),
           ...(fn.reservedConcurrency === undefined
             ? {}
             : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }),
@@ -297,7 +316,7 @@ export class LambdaSimulator {
 
   #caller(req: IncomingMessage): { region: string; account: string } {
     const auth = req.headers.authorization ?? '';
-    const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/lambda\//.exec(auth);
+    const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/(?:lambda|ec2)\//.exec(auth);
     const accessKey = m?.[1] ?? '';
     return { region: m?.[2] ?? 'us-east-1', account: this.#options.accounts?.[accessKey] ?? this.#account };
   }
@@ -371,6 +390,13 @@ function chosen(arn: string, salt: string, rate: number | undefined): boolean {
   if (!rate) return false;
   const h = createHash('sha256').update(salt).update(arn).digest();
   return h.readUInt32BE(0) / 4294967296 < rate;
+}
+
+function tagsDenied(account: string, arn: string): { ErrorCode: string; Message: string } {
+  return {
+    ErrorCode: 'AccessDeniedException',
+    Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:ListTags on resource: ${arn}`,
+  };
 }
 
 function requestId(random: () => number): string {

@@ -30,16 +30,42 @@ export function hashEnvValue(key: EnvHashKey, name: string, value: string): stri
   return `${ENV_HASH_PREFIX}${mac.slice(0, 32)}`;
 }
 
-/** Detectors for values that look like credentials. Names go into the snapshot; values never do. */
-const secretDetectors: ReadonlyArray<readonly [string, RegExp]> = [
-  ['aws-access-key-id', /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/],
-  ['private-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
-  ['jwt', /\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/],
-  ['github-token', /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
-  ['slack-token', /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
-  ['stripe-live-key', /\b[sr]k_live_[A-Za-z0-9]{16,}/],
-  ['url-with-password', /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i],
+/**
+ * Detectors for values that are credentials whatever their variable's name. Names go into the
+ * snapshot; values never do. Formats: AWS access keys (AKIA/ASIA + 16), AWS secret keys (40
+ * characters of base64 with mixed case: a 40-hex git SHA is not one), PEM private keys, JWTs,
+ * GitHub tokens (classic and fine-grained), Slack tokens and incoming-webhook URLs, Stripe live keys,
+ * and URLs carrying a password or a credential in their query string.
+ */
+const secretDetectors: ReadonlyArray<readonly [string, (value: string) => boolean]> = [
+  ['aws-access-key-id', matches(/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/)],
+  ['aws-secret-access-key', isAwsSecretKey],
+  ['private-key', matches(/-----BEGIN [A-Z ]*PRIVATE KEY-----/)],
+  ['jwt', matches(/\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/)],
+  ['github-token', matches(/\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b/)],
+  ['slack-token', matches(/\bxox[abprs]-[A-Za-z0-9-]{10,}/)],
+  [
+    'slack-webhook-url',
+    matches(/https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/T[A-Z0-9]+\/[A-Z0-9]+\/[A-Za-z0-9]{16,}/),
+  ],
+  ['stripe-live-key', matches(/\b[sr]k_live_[A-Za-z0-9]{16,}/)],
+  ['url-with-password', matches(/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i)],
+  [
+    'url-with-credential-parameter',
+    matches(
+      /^[a-z][a-z0-9+.-]*:\/\/[^?\s]*\?(?:[^#\s]*&)?[\w-]*(?:token|secret|passw(?:or)?d|signature|sig|api[_-]?key|access[_-]?key|credential)[\w-]*=[^&#\s]{16,}/i,
+    ),
+  ],
 ];
+
+function matches(re: RegExp): (value: string) => boolean {
+  return (value) => re.test(value);
+}
+
+/** 40 characters of base64 with upper case, lower case and a digit (or `/`, `+`): the AWS secret key format. */
+function isAwsSecretKey(value: string): boolean {
+  return /^[A-Za-z0-9/+]{40}$/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value);
+}
 
 export function shannonEntropy(value: string): number {
   if (value.length === 0) return 0;
@@ -57,18 +83,53 @@ export function envValueFacts(value: string): EnvValueFacts {
   return {
     length: value.length,
     entropy: shannonEntropy(value),
-    detectors: secretDetectors.filter(([, re]) => re.test(value)).map(([name]) => name),
+    detectors: secretDetectors.filter(([, test]) => test(value)).map(([name]) => name),
     shape: valueShape(value),
   };
 }
 
+/** Where file paths start: an SSM parameter path starts with `/` too, but not with one of these. */
+const FILE_ROOTS =
+  /^(?:\/(?:var|tmp|opt|mnt|etc|usr|home|run|srv|proc|dev|root|lib|bin|efs|data)(?:\/|$)|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
+const FILE_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{0,7}$/;
+const DURATION =
+  /^(?:\d+(?:\.\d+)?\s*(?:ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)|(?:\d+(?:ms|[smhdw]))+|P(?:\d+[YMWD])*(?:T(?:\d+(?:\.\d+)?[HMS])+)?)$/i;
+
+/**
+ * What the value looks like. Only `token` and `text` (and, under a secret-like name, `uuid` and
+ * `hex`) can hold a secret; every other shape says what the value is instead (a number, an ARN, a
+ * path, a reference to where the secret is kept).
+ */
 function valueShape(value: string): EnvValueFacts['shape'] {
   if (value === '') return 'empty';
+  if (/^(?:\{\{resolve:|\$\{(?:ssm|aws|secretsmanager|self|env|opt|cf|file)\b|ssm:|secretsmanager:)/.test(value))
+    return 'reference';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'url';
   if (value.startsWith('arn:')) return 'arn';
-  if (/^-?\d+(\.\d+)?$/.test(value)) return 'number';
+  if (/^[-+]?\d+(\.\d+)?$/.test(value)) return 'number';
+  if (/^(?:true|false|yes|no|on|off|enabled|disabled)$/i.test(value)) return 'boolean';
+  if (DURATION.test(value)) return 'duration';
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return 'uuid';
+  if (/^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{40}|[0-9A-F]{64})$/.test(value)) return 'hex';
+  if (FILE_ROOTS.test(value) || (/^\/[^\s]*$/.test(value) && FILE_EXTENSION.test(value))) return 'file-path';
+  if (/^\/[\w.\-/]+$/.test(value)) return 'ssm-path';
+  if (isSecretName(value)) return 'secret-name';
+  if (/^[^@\s]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(value)) return 'email';
+  if (/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d+)?$/.test(value)) return 'hostname';
   if (/\s/.test(value)) return 'text';
   return 'token';
+}
+
+/**
+ * A Secrets Manager secret name (`prod/orders/db-credentials`): two or more `/`-separated parts made
+ * of words. Base64 has `/` too, but its parts are not words (`wJalrXUtnFEMI` mixes cases at random).
+ */
+function isSecretName(value: string): boolean {
+  if (!/^[\w+=.@-]+(?:\/[\w+=.@-]+)+$/.test(value)) return false;
+  return value
+    .split(/[/_.@+=-]/)
+    .filter((w) => w !== '')
+    .every((w) => /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+|\d{1,8}|[a-z]+\d{1,4}|v\d+)$/.test(w) && w.length <= 24);
 }
 
 export interface RedactedConfig {

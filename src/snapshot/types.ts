@@ -28,8 +28,27 @@ export interface EnvValueFacts {
   readonly entropy: number;
   /** Names of the secret detectors the value matched (for example `aws-access-key-id`), never the value. */
   readonly detectors: readonly string[];
-  /** What the value looks like: `url` and `arn` are rarely secrets even when random-looking. */
-  readonly shape: 'empty' | 'url' | 'arn' | 'number' | 'text' | 'token';
+  /**
+   * What the value looks like (see `valueShape` in redact.ts). `token` and `text` can hold a secret;
+   * `uuid` and `hex` only under a secret-like name; the others say what the value is instead.
+   */
+  readonly shape:
+    | 'empty'
+    | 'url'
+    | 'arn'
+    | 'number'
+    | 'text'
+    | 'token'
+    | 'boolean'
+    | 'duration'
+    | 'uuid'
+    | 'hex'
+    | 'file-path'
+    | 'ssm-path'
+    | 'secret-name'
+    | 'reference'
+    | 'email'
+    | 'hostname';
 }
 
 export interface ErrorInfo {
@@ -73,6 +92,12 @@ export interface FunctionRecord {
   readonly environmentFacts?: Readonly<Record<string, EnvValueFacts>>;
   readonly tags?: Readonly<Record<string, string>>;
   readonly tagsError?: { readonly ErrorCode?: string | undefined; readonly Message?: string | undefined };
+  /**
+   * VPC functions: the Availability Zone of each subnet (EC2 DescribeSubnets), subnet id -> zone name.
+   * Absent when not looked up (`unknown` then says why, when the crawler tried); a subnet EC2 does not
+   * know (deleted) is left out.
+   */
+  readonly subnetAvailabilityZones?: Readonly<Record<string, string>>;
   /** Reserved concurrency; absent when none is reserved. */
   readonly reservedConcurrency?: number;
   /** Code metadata from GetFunction; `Location` (a presigned URL) is never kept. */

@@ -16,7 +16,7 @@ const REQUIRED = [
   'log-format-text',
   'vpc-missing',
   'vpc-ipv6-dual-stack-disabled',
-  'vpc-single-subnet',
+  'vpc-single-az',
   'tracing-disabled',
   'dlq-missing',
   'layer-cross-account',

@@ -7,6 +7,7 @@ import { publicInvoke } from './public-invoke.js';
 import { publicUrl } from './public-url.js';
 import { runtimeLifecycle } from './runtime-lifecycle.js';
 import { tagsRequired } from './tags-required.js';
+import { vpcSingleAz } from './vpc-single-az.js';
 
 export const checks = {
   'cross-account-invoke': crossAccountInvoke,
@@ -16,6 +17,7 @@ export const checks = {
   'public-url': publicUrl,
   'runtime-lifecycle': runtimeLifecycle,
   'tags-required': tagsRequired,
+  'vpc-single-az': vpcSingleAz,
 } satisfies Record<string, AnyCheck>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options are checked against each check's own closed schema before create()

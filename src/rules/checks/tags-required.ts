@@ -1,9 +1,24 @@
-/** Required tag keys. Records whose tags could not be read (TagsError, or not fetched) are not judged. */
-import type { Check } from '../types.js';
+/**
+ * Required tag keys. GetFunction leaves `Tags` out when a function has none, so a fetched record
+ * without tags is untagged and judged. Records whose tags could not be read (`TagsError`: the
+ * caller lacks lambda:ListTags; GetFunction failed; list-functions input) carry an unknown `tags`
+ * part and are not judged (the engine counts them).
+ */
+import type { FunctionRecord } from '../../snapshot/types.js';
+import { NotJudged, type Check } from '../types.js';
 
 export interface TagsRequiredOptions {
   readonly keys: readonly string[];
 }
+
+/** Sources whose records hold every tag there is: absent tags mean none. */
+const COMPLETE_SOURCES = new Set<FunctionRecord['source']>([
+  'GetFunction',
+  'ListVersionsByFunction',
+  'input',
+  'template',
+  'plan',
+]);
 
 export const tagsRequired: Check<TagsRequiredOptions> = {
   meta: {
@@ -20,8 +35,12 @@ export const tagsRequired: Check<TagsRequiredOptions> = {
   },
   create(options) {
     return (record) => {
-      if (!record.tags) return undefined;
-      const missing = options.keys.filter((k) => record.tags?.[k] === undefined || record.tags[k] === '');
+      // Snapshots written before tags were recorded as unknown: TagsError alone says "not read".
+      if (record.tagsError)
+        return new NotJudged({ path: 'tags', reason: 'denied', detail: record.tagsError.ErrorCode ?? 'TagsError' });
+      const tags = record.tags ?? (COMPLETE_SOURCES.has(record.source) && record.status === 'ok' ? {} : undefined);
+      if (!tags) return new NotJudged({ path: 'tags', reason: 'skipped', detail: 'not read' });
+      const missing = options.keys.filter((k) => tags[k] === undefined || tags[k] === '');
       return missing.length === 0 ? undefined : { missing: missing.join(', ') };
     };
   },
