@@ -105,6 +105,10 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .option('--suppressions <file>', 'accepted risk with reason, owner and expiry (YAML; see docs/policies.md)')
     .option('--as-of <date>', 'evaluate date-based rules as of YYYY-MM-DD (default: today, UTC)', parseDate)
     .option(
+      '--compliance <framework>',
+      'only rules mapped to this framework, e.g. aws-foundational-security-best-practices (no drift findings)',
+    )
+    .option(
       '--baseline <dir>',
       `compare with the baselines in dir (default: ${DEFAULT_BASELINE_DIR}/ when it holds any)`,
     )

@@ -4,7 +4,8 @@ import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { compareWithBaselines, loadBaselines, type DriftReport } from '../drift/compare.js';
 import { driftFindings } from '../drift/findings.js';
 import { loadDriftPolicy } from '../drift/policy.js';
-import { ExitCode } from '../errors.js';
+import { AuditError, ExitCode } from '../errors.js';
+import type { RuleMeta } from '../rules/types.js';
 import { loadRuleSet, loadSuppressions } from '../policy/load.js';
 import { applySuppressions } from '../policy/suppressions.js';
 import { formatters, type RunResult } from '../report/formats.js';
@@ -24,6 +25,8 @@ export interface ScanFlags extends SourceFlags {
   readonly config?: string;
   readonly suppressions?: string;
   readonly asOf?: Date;
+  /** Only rules mapped to this compliance framework (and no drift findings). */
+  readonly compliance?: string;
   /** A directory, or false for --no-drift. */
   readonly baseline?: string;
   readonly drift: boolean;
@@ -42,14 +45,16 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const log = logTo(io, flags.quiet);
   // Everything the user wrote is checked before anything is crawled: a typo costs no API calls.
   const asOf = flags.asOf ?? io.now();
-  const rules = await loadRuleSet({
+  const loaded = await loadRuleSet({
     policyFiles: flags.policy,
     builtin: flags.builtin,
     asOf,
     cwd: io.cwd,
     ...(flags.config === undefined ? {} : { configFile: flags.config }),
   });
-  const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy, io.cwd) : undefined;
+  const rules = flags.compliance === undefined ? loaded : rulesOfFramework(loaded, flags.compliance);
+  const driftPolicy =
+    flags.drift && flags.compliance === undefined ? await loadDriftPolicy(flags.driftPolicy, io.cwd) : undefined;
   const ruleIds = new Set([...rules.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
   const suppressions =
     flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, ruleIds, io.cwd);
@@ -100,6 +105,19 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     return ExitCode.gateFailed;
   }
   return complete ? ExitCode.ok : ExitCode.crawlIncomplete;
+}
+
+/** `--compliance`: the rules mapped to one framework; a framework no rule maps to is a usage error. */
+function rulesOfFramework<R extends RuleMeta>(rules: readonly R[], framework: string): R[] {
+  const kept = rules.filter((r) => r.compliance?.some((c) => c.framework === framework));
+  if (kept.length === 0) {
+    const known = [...new Set(rules.flatMap((r) => r.compliance?.map((c) => c.framework) ?? []))].sort();
+    throw new AuditError(
+      'E_USAGE',
+      `--compliance ${framework}: no loaded rule maps to that framework; frameworks of the loaded rules: ${known.join(', ') || '(none)'}`,
+    );
+  }
+  return kept;
 }
 
 async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (line: string) => void): Promise<void> {

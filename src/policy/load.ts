@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { checks, type AnyCheck } from '../rules/checks/index.js';
+import { withBuiltinCompliance } from '../rules/compliance.js';
 import type { CheckEnv, CompiledRule, RuntimeLifecycle, Severity } from '../rules/types.js';
 import { didYouMean, PolicyValidationError, type PolicyIssue } from './issues.js';
 import { compileRule, optionIssues, validatePolicyDocument, type RuleDef } from './policy-file.js';
@@ -136,10 +137,11 @@ export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule
     .filter(({ def }) => config.get(def.id)?.enabled !== false)
     .map(({ def, file }) => {
       const entry = config.get(def.id);
-      return compileRule(def, file, env, {
+      const rule = compileRule(def, file, env, {
         ...(entry?.severity ? { severity: entry.severity } : {}),
         ...(entry?.options ? { options: entry.options } : {}),
       });
+      return file === BUILTIN_POLICY ? withBuiltinCompliance(rule) : rule;
     });
 }
 
