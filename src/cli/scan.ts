@@ -11,7 +11,7 @@ import { applySuppressions } from '../policy/suppressions.js';
 import { formatters, type RunResult } from '../report/formats.js';
 import { gate, type FailOn } from '../report/gate.js';
 import { writeFileSafely } from '../report/write.js';
-import { acceptedFindingsDocument, markNew, readAcceptedFindings } from '../rules/accepted.js';
+import { acceptedFindingsDocument, goneSinceAccepted, markNew, readAcceptedEntries } from '../rules/accepted.js';
 import { compareFindings, evaluate } from '../rules/evaluate.js';
 import { isComplete } from '../snapshot/build.js';
 import { fileTimestamp, logTo, type CliIo } from './io.js';
@@ -58,10 +58,11 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const ruleIds = new Set([...rules.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
   const suppressions =
     flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, ruleIds, io.cwd);
-  const accepted =
+  const acceptedEntries =
     flags.acceptedFindings === undefined
       ? undefined
-      : await readAcceptedFindings(resolve(io.cwd, flags.acceptedFindings));
+      : await readAcceptedEntries(resolve(io.cwd, flags.acceptedFindings));
+  const accepted = acceptedEntries && new Set(acceptedEntries.map((e) => e.fingerprint));
   const baselineDir = resolve(io.cwd, flags.baseline ?? DEFAULT_BASELINE_DIR);
   const baselines = driftPolicy === undefined ? new Map() : await loadBaselines(baselineDir);
   // Drift is on when asked for (--baseline), or when the default directory holds a baseline.
@@ -85,6 +86,14 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     await writeFileSafely(resolve(io.cwd, flags.acceptFindings), acceptedFindingsDocument(findings));
     log(`accepted ${findings.filter((f) => !f.suppressed).length} findings into ${flags.acceptFindings}`);
   }
+  // Before --only-new: an accepted finding still present is not gone, whether reported or not.
+  const resolved =
+    acceptedEntries &&
+    goneSinceAccepted(acceptedEntries, findings, {
+      rules: new Set(rules.map((r) => r.id)),
+      readInFull: new Set(snapshot.functions.filter((f) => f.status === 'ok').map((f) => f.arn)),
+      notJudged: new Set(evaluation.notJudged.flatMap((n) => n.functions.map((arn) => `${n.ruleId}\0${arn}`))),
+    });
   if (flags.onlyNew) findings = findings.filter((f) => f.new !== false);
 
   const run: RunResult = {
@@ -95,6 +104,7 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     notJudged: evaluation.notJudged,
     suppressions: applied.statuses,
     drift,
+    ...(resolved === undefined ? {} : { resolved }),
   };
   await writeOutputs(run, flags, io, log);
   const verdict = gate(run, flags.failOn, flags.failOnDrift);

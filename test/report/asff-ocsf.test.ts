@@ -1,0 +1,242 @@
+// ASFF (Security Hub) and OCSF (Detection Finding) against the attributes each format requires,
+// on the report fixture (two accounts, a suppression, a denied function).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/rules/fingerprint.js';
+import { scanFixture } from '../helpers/fixture-scan.js';
+
+/**
+ * The required top-level ASFF attributes (Security Hub user guide, "Required top-level ASFF
+ * attributes") with the shapes and limits BatchImportFindings enforces on them.
+ */
+const asffSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: [
+      'AwsAccountId',
+      'CreatedAt',
+      'Description',
+      'GeneratorId',
+      'Id',
+      'ProductArn',
+      'Resources',
+      'SchemaVersion',
+      'Severity',
+      'Title',
+      'Types',
+      'UpdatedAt',
+    ],
+    properties: {
+      AwsAccountId: { type: 'string', pattern: '^\\d{12}$' },
+      CreatedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+      UpdatedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+      Description: { type: 'string', minLength: 1, maxLength: 1024 },
+      Title: { type: 'string', minLength: 1, maxLength: 256 },
+      GeneratorId: { type: 'string', minLength: 1, maxLength: 512 },
+      Id: { type: 'string', minLength: 1, maxLength: 512 },
+      ProductArn: {
+        type: 'string',
+        pattern: '^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:\\d{12}:product/\\d{12}/default$',
+      },
+      SchemaVersion: { const: '2018-10-08' },
+      Severity: {
+        type: 'object',
+        required: ['Label'],
+        properties: { Label: { enum: ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] } },
+      },
+      Types: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 50,
+        items: {
+          type: 'string',
+          pattern:
+            '^(Software and Configuration Checks|TTPs|Effects|Unusual Behaviors|Sensitive Data Identifications)(/[^/]+){0,2}$',
+        },
+      },
+      Resources: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 32,
+        items: {
+          type: 'object',
+          required: ['Type', 'Id'],
+          properties: {
+            Type: { const: 'AwsLambdaFunction' },
+            Id: { type: 'string', pattern: '^arn:aws[a-z-]*:lambda:' },
+            Region: { type: 'string' },
+            Partition: { enum: ['aws', 'aws-cn', 'aws-us-gov'] },
+          },
+        },
+      },
+      Workflow: { type: 'object', properties: { Status: { enum: ['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'] } } },
+      RecordState: { enum: ['ACTIVE', 'ARCHIVED'] },
+      Compliance: {
+        type: 'object',
+        required: ['Status'],
+        properties: {
+          Status: { enum: ['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE'] },
+          RelatedRequirements: { type: 'array', maxItems: 32, items: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const;
+
+/** What OCSF 1.3.0 requires of a Detection Finding (class 2004) and of the objects we fill. */
+const ocsfSchema = {
+  type: 'object',
+  required: ['activity_id', 'category_uid', 'class_uid', 'type_uid', 'severity_id', 'time', 'metadata', 'finding_info'],
+  properties: {
+    activity_id: { enum: [1, 2, 3, 99] },
+    category_uid: { const: 2 },
+    class_uid: { const: 2004 },
+    type_uid: { enum: [200401, 200402, 200403] },
+    severity_id: { enum: [1, 2, 3, 4, 5] },
+    status_id: { enum: [1, 2, 3, 4] },
+    time: { type: 'integer' },
+    metadata: {
+      type: 'object',
+      required: ['product', 'version'],
+      properties: {
+        version: { const: '1.3.0' },
+        product: { type: 'object', required: ['name', 'vendor_name', 'version'] },
+      },
+    },
+    finding_info: {
+      type: 'object',
+      required: ['uid', 'title', 'desc'],
+      properties: { uid: { type: 'string', pattern: '^[0-9a-f]{32}$' } },
+    },
+    cloud: {
+      type: 'object',
+      required: ['provider', 'account'],
+      properties: { account: { type: 'object', required: ['uid'] } },
+    },
+    resources: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['uid', 'type', 'region'] },
+    },
+    compliance: { type: 'object', required: ['standards', 'control'] },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validAsff = ajv.compile(asffSchema);
+const validOcsf = ajv.compile(ocsfSchema);
+
+type Asff = {
+  Id: string;
+  GeneratorId: string;
+  AwsAccountId: string;
+  Resources: { Id: string; Region: string }[];
+  Workflow: { Status: string };
+  RecordState: string;
+  Compliance?: { Status: string; SecurityControlId?: string; RelatedRequirements: string[] };
+  Note?: { Text: string };
+}[];
+type Ocsf = {
+  status_id: number;
+  type_uid: number;
+  finding_info: { uid: string; types: string[] };
+  resources: { uid: string }[];
+  compliance?: { control: string; standards: string[] };
+}[];
+
+const asff = async (extra: string[] = []): Promise<Asff> =>
+  JSON.parse((await scanFixture('asff', ['--fail-on', 'none', ...extra])).stdout) as Asff;
+const ocsf = async (extra: string[] = []): Promise<Ocsf> =>
+  (await scanFixture('ocsf', ['--fail-on', 'none', ...extra])).stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Ocsf[number]);
+
+describe('ASFF', () => {
+  it('has every required attribute, in the shapes Security Hub accepts', async () => {
+    const findings = await asff();
+    expect(findings.length).toBeGreaterThan(10);
+    expect(validAsff(findings), JSON.stringify(validAsff.errors?.slice(0, 3))).toBe(true);
+    for (const f of findings) expect(f.Resources[0]!.Id).toContain(`:${f.AwsAccountId}:`);
+  });
+
+  it('uses the fingerprint as a stable, unique Id', async () => {
+    const [a, b] = [await asff(), await asff()];
+    expect(a.map((f) => f.Id)).toEqual(b.map((f) => f.Id));
+    expect(new Set(a.map((f) => f.Id)).size).toBe(a.length);
+    for (const f of a) expect(f.Id).toBe(fingerprint({ ruleId: f.GeneratorId, arn: f.Resources[0]!.Id }));
+  });
+
+  it('marks suppressed findings SUPPRESSED with the reason and names the Security Hub control', async () => {
+    const findings = await asff();
+    const suppressed = findings.filter((f) => f.Workflow.Status === 'SUPPRESSED');
+    expect(suppressed.length).toBeGreaterThan(0);
+    for (const f of suppressed) {
+      expect(f.GeneratorId).toBe('dlq-missing');
+      expect(f.Resources[0]!.Id).toMatch(/:function:payments-/);
+      expect(f.Note?.Text).toMatch(/synchronously only/);
+    }
+    const runtime = findings.find((f) => f.GeneratorId === 'runtime-deprecated')!;
+    expect(runtime.Compliance).toMatchObject({ Status: 'FAILED', SecurityControlId: 'Lambda.2' });
+    expect(runtime.Compliance!.RelatedRequirements).toEqual([
+      'AWS Foundational Security Best Practices v1.0.0/Lambda.2',
+    ]);
+    expect(findings.find((f) => f.GeneratorId === 'dlq-missing')!.Compliance).toBeUndefined();
+  });
+
+  it('archives an accepted finding that is gone, but not one whose function could not be read', async () => {
+    const report = JSON.parse((await scanFixture('json', ['--fail-on', 'none'])).stdout) as {
+      findings: { ruleId: string; arn: string }[];
+      snapshot: { functions: { arn: string; status: string }[] };
+    };
+    const firing = new Set(report.findings.map((f) => `${f.ruleId} ${f.arn}`));
+    const readable = report.snapshot.functions.find(
+      (f) => f.status === 'ok' && !firing.has(`tracing-disabled ${f.arn}`),
+    );
+    const denied = report.snapshot.functions.find((f) => f.status === 'denied')!;
+    expect(readable).toBeDefined();
+    const entry = (ruleId: string, arn: string) => ({ fingerprint: fingerprint({ ruleId, arn }), ruleId, arn });
+    const file = join(mkdtempSync(join(tmpdir(), 'la-accepted-')), 'accepted.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: 'lambda-audit-accepted-findings',
+        findings: [entry('tracing-disabled', readable!.arn), entry('tracing-disabled', denied.arn)],
+      }),
+    );
+    const findings = await asff(['--accepted-findings', file]);
+    const archived = findings.filter((f) => f.RecordState === 'ARCHIVED');
+    expect(archived.map((f) => f.Resources[0]!.Id)).toEqual([readable!.arn]);
+    expect(archived[0]).toMatchObject({ Workflow: { Status: 'RESOLVED' }, Compliance: { Status: 'PASSED' } });
+    expect(validAsff(findings), JSON.stringify(validAsff.errors?.slice(0, 3))).toBe(true);
+    const lines = await ocsf(['--accepted-findings', file]);
+    expect(lines.filter((l) => l.status_id === 4).map((l) => [l.type_uid, l.resources[0]!.uid])).toEqual([
+      [200403, readable!.arn],
+    ]);
+  });
+});
+
+describe('OCSF', () => {
+  it('writes one Detection Finding per line with the attributes OCSF 1.3.0 requires', async () => {
+    const lines = await ocsf();
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) expect(validOcsf(line), JSON.stringify(validOcsf.errors?.slice(0, 3))).toBe(true);
+  });
+
+  it('agrees with ASFF on identities and marks suppressed findings and compliance controls', async () => {
+    const [lines, findings] = [await ocsf(), await asff()];
+    expect(lines.map((l) => l.finding_info.uid)).toEqual(findings.map((f) => f.Id));
+    expect(lines.filter((l) => l.status_id === 3).length).toBe(
+      findings.filter((f) => f.Workflow.Status === 'SUPPRESSED').length,
+    );
+    const tags = lines.find((l) => l.finding_info.types[0] === 'tags-required');
+    expect(tags?.compliance).toEqual(
+      expect.objectContaining({ control: 'Lambda.6', standards: ['AWS Foundational Security Best Practices v1.0.0'] }),
+    );
+  });
+});
