@@ -95,7 +95,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   addSourceOptions(scan)
     .option(
       '--output <format[=path]>',
-      `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout; json, sarif and snapshot to reports/<UTC time>/`,
+      `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout; json, sarif, html and snapshot to reports/<UTC time>/`,
       outputParser(FORMAT_NAMES),
       [],
     )

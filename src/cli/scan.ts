@@ -143,6 +143,7 @@ async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (l
           { format: 'text' },
           { format: 'json', path: `${dir}/report.json` },
           { format: 'sarif', path: `${dir}/report.sarif` },
+          { format: 'html', path: `${dir}/report.html` },
           { format: 'snapshot', path: `${dir}/snapshot.json` },
         ];
   for (const spec of outputs) {

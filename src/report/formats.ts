@@ -2,6 +2,7 @@
  * Output formats: pure functions from a run to text. Adding a format is one file and one line here.
  */
 import { asffReport } from './asff.js';
+import { htmlReport } from './html.js';
 import { jsonReport } from './json.js';
 import { junitReport } from './junit.js';
 import { markdownReport } from './markdown.js';
@@ -18,6 +19,7 @@ export type Formatter = (run: RunResult, options: FormatOptions) => string;
 
 export const formatters = {
   asff: asffReport,
+  html: htmlReport,
   json: jsonReport,
   junit: junitReport,
   markdown: markdownReport,
