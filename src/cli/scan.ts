@@ -53,9 +53,9 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     ...(flags.config === undefined ? {} : { configFile: flags.config }),
   });
   const rules = flags.compliance === undefined ? loaded : rulesOfFramework(loaded, flags.compliance);
-  const driftPolicy =
-    flags.drift && flags.compliance === undefined ? await loadDriftPolicy(flags.driftPolicy, io.cwd) : undefined;
-  const ruleIds = new Set([...rules.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
+  const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy, io.cwd) : undefined;
+  // Suppressions may name any loaded rule, also one --compliance leaves out.
+  const ruleIds = new Set([...loaded.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
   const suppressions =
     flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, ruleIds, io.cwd);
   const acceptedEntries =
@@ -66,7 +66,8 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const baselineDir = resolve(io.cwd, flags.baseline ?? DEFAULT_BASELINE_DIR);
   const baselines = driftPolicy === undefined ? new Map() : await loadBaselines(baselineDir);
   // Drift is on when asked for (--baseline), or when the default directory holds a baseline.
-  const useDrift = driftPolicy !== undefined && (flags.baseline !== undefined || baselines.size > 0);
+  const useDrift =
+    driftPolicy !== undefined && flags.compliance === undefined && (flags.baseline !== undefined || baselines.size > 0);
 
   const snapshot = await acquireSnapshot(flags, io, log);
 
