@@ -153,7 +153,8 @@ function drift(run: RunResult): string {
 }
 
 function value(change: { path: string; old?: unknown; new?: unknown }, side: 'old' | 'new'): string {
-  if (!(side in change)) return change.path.includes('Environment.Variables') ? '<em>(value hash)</em>' : '';
+  if (!(side in change))
+    return change.path.includes('Environment.Variables') ? '<em>(hashed value, not shown)</em>' : '';
   return `<code>${h(JSON.stringify(change[side]))}</code>`;
 }
 

@@ -1,7 +1,8 @@
 // The HTML report's escaping and self-containment, without a browser (html-browser.test.ts opens it).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { h, jsonForScript } from '../../src/report/html.js';
+import { h, htmlReport, jsonForScript } from '../../src/report/html.js';
+import type { RunResult } from '../../src/report/run.js';
 import { HTML_SCRIPT } from '../../src/report/html-client.js';
 import { scanFixture } from '../helpers/fixture-scan.js';
 
@@ -40,5 +41,43 @@ describe('the HTML report', () => {
     expect(section('compliance')).toMatch(/Lambda\.2<\/td><td>runtime-deprecated/);
     expect(section('suppressed')).toContain('Payments functions are invoked synchronously only');
     expect(section('suppressed')).toContain('payments@example.com');
+  });
+});
+
+describe('drift in the HTML report', () => {
+  it('shows old and new values, escaped, and never an environment value', () => {
+    const run = {
+      snapshot: { tool: { version: '0' }, generatedAt: '2026-11-22T03:00:00Z', regions: [], functions: [] },
+      asOf: '2026-11-22',
+      rules: [],
+      findings: [],
+      notJudged: [],
+      suppressions: [],
+      drift: {
+        baselineDir: 'baselines',
+        regions: [],
+        functions: [
+          {
+            key: 'k',
+            arn: 'arn:aws:lambda:us-east-1:111122223333:function:orders',
+            account: '111122223333',
+            region: 'us-east-1',
+            functionName: 'orders',
+            qualifier: '$LATEST',
+            kind: 'changed',
+            changes: [
+              { path: 'configuration.Runtime', kind: 'changed', old: 'nodejs18.x', new: '<b>nodejs22.x</b>' },
+              { path: 'configuration.Environment.Variables.DB_PASSWORD', kind: 'changed' },
+            ],
+          },
+        ],
+      },
+    } as unknown as RunResult;
+    const drift = htmlReport(run).split('id="drift"')[1]!.split('</table>')[0]!;
+    expect(drift).toContain('<code>&quot;nodejs18.x&quot;</code>');
+    expect(drift).toContain('<code>&quot;&lt;b&gt;nodejs22.x&lt;/b&gt;&quot;</code>');
+    expect(drift).toMatch(
+      /DB_PASSWORD<\/code><\/td><td><em>\(hashed value, not shown\)<\/em><\/td><td><em>\(hashed value, not shown\)<\/em>/,
+    );
   });
 });

@@ -11,6 +11,7 @@ import type { Finding, RuleMeta } from '../../src/rules/types.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { scanFixture } from '../helpers/fixture-scan.js';
+import { validAsff, validOcsf } from '../helpers/finding-formats.js';
 
 interface SarifLog {
   runs: {
@@ -53,7 +54,7 @@ async function sarif(): Promise<SarifLog> {
 }
 
 describe('the demo scan', () => {
-  it('writes SARIF, JSON, Markdown and JUnit in one run; SARIF and JSON validate', async () => {
+  it('writes SARIF, JSON, Markdown, JUnit, ASFF and OCSF in one run; SARIF, JSON, ASFF and OCSF validate', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'la-four-'));
     const result = await runCli(
       [
@@ -68,6 +69,10 @@ describe('the demo scan', () => {
         'markdown=r.md',
         '--output',
         'junit=r.xml',
+        '--output',
+        'asff=r.asff.json',
+        '--output',
+        'ocsf=r.ocsf.jsonl',
       ],
       { cwd },
     );
@@ -77,6 +82,11 @@ describe('the demo scan', () => {
     expect(log.runs[0]!.results.length).toBeGreaterThan(1000);
     expect(schemaErrors('report', JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')))).toBeUndefined();
     expect(readFileSync(join(cwd, 'r.md'), 'utf8')).toMatch(/^## lambda-audit: \d+ findings/);
+    const asff = JSON.parse(readFileSync(join(cwd, 'r.asff.json'), 'utf8')) as unknown[];
+    expect(validAsff(asff), JSON.stringify(validAsff.errors?.slice(0, 3))).toBe(true);
+    const ocsf = readFileSync(join(cwd, 'r.ocsf.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(ocsf).toHaveLength(asff.length);
+    for (const line of ocsf) expect(validOcsf(JSON.parse(line)), JSON.stringify(validOcsf.errors?.[0])).toBe(true);
     expect(readFileSync(join(cwd, 'r.xml'), 'utf8')).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="lambda-audit"/,
     );
