@@ -141,7 +141,8 @@ export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule
         ...(entry?.severity ? { severity: entry.severity } : {}),
         ...(entry?.options ? { options: entry.options } : {}),
       });
-      return file === BUILTIN_POLICY ? withBuiltinCompliance(rule) : rule;
+      // The package's own packs (policies/) take the built-in mappings; user policies declare theirs.
+      return file.startsWith(POLICIES_DIR) ? withBuiltinCompliance(rule) : rule;
     });
 }
 
