@@ -1,10 +1,12 @@
 // ASFF (Security Hub) and OCSF (Detection Finding) against the attributes each format requires,
 // on the report fixture (two accounts, a suppression, a denied function).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/rules/fingerprint.js';
+import { repoRoot } from '../helpers/cli.js';
 import { scanFixture } from '../helpers/fixture-scan.js';
 import { validAsff, validOcsf } from '../helpers/finding-formats.js';
 
@@ -34,7 +36,29 @@ const ocsf = async (extra: string[] = []): Promise<Ocsf> =>
     .split('\n')
     .map((l) => JSON.parse(l) as Ocsf[number]);
 
+const hasBotocore = spawnSync('python3', ['-c', 'import botocore']).status === 0;
+if (!hasBotocore)
+  console.warn('asff-ocsf.test: python3 with botocore is missing; skipping the BatchImportFindings shape check');
+
 describe('ASFF', () => {
+  it.skipIf(!hasBotocore)("passes botocore's validation of BatchImportFindings, in calls of 100", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'la-asff-')), 'findings.json');
+    writeFileSync(file, JSON.stringify(await asff()));
+    const out = JSON.parse(
+      execFileSync('python3', [join(repoRoot, 'test/fixtures/report/asff_validate.py'), file], { encoding: 'utf8' }),
+    ) as { batches: number; errors: string[] };
+    expect(out).toEqual({ batches: 1, errors: [] });
+  });
+
+  it.skipIf(!hasBotocore)('the botocore check fails on a finding Security Hub would refuse', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'la-asff-')), 'findings.json');
+    writeFileSync(file, JSON.stringify([{ Id: 'x', Resources: [{ Type: 'AwsLambdaFunction' }], Severity: 'HIGH' }]));
+    const out = JSON.parse(
+      execFileSync('python3', [join(repoRoot, 'test/fixtures/report/asff_validate.py'), file], { encoding: 'utf8' }),
+    ) as { errors: string[] };
+    expect(out.errors.join('\n')).toMatch(/Missing required parameter in Findings\[0\]: "SchemaVersion"/);
+  });
+
   it('has every required attribute, in the shapes Security Hub accepts', async () => {
     const findings = await asff();
     expect(findings.length).toBeGreaterThan(10);

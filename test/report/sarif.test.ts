@@ -1,4 +1,5 @@
 // SARIF against the official OASIS schema and GitHub's upload rules.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,14 @@ describe('the demo scan', () => {
     expect(readFileSync(join(cwd, 'r.md'), 'utf8')).toMatch(/^## lambda-audit: \d+ findings/);
     const asff = JSON.parse(readFileSync(join(cwd, 'r.asff.json'), 'utf8')) as unknown[];
     expect(validAsff(asff), JSON.stringify(validAsff.errors?.slice(0, 3))).toBe(true);
+    if (spawnSync('python3', ['-c', 'import botocore']).status === 0) {
+      const check = execFileSync(
+        'python3',
+        [join(repoRoot, 'test/fixtures/report/asff_validate.py'), join(cwd, 'r.asff.json')],
+        { encoding: 'utf8' },
+      );
+      expect(JSON.parse(check)).toEqual({ batches: Math.ceil(asff.length / 100), errors: [] });
+    } else console.warn('sarif.test: python3 with botocore is missing; the demo ASFF is not checked against it');
     const ocsf = readFileSync(join(cwd, 'r.ocsf.jsonl'), 'utf8').trimEnd().split('\n');
     expect(ocsf).toHaveLength(asff.length);
     for (const line of ocsf) expect(validOcsf(JSON.parse(line)), JSON.stringify(validOcsf.errors?.[0])).toBe(true);
