@@ -111,7 +111,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   addSourceOptions(scan)
     .option(
       '--output <format[=path]>',
-      `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout; json, sarif and snapshot to reports/<UTC time>/`,
+      `write a format to a file, or to stdout without =path; repeatable. Formats: ${FORMAT_NAMES.join(', ')}. Default: text to stdout; json, sarif, html and snapshot to reports/<UTC time>/`,
       outputParser(FORMAT_NAMES),
       [],
     )
@@ -120,6 +120,10 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .option('--config <file>', 'switch rules off, change their severity or options (YAML; see docs/policies.md)')
     .option('--suppressions <file>', 'accepted risk with reason, owner and expiry (YAML; see docs/policies.md)')
     .option('--as-of <date>', 'evaluate date-based rules as of YYYY-MM-DD (default: today, UTC)', parseDate)
+    .option(
+      '--compliance <framework>',
+      'only rules mapped to this framework, e.g. aws-foundational-security-best-practices (no drift findings)',
+    )
     .option(
       '--baseline <dir>',
       `compare with the baselines in dir (default: ${DEFAULT_BASELINE_DIR}/ when it holds any)`,

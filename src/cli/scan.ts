@@ -4,13 +4,14 @@ import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { compareWithBaselines, loadBaselines, type DriftReport } from '../drift/compare.js';
 import { driftFindings } from '../drift/findings.js';
 import { loadDriftPolicy } from '../drift/policy.js';
-import { ExitCode } from '../errors.js';
+import { AuditError, ExitCode } from '../errors.js';
+import type { RuleMeta } from '../rules/types.js';
 import { loadRuleSet, loadSuppressions } from '../policy/load.js';
 import { applySuppressions } from '../policy/suppressions.js';
 import { formatters, type RunResult } from '../report/formats.js';
 import { gate, type FailOn } from '../report/gate.js';
 import { checkWritable, writeAll, writeFileSafely } from '../report/write.js';
-import { acceptedFindingsDocument, markNew, readAcceptedFindings } from '../rules/accepted.js';
+import { acceptedFindingsDocument, goneSinceAccepted, markNew, readAcceptedEntries } from '../rules/accepted.js';
 import { evaluateSnapshot } from '../iac/variants.js';
 import { compareFindings } from '../rules/evaluate.js';
 import { isComplete } from '../snapshot/build.js';
@@ -25,6 +26,8 @@ export interface ScanFlags extends SourceFlags {
   readonly config?: string;
   readonly suppressions?: string;
   readonly asOf?: Date;
+  /** Only rules mapped to this compliance framework (and no drift findings). */
+  readonly compliance?: string;
   /** A directory, or false for --no-drift. */
   readonly baseline?: string;
   readonly drift: boolean;
@@ -43,25 +46,29 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const log = logTo(io, flags.quiet);
   // Everything the user wrote is checked before anything is crawled: a typo costs no API calls.
   const asOf = flags.asOf ?? io.now();
-  const rules = await loadRuleSet({
+  const loaded = await loadRuleSet({
     policyFiles: flags.policy,
     builtin: flags.builtin,
     asOf,
     cwd: io.cwd,
     ...(flags.config === undefined ? {} : { configFile: flags.config }),
   });
+  const rules = flags.compliance === undefined ? loaded : rulesOfFramework(loaded, flags.compliance);
   const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy, io.cwd) : undefined;
-  const ruleIds = new Set([...rules.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
+  // Suppressions may name any loaded rule, also one --compliance leaves out.
+  const ruleIds = new Set([...loaded.map((r) => r.id), ...(driftPolicy?.rules.map((r) => r.id) ?? [])]);
   const suppressions =
     flags.suppressions === undefined ? [] : await loadSuppressions(flags.suppressions, ruleIds, io.cwd);
-  const accepted =
+  const acceptedEntries =
     flags.acceptedFindings === undefined
       ? undefined
-      : await readAcceptedFindings(resolve(io.cwd, flags.acceptedFindings));
+      : await readAcceptedEntries(resolve(io.cwd, flags.acceptedFindings));
+  const accepted = acceptedEntries && new Set(acceptedEntries.map((e) => e.fingerprint));
   const baselineDir = resolve(io.cwd, flags.baseline ?? DEFAULT_BASELINE_DIR);
   const baselines = driftPolicy === undefined ? new Map() : await loadBaselines(baselineDir);
   // Drift is on when asked for (--baseline), or when the default directory holds a baseline.
-  const useDrift = driftPolicy !== undefined && (flags.baseline !== undefined || baselines.size > 0);
+  const useDrift =
+    driftPolicy !== undefined && flags.compliance === undefined && (flags.baseline !== undefined || baselines.size > 0);
 
   // So are the outputs: an unwritable path must not cost a crawl, nor leave other reports behind.
   const outputs = outputSpecs(flags, io);
@@ -86,6 +93,14 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     await writeFileSafely(resolve(io.cwd, flags.acceptFindings), acceptedFindingsDocument(findings));
     log(`accepted ${findings.filter((f) => !f.suppressed).length} findings into ${flags.acceptFindings}`);
   }
+  // Before --only-new: an accepted finding still present is not gone, whether reported or not.
+  const resolved =
+    acceptedEntries &&
+    goneSinceAccepted(acceptedEntries, findings, {
+      rules: new Set(rules.map((r) => r.id)),
+      readInFull: new Set(snapshot.functions.filter((f) => f.status === 'ok').map((f) => f.arn)),
+      notJudged: new Set(evaluation.notJudged.flatMap((n) => n.functions.map((arn) => `${n.ruleId}\0${arn}`))),
+    });
   if (flags.onlyNew) findings = findings.filter((f) => f.new !== false);
 
   const run: RunResult = {
@@ -96,6 +111,7 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     notJudged: evaluation.notJudged,
     suppressions: applied.statuses,
     drift,
+    ...(resolved === undefined ? {} : { resolved }),
   };
   await writeOutputs(run, outputs, flags, io, log);
   const verdict = gate(run, flags.failOn, flags.failOnDrift);
@@ -108,6 +124,19 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   return complete ? ExitCode.ok : ExitCode.crawlIncomplete;
 }
 
+/** `--compliance`: the rules mapped to one framework; a framework no rule maps to is a usage error. */
+function rulesOfFramework<R extends RuleMeta>(rules: readonly R[], framework: string): R[] {
+  const kept = rules.filter((r) => r.compliance?.some((c) => c.framework === framework));
+  if (kept.length === 0) {
+    const known = [...new Set(rules.flatMap((r) => r.compliance?.map((c) => c.framework) ?? []))].sort();
+    throw new AuditError(
+      'E_USAGE',
+      `--compliance ${framework}: no loaded rule maps to that framework; frameworks of the loaded rules: ${known.join(', ') || '(none)'}`,
+    );
+  }
+  return kept;
+}
+
 /** The --output specs, or the default set under reports/<timestamp>/. */
 function outputSpecs(flags: ScanFlags, io: CliIo): readonly OutputSpec[] {
   if (flags.output.length > 0) return flags.output;
@@ -116,6 +145,7 @@ function outputSpecs(flags: ScanFlags, io: CliIo): readonly OutputSpec[] {
     { format: 'text' },
     { format: 'json', path: `${dir}/report.json` },
     { format: 'sarif', path: `${dir}/report.sarif` },
+    { format: 'html', path: `${dir}/report.html` },
     { format: 'snapshot', path: `${dir}/snapshot.json` },
   ];
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { lineColumn } from '../json.js';
 import { checks, type AnyCheck } from '../rules/checks/index.js';
+import { withBuiltinCompliance } from '../rules/compliance.js';
 import type { CheckEnv, CompiledRule, RuntimeLifecycle, Severity } from '../rules/types.js';
 import { didYouMean, PolicyValidationError, type PolicyIssue } from './issues.js';
 import { compileRule, optionIssues, validatePolicyDocument, type RuleDef } from './policy-file.js';
@@ -188,10 +189,12 @@ export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule
     .filter(({ def }) => config.get(def.id)?.enabled !== false)
     .map(({ def, file }) => {
       const entry = config.get(def.id);
-      return compileRule(def, file, env, {
+      const rule = compileRule(def, file, env, {
         ...(entry?.severity ? { severity: entry.severity } : {}),
         ...(entry?.options ? { options: entry.options } : {}),
       });
+      // The package's own packs (policies/) take the built-in mappings; user policies declare theirs.
+      return file.startsWith(POLICIES_DIR) ? withBuiltinCompliance(rule) : rule;
     });
 }
 

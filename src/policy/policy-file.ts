@@ -2,6 +2,7 @@
  * A policy file: validated (structure with ajv, then paths, checks, options and templates), then
  * compiled into rules. Validation collects every problem in the file before giving up.
  */
+import { complianceRefs } from '../rules/compliance.js';
 import { checks, type AnyCheck } from '../rules/checks/index.js';
 import { globToRegExp, OPERATORS, type Condition } from '../rules/condition.js';
 import { checkPath, compilePath, isSecretPath } from '../rules/paths.js';
@@ -29,7 +30,9 @@ interface ScopeDef {
 }
 
 /** A rule as written in a policy file: the rule's metadata (less where it came from), plus what it tests. */
-export interface RuleDef extends Omit<RuleMeta, 'source'> {
+export interface RuleDef extends Omit<RuleMeta, 'source' | 'compliance'> {
+  /** Framework id to control id(s); see src/rules/compliance.ts. */
+  readonly compliance?: Readonly<Record<string, string | readonly string[]>>;
   readonly scope?: ScopeDef & { readonly exclude?: ScopeDef };
   readonly condition?: Condition;
   readonly check?: string;
@@ -231,6 +234,7 @@ export function compileRule(
     remediation: def.remediation,
     docs: def.docs,
     source,
+    ...(def.compliance === undefined ? {} : { compliance: complianceRefs(def.compliance) }),
   };
   let test: (record: FunctionRecord) => Verdict;
   if (def.check !== undefined) {

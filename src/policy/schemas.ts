@@ -12,6 +12,19 @@ const accountList = { type: 'array', items: { type: 'string', pattern: '^\\d{12}
 const tagMatch = { type: 'object', additionalProperties: { type: 'string' } };
 const scopeFields = { regions: stringList, accounts: accountList, functions: stringList, tags: tagMatch };
 
+/** `compliance: { framework-id: control | [controls] }`, for example `aws-foundational-security-best-practices: Lambda.2`. */
+const complianceSchema = {
+  type: 'object',
+  minProperties: 1,
+  propertyNames: { pattern: '^[a-z0-9]+([-.][a-z0-9]+)*$' },
+  additionalProperties: {
+    anyOf: [
+      { type: 'string', minLength: 1 },
+      { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    ],
+  },
+} as const;
+
 export const policyFileSchema = {
   type: 'object',
   additionalProperties: false,
@@ -43,6 +56,7 @@ export const policyFileSchema = {
           check: { type: 'string' },
           options: { type: 'object' },
           message: { type: 'string', minLength: 1 },
+          compliance: complianceSchema,
         },
       },
     },

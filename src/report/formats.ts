@@ -1,9 +1,12 @@
 /**
  * Output formats: pure functions from a run to text. Adding a format is one file and one line here.
  */
+import { asffReport } from './asff.js';
+import { htmlReport } from './html.js';
 import { jsonReport } from './json.js';
 import { junitReport } from './junit.js';
 import { markdownReport } from './markdown.js';
+import { ocsfReport } from './ocsf.js';
 import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
 import { sarifReport } from './sarif.js';
@@ -15,9 +18,12 @@ export type { RunResult } from './run.js';
 export type Formatter = (run: RunResult, options: FormatOptions) => string;
 
 export const formatters = {
+  asff: asffReport,
+  html: htmlReport,
   json: jsonReport,
   junit: junitReport,
   markdown: markdownReport,
+  ocsf: ocsfReport,
   sarif: sarifReport,
   snapshot: (run) => toJson(run.snapshot),
   text: textReport,

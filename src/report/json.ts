@@ -33,6 +33,7 @@ export function jsonReport(run: RunResult): string {
       description: r.description,
       remediation: r.remediation,
       docs: r.docs,
+      ...(r.compliance === undefined ? {} : { compliance: r.compliance }),
     })),
     findings: run.findings,
     notJudged: run.notJudged,

@@ -1,4 +1,5 @@
 /** JUnit XML for CI test tabs: a suite per rule, a failing case per finding, a passing case for a clean rule. */
+import { crawlGaps, type CrawlGap } from './gaps.js';
 import type { RunResult } from './run.js';
 
 export function junitReport(run: RunResult): string {
@@ -21,14 +22,33 @@ export function junitReport(run: RunResult): string {
       '  </testsuite>',
     ].join('\n');
   });
-  const tests = run.rules.reduce((n, r) => n + Math.max(1, active.filter((f) => f.ruleId === r.id).length), 0);
+  const gaps = crawlGaps(run);
+  const tests =
+    run.rules.reduce((n, r) => n + Math.max(1, active.filter((f) => f.ruleId === r.id).length), 0) + gaps.length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="lambda-audit" tests="${tests}" failures="${active.length}">`,
+    `<testsuites name="lambda-audit" tests="${tests}" failures="${active.length + gaps.length}">`,
+    ...crawlSuite(gaps),
     ...suites,
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/** An incomplete crawl fails a `crawl` suite, a case per gap naming what was not read. */
+function crawlSuite(gaps: readonly CrawlGap[]): string[] {
+  if (gaps.length === 0) return [];
+  return [
+    `  <testsuite name="crawl" tests="${gaps.length}" failures="${gaps.length}">`,
+    ...gaps.map((g) =>
+      [
+        `    <testcase classname="crawl" name="${xml(`${g.account}/${g.region}`)}">`,
+        `      <failure type="incomplete" message="${xml(g.text)}">${xml(`Crawl incomplete in ${g.account}/${g.region}: ${g.text}`)}</failure>`,
+        '    </testcase>',
+      ].join('\n'),
+    ),
+    '  </testsuite>',
+  ];
 }
 
 function xml(text: string): string {

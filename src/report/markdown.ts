@@ -1,5 +1,6 @@
 /** Markdown for $GITHUB_STEP_SUMMARY and pull-request comments. */
 import { SEVERITIES } from '../rules/types.js';
+import { crawlGaps } from './gaps.js';
 import { countBySeverity } from './json.js';
 import type { RunResult } from './run.js';
 import { describeReason } from './text.js';
@@ -15,13 +16,7 @@ export function markdownReport(run: RunResult): string {
     `${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s); rules as of ${run.asOf}.`,
     '',
   );
-  for (const r of run.snapshot.regions.filter((x) => !x.complete)) {
-    lines.push(
-      `> [!WARNING]`,
-      `> Crawl incomplete in ${r.account}/${r.region}: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${cell(r.error.code)})` : ''}. Findings for functions that could not be fetched may be missing.`,
-      '',
-    );
-  }
+  lines.push(...incompleteCrawl(run));
   if (run.notJudged.length > 0) {
     lines.push('### Not judged', '', '| Rule | Functions | Why |', '|---|---:|---|');
     for (const n of run.notJudged)
@@ -80,6 +75,21 @@ export function markdownReport(run: RunResult): string {
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A warning per account-region that could not be read in full, naming what was not read. */
+function incompleteCrawl(run: RunResult): string[] {
+  const byRegion = new Map<string, string[]>();
+  for (const g of crawlGaps(run)) {
+    const key = `${g.account}/${g.region}`;
+    byRegion.set(key, [...(byRegion.get(key) ?? []), g.text]);
+  }
+  return [...byRegion].flatMap(([where, texts]) => [
+    '> [!WARNING]',
+    `> Crawl incomplete in ${where}; findings that depend on what was not read may be missing:`,
+    ...texts.map((t) => `> - ${cell(t)}`),
+    '',
+  ]);
 }
 
 function cell(text: string): string {

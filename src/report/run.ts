@@ -1,5 +1,6 @@
 /** Everything a run produced; every formatter reads this and nothing else. */
 import type { SuppressionStatus } from '../policy/suppressions.js';
+import type { AcceptedEntry } from '../rules/accepted.js';
 import type { Finding, NotJudgedCount, RuleMeta } from '../rules/types.js';
 import type { DriftReport } from '../drift/compare.js';
 import type { Snapshot } from '../snapshot/types.js';
@@ -16,4 +17,6 @@ export interface RunResult {
   readonly suppressions: readonly SuppressionStatus[];
   /** Undefined when no baseline directory was used. */
   readonly drift: DriftReport | undefined;
+  /** With `--accepted-findings`: accepted findings known to be gone (fixed) in this run. */
+  readonly resolved?: readonly AcceptedEntry[];
 }

@@ -14,6 +14,7 @@
 import { gzipSync } from 'node:zlib';
 import { fingerprint } from '../rules/fingerprint.js';
 import { SEVERITIES, severityRank, type Finding, type RuleMeta, type Severity } from '../rules/types.js';
+import { crawlGaps, type CrawlGap } from './gaps.js';
 import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
 
@@ -32,13 +33,17 @@ const level: Record<Severity, SarifLevel> = {
   low: 'note',
   info: 'note',
 };
-/** GitHub maps these to its critical / high / medium / low labels. */
-const securitySeverity: Record<Severity, string> = {
+/**
+ * GitHub maps these to its critical / high / medium / low labels. Info rules get none: a
+ * security-severity of 0.0 shows as a "Low" security alert, so they stay plain `note` results and
+ * GitHub's security counts match ours.
+ */
+const securitySeverity: Record<Severity, string | undefined> = {
   critical: '9.5',
   high: '8.0',
   medium: '5.5',
   low: '2.0',
-  info: '0.0',
+  info: undefined,
 };
 
 export function sarifReport(run: RunResult, options: FormatOptions, limits = GITHUB_LIMITS): string {
@@ -98,6 +103,7 @@ function document(
   ruleIndex: ReadonlyMap<string, number>,
   perAccount: readonly { account: string; findings: Finding[] }[],
 ): unknown {
+  const gaps = crawlGaps(run);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -106,6 +112,7 @@ function document(
         driver: { name: 'lambda-audit', semanticVersion: run.snapshot.tool.version, rules: rules.map(sarifRule) },
       },
       automationDetails: { id: `lambda-audit/${account}/` },
+      invocations: [invocation(gaps.filter((g) => g.account === account))],
       results: findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId) ?? 0)),
       properties: {
         account,
@@ -131,11 +138,43 @@ function sarifRule(rule: RuleMeta): unknown {
       markdown: `**Remediation:** ${rule.remediation}\n\n[Documentation](${rule.docs})`,
     },
     defaultConfiguration: { level: level[rule.severity] },
-    properties: {
-      'security-severity': securitySeverity[rule.severity],
-      tags: ['security', 'aws', 'lambda', ...(rule.id.startsWith('drift/') ? ['drift'] : [])],
-      precision: 'very-high',
-    },
+    properties: ruleProperties(rule),
+  };
+}
+
+function ruleProperties(rule: RuleMeta): Record<string, unknown> {
+  const severity = securitySeverity[rule.severity];
+  const compliance = rule.compliance ?? [];
+  return {
+    ...(severity === undefined ? {} : { 'security-severity': severity }),
+    tags: [
+      'security',
+      'aws',
+      'lambda',
+      ...(rule.id.startsWith('drift/') ? ['drift'] : []),
+      ...compliance.map((c) => `${c.framework}/${c.control}`),
+    ],
+    precision: 'very-high',
+    ...(compliance.length === 0 ? {} : { compliance }),
+  };
+}
+
+/**
+ * The run's invocation: `executionSuccessful` is false when something could not be read, and a
+ * notification per gap says what, so GitHub's tool status shows an incomplete scan.
+ */
+function invocation(gaps: readonly CrawlGap[]): unknown {
+  return {
+    executionSuccessful: gaps.length === 0,
+    ...(gaps.length === 0
+      ? {}
+      : {
+          toolExecutionNotifications: gaps.map((g) => ({
+            level: 'warning',
+            descriptor: { id: 'crawl-incomplete' },
+            message: { text: `${g.account}/${g.region}: ${g.text}` },
+          })),
+        }),
   };
 }
 

@@ -40,7 +40,14 @@ export function acceptedFindingsDocument(findings: readonly Finding[]): string {
   return canonicalJson({ schemaVersion: 1, kind: 'lambda-audit-accepted-findings', findings: unique });
 }
 
-export async function readAcceptedFindings(file: string): Promise<Set<string>> {
+/** One entry of an accepted-findings file. */
+export interface AcceptedEntry {
+  readonly fingerprint: string;
+  readonly ruleId: string;
+  readonly arn: string;
+}
+
+export async function readAcceptedEntries(file: string): Promise<AcceptedEntry[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -58,7 +65,31 @@ export async function readAcceptedFindings(file: string): Promise<Set<string>> {
       'E_INPUT',
       `${file}: not an accepted-findings file: ${validate.errors?.[0]?.instancePath || '(top level)'} ${validate.errors?.[0]?.message ?? ''}`,
     );
-  return new Set((value as { findings: { fingerprint: string }[] }).findings.map((f) => f.fingerprint));
+  return (value as { findings: AcceptedEntry[] }).findings;
+}
+
+/**
+ * Accepted findings that are gone now, where that is known: the function was read in full and the
+ * rule ran and judged it. A finding whose function could not be read, or whose rule was off or could
+ * not judge, may still be there, so it is not reported as gone.
+ */
+export function goneSinceAccepted(
+  accepted: readonly AcceptedEntry[],
+  findings: readonly Finding[],
+  judged: {
+    readonly rules: ReadonlySet<string>;
+    readonly readInFull: ReadonlySet<string>;
+    readonly notJudged: ReadonlySet<string>;
+  },
+): AcceptedEntry[] {
+  const present = new Set(findings.map((f) => fingerprint(f)));
+  return accepted.filter(
+    (e) =>
+      !present.has(e.fingerprint) &&
+      judged.rules.has(e.ruleId) &&
+      judged.readInFull.has(e.arn) &&
+      !judged.notJudged.has(`${e.ruleId}\0${e.arn}`),
+  );
 }
 
 export function markNew(findings: readonly Finding[], accepted: ReadonlySet<string>): Finding[] {

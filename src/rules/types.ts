@@ -16,6 +16,14 @@ export interface RuleMeta {
   readonly docs: string;
   /** The policy file the rule came from. */
   readonly source: string;
+  /** Controls of compliance frameworks this rule checks (see src/rules/compliance.ts). */
+  readonly compliance?: readonly ComplianceRef[];
+}
+
+/** One control of one framework, for example `aws-foundational-security-best-practices` / `Lambda.2`. */
+export interface ComplianceRef {
+  readonly framework: string;
+  readonly control: string;
 }
 
 /** Template variables a match contributes (on top of the record's own fields). */

@@ -53,7 +53,7 @@ export function handleEc2(ctx: Ec2Context, req: IncomingMessage, res: ServerResp
     }
     const key = `${ctx.account}/${ctx.region}/ec2`;
     let bucket = ctx.buckets.get(key);
-    if (!bucket) ctx.buckets.set(key, (bucket = new TokenBucket(20, 100)));
+    if (!bucket) ctx.buckets.set(key, (bucket = new TokenBucket({ rate: 20, burstSeconds: 5 })));
     if (!bucket.take().ok) {
       ctx.stats.throttled++;
       error(res, 503, 'RequestLimitExceeded', 'Request limit exceeded.');

@@ -110,7 +110,12 @@ describe('lambda-audit CLI', () => {
     };
     expect(schemaErrors('snapshot', snapshot)).toBeUndefined();
     expect(snapshot.functions).toHaveLength(1000);
-    expect(readdirSync(join(cwd, 'reports', stamp!)).sort()).toEqual(['report.json', 'report.sarif', 'snapshot.json']);
+    expect(readdirSync(join(cwd, 'reports', stamp!)).sort()).toEqual([
+      'report.html',
+      'report.json',
+      'report.sarif',
+      'snapshot.json',
+    ]);
     const report = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'report.json'), 'utf8')) as {
       findings: { ruleId: string }[];
       rules: { id: string }[];

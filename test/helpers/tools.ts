@@ -44,7 +44,7 @@ const checks: Record<Tool, ToolCheck> = {
     probe: () => runs('cfn-lint', ['--version']),
   },
   chromium: {
-    needs: 'a Chromium browser (npx playwright install chromium)',
+    needs: "Debian's chromium package (apt-get install chromium; no browser download)",
     names: ['chromium'],
     probe: () => runs('chromium', ['--version']) || runs('chromium-browser', ['--version']),
   },

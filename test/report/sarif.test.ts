@@ -1,4 +1,5 @@
 // SARIF against the official OASIS schema and GitHub's upload rules.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv4 from 'ajv-draft-04';
@@ -11,10 +12,15 @@ import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { scanFixture } from '../helpers/fixture-scan.js';
 import { tempDir } from '../helpers/temp.js';
+import { validAsff, validOcsf } from '../helpers/finding-formats.js';
 
 interface SarifLog {
   runs: {
     automationDetails: { id: string };
+    invocations: {
+      executionSuccessful: boolean;
+      toolExecutionNotifications?: { level: string; message: { text: string } }[];
+    }[];
     tool: {
       driver: {
         rules: {
@@ -22,12 +28,14 @@ interface SarifLog {
           shortDescription: { text: string };
           fullDescription: { text: string };
           help: { text: string; markdown: string };
-          properties: { 'security-severity': string; tags: string[] };
+          defaultConfiguration: { level: string };
+          properties: { 'security-severity'?: string; tags: string[]; compliance?: unknown };
         }[];
       };
     };
     results: {
       ruleId: string;
+      level: string;
       message: { text: string };
       locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
       partialFingerprints: { primaryLocationLineHash: string };
@@ -47,7 +55,7 @@ async function sarif(): Promise<SarifLog> {
 }
 
 describe('the demo scan', () => {
-  it('writes SARIF, JSON, Markdown and JUnit in one run; SARIF and JSON validate', async () => {
+  it('writes SARIF, JSON, Markdown, JUnit, ASFF and OCSF in one run; SARIF, JSON, ASFF and OCSF validate', async () => {
     const cwd = tempDir('la-four-');
     const result = await runCli(
       [
@@ -62,6 +70,10 @@ describe('the demo scan', () => {
         'markdown=r.md',
         '--output',
         'junit=r.xml',
+        '--output',
+        'asff=r.asff.json',
+        '--output',
+        'ocsf=r.ocsf.jsonl',
       ],
       { cwd },
     );
@@ -71,6 +83,19 @@ describe('the demo scan', () => {
     expect(log.runs[0]!.results.length).toBeGreaterThan(1000);
     expect(schemaErrors('report', JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')))).toBeUndefined();
     expect(readFileSync(join(cwd, 'r.md'), 'utf8')).toMatch(/^## lambda-audit: \d+ findings/);
+    const asff = JSON.parse(readFileSync(join(cwd, 'r.asff.json'), 'utf8')) as unknown[];
+    expect(validAsff(asff), JSON.stringify(validAsff.errors?.slice(0, 3))).toBe(true);
+    if (spawnSync('python3', ['-c', 'import botocore']).status === 0) {
+      const check = execFileSync(
+        'python3',
+        [join(repoRoot, 'test/fixtures/report/asff_validate.py'), join(cwd, 'r.asff.json')],
+        { encoding: 'utf8' },
+      );
+      expect(JSON.parse(check)).toEqual({ batches: Math.ceil(asff.length / 100), errors: [] });
+    } else console.warn('sarif.test: python3 with botocore is missing; the demo ASFF is not checked against it');
+    const ocsf = readFileSync(join(cwd, 'r.ocsf.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(ocsf).toHaveLength(asff.length);
+    for (const line of ocsf) expect(validOcsf(JSON.parse(line)), JSON.stringify(validOcsf.errors?.[0])).toBe(true);
     expect(readFileSync(join(cwd, 'r.xml'), 'utf8')).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="lambda-audit"/,
     );
@@ -108,9 +133,46 @@ describe('SARIF', () => {
       expect(rule.fullDescription.text.length).toBeGreaterThan(0);
       expect(rule.help.text).toMatch(/https:\/\//);
       expect(rule.help.markdown).toMatch(/\[Documentation\]\(https:\/\//);
-      expect(['9.5', '8.0', '5.5', '2.0', '0.0']).toContain(rule.properties['security-severity']);
       expect(rule.properties.tags).toContain('security');
     }
+  });
+
+  it('gives info rules level note and no security-severity, so GitHub does not count them as Low alerts', async () => {
+    const log = await sarif();
+    const rules = log.runs[0]!.tool.driver.rules;
+    const info = rules.filter((r) => r.id === 'log-format-text' || r.id === 'vpc-ipv6-dual-stack-disabled');
+    expect(info).toHaveLength(2);
+    for (const rule of info) {
+      expect(rule.properties['security-severity']).toBeUndefined();
+      expect(rule.defaultConfiguration.level).toBe('note');
+    }
+    for (const rule of rules.filter((r) => !info.includes(r)))
+      expect(['9.5', '8.0', '5.5', '2.0']).toContain(rule.properties['security-severity']);
+    const infoResults = log.runs.flatMap((r) => r.results).filter((r) => r.ruleId === 'log-format-text');
+    expect(infoResults.length).toBeGreaterThan(0);
+    for (const r of infoResults) expect(r.level).toBe('note');
+  });
+
+  it('names compliance controls in rule tags and properties', async () => {
+    const rules = (await sarif()).runs[0]!.tool.driver.rules;
+    const runtime = rules.find((r) => r.id === 'runtime-deprecated')!;
+    expect(runtime.properties.tags).toContain('aws-foundational-security-best-practices/Lambda.2');
+    expect(runtime.properties.compliance).toEqual([
+      { framework: 'aws-foundational-security-best-practices', control: 'Lambda.2' },
+    ]);
+    expect(rules.find((r) => r.id === 'dlq-missing')!.properties.compliance).toBeUndefined();
+  });
+
+  it('marks an incomplete crawl: executionSuccessful false and a notification naming what was not read', async () => {
+    const log = await sarif();
+    // The fixture's account 111111111111 was read in full; 222222222222 has a denied function.
+    expect(log.runs[0]!.invocations).toEqual([{ executionSuccessful: true }]);
+    const incomplete = log.runs[1]!.invocations[0]!;
+    expect(incomplete.executionSuccessful).toBe(false);
+    expect(incomplete.toolExecutionNotifications).toHaveLength(1);
+    expect(incomplete.toolExecutionNotifications![0]!.message.text).toMatch(
+      /^222222222222\/us-east-1: 1 function\(s\) could not be fetched \(1 denied, 0 failed\): arn:aws:lambda:us-east-1:222222222222:function:platform-notify-00005$/,
+    );
   });
 
   it('fingerprints are stable across runs and leave suppressed findings out', async () => {
@@ -157,7 +219,11 @@ describe('SARIF', () => {
       ...Array.from({ length: 3 }, (_, i) => finding(100 + i, 'high')),
     ];
     const runResult = {
-      snapshot: { tool: { version: '0' }, regions: [{ account: '111111111111', complete: true }] },
+      snapshot: {
+        tool: { version: '0' },
+        regions: [{ account: '111111111111', region: 'us-east-1', complete: true, denied: 0, failed: 0 }],
+        functions: [],
+      },
       asOf: '2026-11-22',
       rules: [rule('high', 'high'), rule('low', 'low')],
       findings,

@@ -1,0 +1,139 @@
+/**
+ * AWS Security Finding Format (ASFF) for Security Hub's BatchImportFindings, as a custom
+ * integration: a JSON array of findings, ready for
+ * `aws securityhub batch-import-findings --findings file://...` once split into calls of at most
+ * 100 findings and grouped by region (each finding's ProductArn names its own region; see
+ * docs/reports.md). Required top-level attributes (AwsAccountId, CreatedAt, Description,
+ * GeneratorId, Id, ProductArn, Resources, SchemaVersion, Severity, Title, Types, UpdatedAt) are
+ * always present.
+ *
+ * - `Id` is the finding's fingerprint, so a re-import updates the same finding;
+ * - suppressed findings: `Workflow.Status` SUPPRESSED;
+ * - with `--accepted-findings`, an accepted finding known to be gone: `RecordState` ARCHIVED,
+ *   `Workflow.Status` RESOLVED, `Compliance.Status` PASSED.
+ */
+import { controlsOf, FRAMEWORKS, frameworkTitle, FSBP } from '../rules/compliance.js';
+import { fingerprint } from '../rules/fingerprint.js';
+import type { Finding, RuleMeta, Severity } from '../rules/types.js';
+import type { AcceptedEntry } from '../rules/accepted.js';
+import type { RunResult } from './run.js';
+import { toJson } from './write.js';
+
+export const ASFF_SCHEMA_VERSION = '2018-10-08';
+/** BatchImportFindings takes at most this many findings per call. */
+export const ASFF_BATCH_LIMIT = 100;
+
+const label: Record<Severity, string> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  info: 'INFORMATIONAL',
+};
+
+/** ASFF types are `namespace/category/classifier`; most of our rules are configuration checks. */
+const SECRET_TYPES = ['Sensitive Data Identifications/Passwords'];
+const CONFIG_TYPES = ['Software and Configuration Checks/AWS Security Best Practices'];
+const DRIFT_TYPES = ['Software and Configuration Checks/Industry and Regulatory Standards'];
+
+/** ASFF's limits on Title and Description (characters). */
+const TITLE_MAX = 256;
+const DESCRIPTION_MAX = 1024;
+
+export function asffReport(run: RunResult): string {
+  const rules = new Map(run.rules.map((r) => [r.id, r]));
+  const now = run.snapshot.generatedAt;
+  const active = run.findings.map((f) => asffFinding(f, rules.get(f.ruleId), now));
+  const gone = (run.resolved ?? []).map((e) => archivedFinding(e, rules.get(e.ruleId), now));
+  return toJson([...active, ...gone]);
+}
+
+interface Resource {
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+function base(resource: Resource, rule: RuleMeta | undefined, ruleId: string, now: string): Record<string, unknown> {
+  const partition = resource.arn.split(':')[1] ?? 'aws';
+  return {
+    SchemaVersion: ASFF_SCHEMA_VERSION,
+    ProductArn: `arn:${partition}:securityhub:${resource.region}:${resource.account}:product/${resource.account}/default`,
+    ProductName: 'lambda-audit',
+    CompanyName: 'lambda-audit',
+    GeneratorId: ruleId,
+    AwsAccountId: resource.account,
+    Region: resource.region,
+    Types: ruleId.startsWith('drift/') ? DRIFT_TYPES : ruleId === 'env-secret-suspected' ? SECRET_TYPES : CONFIG_TYPES,
+    CreatedAt: now,
+    UpdatedAt: now,
+    Resources: [{ Type: 'AwsLambdaFunction', Id: resource.arn, Partition: partition, Region: resource.region }],
+    ...(rule === undefined
+      ? {}
+      : { Remediation: { Recommendation: { Text: clip(rule.remediation, 512), Url: rule.docs } } }),
+  };
+}
+
+function asffFinding(f: Finding, rule: RuleMeta | undefined, now: string): Record<string, unknown> {
+  return {
+    ...base(f, rule, f.ruleId, now),
+    Id: fingerprint(f),
+    Severity: { Label: label[f.severity], Original: f.severity },
+    Title: clip(f.title, TITLE_MAX),
+    Description: clip(f.message, DESCRIPTION_MAX),
+    ...compliance(rule, 'FAILED'),
+    Workflow: { Status: f.suppressed ? 'SUPPRESSED' : 'NEW' },
+    RecordState: 'ACTIVE',
+    ...(f.suppression === undefined
+      ? {}
+      : {
+          Note: {
+            Text: clip(`Suppressed until ${f.suppression.expires}: ${f.suppression.reason}`, 512),
+            UpdatedBy: clip(f.suppression.owner, 512),
+            UpdatedAt: now,
+          },
+        }),
+    ProductFields: {
+      'lambda-audit/RuleId': f.ruleId,
+      'lambda-audit/FunctionName': f.functionName,
+      'lambda-audit/Qualifier': f.qualifier,
+    },
+  };
+}
+
+function archivedFinding(e: AcceptedEntry, rule: RuleMeta | undefined, now: string): Record<string, unknown> {
+  const [, , , region = '', account = '', , name = ''] = e.arn.split(':');
+  return {
+    ...base({ arn: e.arn, account, region }, rule, e.ruleId, now),
+    Id: e.fingerprint,
+    Severity: { Label: 'INFORMATIONAL', Original: rule?.severity ?? 'info' },
+    Title: clip(rule?.title ?? e.ruleId, TITLE_MAX),
+    Description: clip(`${name}: no longer found by ${e.ruleId} (accepted earlier, fixed since)`, DESCRIPTION_MAX),
+    ...compliance(rule, 'PASSED'),
+    Workflow: { Status: 'RESOLVED' },
+    RecordState: 'ARCHIVED',
+    ProductFields: { 'lambda-audit/RuleId': e.ruleId, 'lambda-audit/FunctionName': name },
+  };
+}
+
+/** Security Hub's own control id for FSBP, related requirements for every mapped control. */
+function compliance(rule: RuleMeta | undefined, status: 'FAILED' | 'PASSED'): Record<string, unknown> {
+  const refs = rule?.compliance ?? [];
+  if (refs.length === 0) return {};
+  const fsbp = rule === undefined ? [] : controlsOf(rule, FSBP);
+  const standards = [...new Set(refs.map((r) => FRAMEWORKS[r.framework]?.standardsId))].filter(
+    (s): s is string => s !== undefined,
+  );
+  return {
+    Compliance: {
+      Status: status,
+      ...(fsbp[0] === undefined ? {} : { SecurityControlId: fsbp[0] }),
+      RelatedRequirements: refs.slice(0, 32).map((r) => `${frameworkTitle(r.framework)}/${r.control}`),
+      ...(standards.length === 0 ? {} : { AssociatedStandards: standards.map((StandardsId) => ({ StandardsId })) }),
+    },
+  };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,179 @@
+// The HTML report in a real browser: Debian's chromium, driven by playwright-core (no browser
+// download). The fleet is the demo's (the simulator's default fleet) plus one function whose name
+// and description are HTML: they must show as text and never run.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { buildSnapshot } from '../../src/snapshot/build.js';
+import { SEVERITIES } from '../../src/rules/types.js';
+import { repoRoot } from '../helpers/cli.js';
+import { captureIo } from '../helpers/io.js';
+import { crawlSimulator, testKey, withSimulator } from '../helpers/sim.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`html-browser.test: ${CHROMIUM} is missing (apt-get install -y chromium); skipping`);
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+interface JsonReport {
+  summary: { findings: number; suppressed: number; bySeverity: Record<string, number> };
+  findings: { ruleId: string; suppressed: boolean; functionName: string; severity: string }[];
+}
+
+describe.skipIf(!hasChromium)('the HTML report in chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'la-html-'));
+  let browser: Browser;
+  let page: Page;
+  let report: JsonReport;
+  const dialogs: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    const snapshot = await withSimulator(
+      { quotas: { getFunction: 5000, controlPlane: 5000 } },
+      async (sim, endpoint) => {
+        const region = sim.regions[0]!;
+        const functions = sim.fleet.get(region)!;
+        const template = [...functions.values()][0]!;
+        const arn = `arn:aws:lambda:${region}:123456789012:function:${HOSTILE}`;
+        functions.set(HOSTILE, {
+          ...template,
+          configuration: {
+            ...template.configuration,
+            FunctionName: HOSTILE,
+            FunctionArn: arn,
+            Description: '</script><script>alert(2)</script>',
+            TracingConfig: { Mode: 'PassThrough' },
+          },
+          tags: { team: '"><svg onload=alert(3)>' },
+          versions: [],
+          aliases: [],
+        });
+        const result = await crawlSimulator(sim, endpoint);
+        return buildSnapshot(result, testKey, '0.0.0-test', new Date('2026-11-22T03:00:00Z'));
+      },
+    );
+    writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snapshot));
+    const { io } = captureIo({ cwd: dir });
+    await run(
+      [
+        ...['node', 'lambda-audit', 'scan', '--input', 'snapshot.json', '--as-of', '2026-11-22', '--no-drift'],
+        ...['--suppressions', join(repoRoot, 'test/fixtures/report/suppressions.yaml'), '--fail-on', 'none'],
+        ...['--output', 'html=report.html', '--output', 'json=report.json'],
+      ],
+      io,
+    );
+    report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as JsonReport;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+      // launch() gives the browser a fresh temporary user-data-dir and deletes it on close.
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
+    await page.goto(`file://${join(dir, 'report.html')}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the same totals as the JSON report', async () => {
+    expect(await page.locator('[data-total=findings] b').textContent()).toBe(String(report.summary.findings));
+    expect(await page.locator('[data-total=suppressed] b').textContent()).toBe(String(report.summary.suppressed));
+    for (const s of SEVERITIES)
+      expect(await page.locator(`[data-severity=${s}] b`).textContent()).toBe(String(report.summary.bySeverity[s]));
+    expect(await page.locator('#f-count').textContent()).toBe(
+      `${report.summary.findings} of ${report.summary.findings} findings`,
+    );
+    expect(await page.locator('#findings-body tr').count()).toBe(100);
+  });
+
+  it('sorts and filters the findings table', async () => {
+    const active = report.findings.filter((f) => !f.suppressed);
+    await page.selectOption('#f-rule', 'tracing-disabled');
+    const tracing = active.filter((f) => f.ruleId === 'tracing-disabled').length;
+    expect(await page.locator('#f-count').textContent()).toBe(`${tracing} of ${active.length} findings`);
+    await page.selectOption('#f-rule', '');
+    await page.selectOption('#f-severity', 'high');
+    const high = active.filter((f) => f.severity === 'high').length;
+    expect(await page.locator('#f-count').textContent()).toBe(`${high} of ${active.length} findings`);
+    await page.selectOption('#f-severity', '');
+
+    await page.click('#findings-table th[data-key=fn]');
+    const names = await page.locator('#findings-body tr td:nth-child(5)').allTextContents();
+    expect(names).toEqual([...names].sort());
+    await page.click('#findings-table th[data-key=fn]');
+    const reversed = await page.locator('#findings-body tr td:nth-child(5)').allTextContents();
+    expect(reversed).toEqual([...reversed].sort().reverse());
+    expect(await page.locator('#findings-table th[data-key=fn]').getAttribute('aria-sort')).toBe('descending');
+
+    await page.fill('#f-function', 'onerror');
+    const hostile = active.filter((f) => f.functionName === HOSTILE).length;
+    expect(hostile).toBeGreaterThan(0);
+    expect(await page.locator('#f-count').textContent()).toBe(`${hostile} of ${active.length} findings`);
+  });
+
+  it('renders function names, descriptions and tags from AWS as text, never as markup', async () => {
+    expect(await page.locator('#findings-body td', { hasText: HOSTILE }).first().textContent()).toBe(HOSTILE);
+    expect(await page.locator('#findings-body img').count()).toBe(0);
+    expect(await page.locator('img, svg').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([]);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).not.toContain(HOSTILE);
+    expect(html).not.toContain('<script>alert');
+  });
+
+  it('shows suppressed findings on their own tab with reason, owner and expiry; prints', async () => {
+    await page.fill('#f-function', '');
+    const shot = join(dir, 'report.png');
+    await page.setViewportSize({ width: 1280, height: 2000 });
+    await page.locator('h1').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot });
+    expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+    if (process.env.UPDATE_SCREENSHOT === '1')
+      writeFileSync(join(repoRoot, 'docs/img/report-html.png'), readFileSync(shot));
+
+    expect(await page.locator('#tab-suppressed').isHidden()).toBe(true);
+    await page.click('[aria-controls=tab-suppressed]');
+    expect(await page.locator('#tab-findings').isHidden()).toBe(true);
+    const rows = page.locator('#suppressed tbody tr');
+    expect(await rows.count()).toBe(report.summary.suppressed);
+    expect(await rows.first().textContent()).toContain('Payments functions are invoked synchronously only');
+    expect(await rows.first().textContent()).toContain('payments@example.com');
+    expect(await rows.first().textContent()).toContain('2027-06-30');
+    const pdf = await page.pdf();
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+  });
+
+  it('shows the summary with JavaScript off', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await plain.goto(`file://${join(dir, 'report.html')}`);
+    expect(await plain.locator('[data-total=findings] b').textContent()).toBe(String(report.summary.findings));
+    expect(await plain.locator('#by-rule tbody tr').count()).toBeGreaterThan(5);
+    expect(await plain.locator('#crawl tbody tr').count()).toBe(2);
+    expect(await plain.locator('noscript').count()).toBe(1);
+    await context.close();
+  });
+});
