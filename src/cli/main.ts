@@ -8,6 +8,8 @@ import { FORMAT_NAMES } from '../report/formats.js';
 import { FAIL_ON } from '../report/gate.js';
 import type { CliIo } from './io.js';
 import { collect, outputParser, parseDate, parseEndpoint, parsePort, parseRegions, positiveNumber } from './options.js';
+import { parseAccountIds, parseRegionsOrAll, parseRoleName } from './options.js';
+import { ACCOUNT_REGIONS_AT_ONCE } from './source.js';
 import { runSimulate, type SimulateFlags } from './simulate.js';
 import { runValidate } from './validate.js';
 import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
@@ -31,6 +33,7 @@ Examples:
   $ lambda-audit scan --demo                          crawl a simulated fleet (no AWS needed)
   $ lambda-audit scan --regions us-east-1,eu-west-1   crawl two regions in parallel
   $ lambda-audit scan --profile prod --max-rps 50 --output sarif=r.sarif --output json=r.json
+  $ lambda-audit scan --org --role-name LambdaAuditRole --regions all   every account, every enabled region
   $ lambda-audit scan --input planned.json --fail-on high      gate a planned configuration offline
   $ lambda-audit scan --output markdown >> "$GITHUB_STEP_SUMMARY"
   $ lambda-audit scan --fail-on-drift --suppressions accepted-risk.yaml
@@ -41,8 +44,8 @@ function addSourceOptions(command: Command): Command {
   return command
     .option(
       '--regions <list>',
-      'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)',
-      parseRegions,
+      'comma-separated regions, crawled in parallel, or "all": the regions enabled in each account (default: AWS_REGION or the profile region)',
+      parseRegionsOrAll,
     )
     .option(
       '--profile <name>',
@@ -75,7 +78,25 @@ function addSourceOptions(command: Command): Command {
       'read a lambda-audit snapshot or "aws lambda get-function" JSON instead of crawling (no AWS access)',
     )
     .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
-    .option('-q, --quiet', 'no progress or summary on stderr', false);
+    .option('-q, --quiet', 'no progress or summary on stderr', false)
+    .option('--org', "crawl the organisation's active accounts (Organizations ListAccounts; needs --role-name)")
+    .option(
+      '--accounts <ids>',
+      'crawl these accounts (comma-separated 12-digit ids; needs --role-name)',
+      parseAccountIds('--accounts'),
+    )
+    .option(
+      '--exclude-accounts <ids>',
+      'leave these accounts out (comma-separated)',
+      parseAccountIds('--exclude-accounts'),
+    )
+    .option('--role-name <name>', "the audit role assumed in each account other than the caller's", parseRoleName)
+    .option('--external-id <id>', "the external id the audit role's trust policy asks for")
+    .addOption(
+      new Option('--parallel <n>', 'account-regions crawled at once, over all accounts')
+        .default(ACCOUNT_REGIONS_AT_ONCE)
+        .argParser(positiveNumber('--parallel', { integer: true, max: 1000 })),
+    );
 }
 
 export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {

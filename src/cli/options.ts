@@ -87,3 +87,34 @@ export function parsePort(value: string): number {
     throw new InvalidArgumentError(`--port expects 0 to 65535 (0: any free port), got "${value}"`);
   return n;
 }
+
+/** `--regions` of scan and baseline: a list, or `all` (the regions enabled in each account). */
+export function parseRegionsOrAll(value: string): string[] | 'all' {
+  return value.trim() === 'all' ? 'all' : parseRegions(value);
+}
+
+/** `--accounts` / `--exclude-accounts`: 12-digit account ids, comma-separated; repeatable. */
+export function parseAccountIds(flag: string) {
+  return (value: string, previous: string[] = []): string[] => {
+    const ids = value
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a.length > 0);
+    if (ids.length === 0) throw new InvalidArgumentError(`${flag} expects account ids, for example 111122223333`);
+    for (const id of ids)
+      if (!/^\d{12}$/.test(id))
+        throw new InvalidArgumentError(
+          `"${id}" is not an AWS account id; expected 12 digits, for example 111122223333`,
+        );
+    return [...new Set([...previous, ...ids])];
+  };
+}
+
+/** `--role-name`: an IAM role name, optionally with a path (`audit/LambdaAudit`). */
+export function parseRoleName(value: string): string {
+  if (!/^[\w+=,.@/-]{1,512}$/.test(value) || value.startsWith('arn:'))
+    throw new InvalidArgumentError(
+      `expected the name of a role (for example LambdaAuditRole), not an ARN; the account comes from --org or --accounts, got "${value}"`,
+    );
+  return value;
+}
