@@ -4,9 +4,10 @@ import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { compareWithBaselines, loadBaselines, type DriftReport } from '../drift/compare.js';
 import { driftFindings } from '../drift/findings.js';
 import { loadDriftPolicy } from '../drift/policy.js';
-import { ExitCode } from '../errors.js';
+import { AuditError, ExitCode } from '../errors.js';
 import { loadRuleSet, loadSuppressions } from '../policy/load.js';
 import { applySuppressions } from '../policy/suppressions.js';
+import { sarifPartPath, sarifParts } from '../report/sarif-split.js';
 import { formatters, type RunResult } from '../report/formats.js';
 import { gate, type FailOn } from '../report/gate.js';
 import { writeFileSafely } from '../report/write.js';
@@ -118,6 +119,10 @@ async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (l
           { format: 'snapshot', path: `${dir}/snapshot.json` },
         ];
   for (const spec of outputs) {
+    if (spec.format === 'sarif') {
+      await writeSarif(run, spec.path, io, warn, log);
+      continue;
+    }
     const toStdout = spec.path === undefined;
     const content = formatters[spec.format as keyof typeof formatters](run, { color: toStdout && stdoutColor, warn });
     if (spec.path === undefined) {
@@ -127,6 +132,41 @@ async function writeOutputs(run: RunResult, flags: ScanFlags, io: CliIo, log: (l
       log(`wrote ${spec.format} to ${spec.path}`);
     }
   }
+}
+
+/**
+ * SARIF: one file, or, with more accounts than one file may hold, several (sarif-split.ts), never
+ * an account left out.
+ */
+async function writeSarif(
+  run: RunResult,
+  path: string | undefined,
+  io: CliIo,
+  warn: (line: string) => void,
+  log: (line: string) => void,
+): Promise<void> {
+  const parts = sarifParts(run, { color: false, warn });
+  if (parts.length === 1 && path === undefined) {
+    io.stdout.write(parts[0]!.content);
+    return;
+  }
+  if (parts.length === 1 && path !== undefined) {
+    await writeFileSafely(resolve(io.cwd, path), parts[0]!.content);
+    log(`wrote sarif to ${path}`);
+    return;
+  }
+  if (path === undefined)
+    throw new AuditError(
+      'E_USAGE',
+      `SARIF for ${parts.reduce((n, p) => n + p.accounts.length, 0)} accounts needs ${parts.length} files (GitHub takes 20 runs and 10 MB per file): write it with --output sarif=PATH`,
+    );
+  for (const [i, part] of parts.entries()) {
+    await writeFileSafely(resolve(io.cwd, sarifPartPath(path, i)), part.content);
+    log(`wrote sarif to ${sarifPartPath(path, i)} (accounts ${part.accounts[0]} to ${part.accounts.at(-1)})`);
+  }
+  warn(
+    `SARIF: ${parts.length} files (${sarifPartPath(path, 0)} to ${sarifPartPath(path, parts.length - 1)}), to stay within GitHub's limits of 20 runs and 10 MB per file; upload them all (their directory) with github/codeql-action/upload-sarif`,
+  );
 }
 
 function incompleteReasons(snapshot: RunResult['snapshot']): string[] {
