@@ -8,12 +8,13 @@ import { FORMAT_NAMES } from '../report/formats.js';
 import { FAIL_ON } from '../report/gate.js';
 import type { CliIo } from './io.js';
 import { collect, outputParser, parseDate, parseEndpoint, parsePort, parseRegions, positiveNumber } from './options.js';
-import { parseAccountIds, parseRegionsOrAll, parseRoleName } from './options.js';
+import { parseAccountIds, parseRegionsOrAll, parseRoleName, parseShardFlag } from './options.js';
 import { ACCOUNT_REGIONS_AT_ONCE } from './source.js';
 import { runSimulate, type SimulateFlags } from './simulate.js';
 import { runValidate } from './validate.js';
 import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { runScan, type ScanFlags } from './scan.js';
+import type { SourceFlags } from './source.js';
 import { runBaseline, type BaselineFlags } from './baseline.js';
 import { toolVersion } from './version.js';
 
@@ -38,6 +39,11 @@ Examples:
   $ lambda-audit scan --output markdown >> "$GITHUB_STEP_SUMMARY"
   $ lambda-audit scan --fail-on-drift --suppressions accepted-risk.yaml
   $ AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:5000 lambda-audit scan --regions us-east-1`;
+
+const MERGE_EXAMPLES = `
+Examples:
+  $ lambda-audit scan --org --role-name LambdaAuditRole --regions all --shard 2/3 --output snapshot=shard-2.json
+  $ lambda-audit merge shard-1.json shard-2.json shard-3.json --output sarif=sarif/lambda-audit.sarif`;
 
 /** Where the snapshot comes from: shared by scan and baseline. */
 function addSourceOptions(command: Command): Command {
@@ -96,6 +102,11 @@ function addSourceOptions(command: Command): Command {
       new Option('--parallel <n>', 'account-regions crawled at once, over all accounts')
         .default(ACCOUNT_REGIONS_AT_ONCE)
         .argParser(positiveNumber('--parallel', { integer: true, max: 1000 })),
+    )
+    .option(
+      '--shard <K/N>',
+      'crawl only shard K of N of the account-regions (see docs/organizations.md)',
+      parseShardFlag,
     );
 }
 
@@ -153,6 +164,36 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
         throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
       setExit(await runScan(flags, io));
     });
+
+  // merge: scan's evaluation and output flags (the same Option objects), over shard snapshots.
+  const sourceFlags = new Set(addSourceOptions(new Command()).options.map((o) => o.long));
+  const merge = program
+    .command('merge')
+    .description(
+      'Combine the snapshots of "scan --shard K/N" runs: evaluate, compare with baselines, write reports and gate once, as one scan would.',
+    )
+    .argument('<snapshots...>', 'the snapshot of every shard (scan --shard K/N --output snapshot=PATH)')
+    .addHelpText('after', `${MERGE_EXAMPLES}\n${EXIT_CODES_HELP}`);
+  for (const option of scan.options)
+    if (!sourceFlags.has(option.long) || option.long === '--quiet') merge.addOption(option);
+  merge.action(async (files: string[], flags: Omit<ScanFlags, keyof SourceFlags> & { quiet: boolean }) => {
+    if (flags.onlyNew && flags.acceptedFindings === undefined)
+      throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
+    setExit(
+      await runScan(
+        {
+          ...flags,
+          input: files,
+          mergeShards: true,
+          concurrency: 1,
+          includeVersions: false,
+          requestTimeout: 15,
+          demo: false,
+        },
+        io,
+      ),
+    );
+  });
 
   const baseline = program
     .command('baseline')

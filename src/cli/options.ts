@@ -1,5 +1,6 @@
 /** Flag parsers: each turns a string into a value or throws a usage error that names the flag. */
 import { InvalidArgumentError } from 'commander';
+import { parseShard, type Shard } from '../org/shard.js';
 
 const regionPattern = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
@@ -117,4 +118,13 @@ export function parseRoleName(value: string): string {
       `expected the name of a role (for example LambdaAuditRole), not an ARN; the account comes from --org or --accounts, got "${value}"`,
     );
   return value;
+}
+
+/** `--shard K/N`. */
+export function parseShardFlag(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -14,6 +14,8 @@ import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, Snapshot } from '../snapshot/types.js';
 import { planOrganization } from '../org/plan.js';
+import { inShard, type Shard } from '../org/shard.js';
+import { checkShardSnapshots, mergedOrder } from '../org/merge.js';
 import { LambdaSimulator } from '../simulator/server.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
 import type { CliIo } from './io.js';
@@ -41,6 +43,10 @@ export interface SourceFlags {
   readonly externalId?: string;
   /** Account-regions crawled at once, over every account. @default ACCOUNT_REGIONS_AT_ONCE */
   readonly parallel?: number;
+  /** Crawl only this shard's account-regions (src/org/shard.ts). */
+  readonly shard?: Shard;
+  /** `lambda-audit merge`: the inputs are the snapshots of shards of one run (src/org/merge.ts). */
+  readonly mergeShards?: boolean;
 }
 
 /**
@@ -73,21 +79,36 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       );
     if (flags.regions === 'all')
       throw new AuditError('E_USAGE', '--regions all lists the regions of AWS accounts; --input reads files');
-    return loadInputs(
-      flags.input.map((f) => resolve(io.cwd, f)),
-      {
-        key: () => loadEnvHashKey(io.env, log),
-        defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
-        toolVersion: toolVersion(),
-        now: io.now(),
-      },
-    );
+    if (flags.shard !== undefined)
+      throw new AuditError(
+        'E_USAGE',
+        '--shard splits a crawl; --input reads files (combine shards with lambda-audit merge)',
+      );
+    const files = flags.input.map((f) => resolve(io.cwd, f));
+    if (flags.mergeShards) {
+      await checkShardSnapshots(files, flags.input);
+      return mergedOrder(
+        await loadInputs(files, {
+          key: () => loadEnvHashKey(io.env, log),
+          defaultRegion: 'unknown',
+          toolVersion: toolVersion(),
+          now: io.now(),
+        }),
+      );
+    }
+    return loadInputs(files, {
+      key: () => loadEnvHashKey(io.env, log),
+      defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
+      toolVersion: toolVersion(),
+      now: io.now(),
+    });
   }
-  const targets = flags.demo
+  const all = flags.demo
     ? [await demoTarget(flags, log)]
     : usesAccountFlags(flags)
       ? await organizationTargets(flags, io, log)
       : await awsTargets(flags, io, log);
+  const targets = flags.shard === undefined ? all : shardTargets(all, flags.shard, log);
   const key = targets[0]?.key ?? DEMO_ENV_KEY;
   let snapshot: Snapshot;
   try {
@@ -145,6 +166,19 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
   }
   for (const region of snapshot.regions) log(summaryLine(region));
   return snapshot;
+}
+
+/** This shard's account-regions; an account that failed as a whole counts as its region `all`. */
+function shardTargets(targets: readonly Target[], shard: Shard, log: (line: string) => void): Target[] {
+  const kept = targets.flatMap((t, i) => {
+    const who = t.account ?? t.label ?? String(i);
+    if (t.error) return inShard(shard, who, 'all') ? [t] : [];
+    const regions = t.regions.filter((r) => inShard(shard, who, r));
+    return regions.length > 0 ? [{ ...t, regions }] : [];
+  });
+  const count = (ts: readonly Target[]): number => ts.reduce((n, t) => n + (t.error ? 1 : t.regions.length), 0);
+  log(`shard ${shard.index}/${shard.count}: ${count(kept)} of ${count(targets)} account-regions`);
+  return kept;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
