@@ -13,7 +13,6 @@ import { loadInputs } from '../input/load.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, Snapshot } from '../snapshot/types.js';
-import { planOrganization } from '../org/plan.js';
 import { inShard, type Shard } from '../org/shard.js';
 import { checkShardSnapshots, mergedOrder } from '../org/merge.js';
 import { LambdaSimulator } from '../simulator/server.js';
@@ -228,6 +227,8 @@ async function organizationTargets(flags: SourceFlags, io: CliIo, log: (line: st
     throw new AuditError('E_USAGE', '--external-id goes with --role-name (the role whose trust policy asks for it)');
   const profile = flags.profile?.[0];
   const homeRegion = Array.isArray(flags.regions) ? flags.regions[0]! : await defaultRegion(profile, 'us-east-1');
+  // Loaded only here: the Organizations, STS, Account and EC2 clients would double every run's start-up time.
+  const { planOrganization } = await import('../org/plan.js');
   const plan = await planOrganization({
     org: flags.org === true,
     ...(flags.accounts === undefined ? {} : { accounts: flags.accounts }),
