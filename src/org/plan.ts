@@ -38,7 +38,7 @@ export interface AccountWork {
   /** Undefined: the caller's own credentials (its profile or the default chain). */
   readonly credentials?: Credentials;
   readonly regions: readonly string[];
-  /** Why nothing in this account could be crawled (no regions are listed then). */
+  /** Why nothing in this account could be crawled (its regions, when named, are each recorded with it). */
   readonly error?: ErrorInfo;
 }
 
@@ -93,10 +93,9 @@ async function planAccount(
     try {
       identity = await credentials();
     } catch (error) {
-      return {
-        work: { account, regions: [], error: { ...errorInfo(error, 1), code: assumeCode(error) } },
-        disabled: [],
-      };
+      // With regions named, each is recorded as not crawled; with `all`, one entry `all`.
+      const regions = flags.regions === 'all' ? [] : flags.regions;
+      return { work: { account, regions, error: { ...errorInfo(error, 1), code: assumeCode(error) } }, disabled: [] };
     }
   }
   const creds = credentials === undefined ? {} : { credentials };

@@ -175,4 +175,25 @@ describe.sequential('scan --org against moto', () => {
     },
     120_000,
   );
+
+  it.skipIf(!hasMoto)(
+    'named regions: the denied account is recorded in each of them; --exclude-accounts leaves one out',
+    async () => {
+      const result = await scanOrg(['--regions', 'us-east-1,eu-west-1', '--exclude-accounts', seed.accounts.dev]);
+      expect(result.code, result.stderr).toBe(3);
+      const snapshot = result.snapshot!;
+      expect(
+        snapshot.regions.filter((r) => r.account === seed.accounts.denied).map((r) => [r.region, r.error?.code]),
+      ).toEqual([
+        ['eu-west-1', 'AssumeRoleDenied'],
+        ['us-east-1', 'AssumeRoleDenied'],
+      ]);
+      expect(snapshot.regions.some((r) => r.account === seed.accounts.dev)).toBe(false);
+      expect(result.stderr).toContain(`skipped account ${seed.accounts.dev} (dev): excluded (--exclude-accounts)`);
+      expect(new Set(snapshot.regions.map((r) => r.account))).toEqual(
+        new Set(['123456789012', seed.accounts.prod, seed.accounts.denied]),
+      );
+    },
+    120_000,
+  );
 });
