@@ -109,16 +109,17 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       : await awsTargets(flags, io, log);
   const targets = flags.shard === undefined ? all : shardTargets(all, flags.shard, log);
   const key = targets[0]?.key ?? DEMO_ENV_KEY;
+  // Every account-region's crawl listens to the run's signal: far more than EventTarget's default of 10.
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = (): void => controller.abort(io.signal.reason);
+  if (io.signal.aborted) onAbort();
+  io.signal.addEventListener('abort', onAbort, { once: true });
   let snapshot: Snapshot;
   try {
     const progress = io.stderr.isTTY && !flags.quiet ? ttyProgress(io.stderr as NodeJS.WriteStream) : silentProgress;
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
     const limit = pLimit(flags.parallel ?? ACCOUNT_REGIONS_AT_ONCE);
-    // Every account-region's crawl listens to the run's signal: far more than EventTarget's default of 10.
-    const controller = new AbortController();
-    setMaxListeners(0, controller.signal);
-    if (io.signal.aborted) controller.abort(io.signal.reason);
-    io.signal.addEventListener('abort', () => controller.abort(io.signal.reason), { once: true });
     const results = await Promise.all(
       targets.flatMap((target, i) =>
         target.error
@@ -161,7 +162,9 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
     };
     snapshot = buildSnapshot(merged, key, toolVersion(), io.now());
   } finally {
-    await Promise.all(targets.map((t) => t.close()));
+    io.signal.removeEventListener('abort', onAbort);
+    // Every target, including those another shard crawls (the demo's holds the simulator).
+    await Promise.all(all.map((t) => t.close()));
   }
   for (const region of snapshot.regions) log(summaryLine(region));
   return snapshot;
