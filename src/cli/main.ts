@@ -17,10 +17,13 @@ import {
   parseRegions,
   positiveNumber,
 } from './options.js';
+import { parseAccountIds, parseRegionsOrAll, parseRoleName, parseShardFlag } from './options.js';
+import { ACCOUNT_REGIONS_AT_ONCE } from './source.js';
 import { runSimulate, type SimulateFlags } from './simulate.js';
 import { runValidate } from './validate.js';
 import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { runScan, type ScanFlags } from './scan.js';
+import type { SourceFlags } from './source.js';
 import { runBaseline, type BaselineFlags } from './baseline.js';
 import { toolVersion } from './version.js';
 
@@ -40,19 +43,25 @@ Examples:
   $ lambda-audit scan --demo                          crawl a simulated fleet (no AWS needed)
   $ lambda-audit scan --regions us-east-1,eu-west-1   crawl two regions in parallel
   $ lambda-audit scan --profile prod --max-rps 50 --output sarif=r.sarif --output json=r.json
+  $ lambda-audit scan --org --role-name LambdaAuditRole --regions all   every account, every enabled region
   $ lambda-audit scan --input planned.json --fail-on high      gate a planned configuration offline
   $ lambda-audit scan --iac examples/sam-template.yaml --output sarif=iac.sarif   gate a template before deploy
   $ lambda-audit scan --output markdown >> "$GITHUB_STEP_SUMMARY"
   $ lambda-audit scan --fail-on-drift --suppressions accepted-risk.yaml
   $ AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:5000 lambda-audit scan --regions us-east-1`;
 
+const MERGE_EXAMPLES = `
+Examples:
+  $ lambda-audit scan --org --role-name LambdaAuditRole --regions all --shard 2/3 --output snapshot=shard-2.json
+  $ lambda-audit merge shard-1.json shard-2.json shard-3.json --output sarif=sarif/lambda-audit.sarif`;
+
 /** Where the snapshot comes from: shared by scan and baseline. */
 function addSourceOptions(command: Command): Command {
   return command
     .option(
       '--regions <list>',
-      'comma-separated regions, crawled in parallel (default: AWS_REGION or the profile region)',
-      parseRegions,
+      'comma-separated regions, crawled in parallel, or "all": the regions enabled in each account (default: AWS_REGION or the profile region)',
+      parseRegionsOrAll,
     )
     .option(
       '--profile <name>',
@@ -91,7 +100,30 @@ function addSourceOptions(command: Command): Command {
     )
     .option('--iac-param <key=value>', 'a template parameter value for --iac (repeatable)', parseIacParam)
     .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
-    .option('-q, --quiet', 'no progress or summary on stderr', false);
+    .option('-q, --quiet', 'no progress or summary on stderr', false)
+    .option('--org', "crawl the organisation's active accounts (Organizations ListAccounts; needs --role-name)")
+    .option(
+      '--accounts <ids>',
+      'crawl these accounts (comma-separated 12-digit ids; needs --role-name)',
+      parseAccountIds('--accounts'),
+    )
+    .option(
+      '--exclude-accounts <ids>',
+      'leave these accounts out (comma-separated)',
+      parseAccountIds('--exclude-accounts'),
+    )
+    .option('--role-name <name>', "the audit role assumed in each account other than the caller's", parseRoleName)
+    .option('--external-id <id>', "the external id the audit role's trust policy asks for")
+    .addOption(
+      new Option('--parallel <n>', 'account-regions crawled at once, over all accounts')
+        .default(ACCOUNT_REGIONS_AT_ONCE)
+        .argParser(positiveNumber('--parallel', { integer: true, max: 1000 })),
+    )
+    .option(
+      '--shard <K/N>',
+      'crawl only shard K of N of the account-regions (see docs/organizations.md)',
+      parseShardFlag,
+    );
 }
 
 export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
@@ -152,6 +184,36 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
         throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
       setExit(await runScan(flags, io));
     });
+
+  // merge: scan's evaluation and output flags (the same Option objects), over shard snapshots.
+  const sourceFlags = new Set(addSourceOptions(new Command()).options.map((o) => o.long));
+  const merge = program
+    .command('merge')
+    .description(
+      'Combine the snapshots of "scan --shard K/N" runs: evaluate, compare with baselines, write reports and gate once, as one scan would.',
+    )
+    .argument('<snapshots...>', 'the snapshot of every shard (scan --shard K/N --output snapshot=PATH)')
+    .addHelpText('after', `${MERGE_EXAMPLES}\n${EXIT_CODES_HELP}`);
+  for (const option of scan.options)
+    if (!sourceFlags.has(option.long) || option.long === '--quiet') merge.addOption(option);
+  merge.action(async (files: string[], flags: Omit<ScanFlags, keyof SourceFlags> & { quiet: boolean }) => {
+    if (flags.onlyNew && flags.acceptedFindings === undefined)
+      throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
+    setExit(
+      await runScan(
+        {
+          ...flags,
+          input: files,
+          mergeShards: true,
+          concurrency: 1,
+          includeVersions: false,
+          requestTimeout: 15,
+          demo: false,
+        },
+        io,
+      ),
+    );
+  });
 
   const baseline = program
     .command('baseline')

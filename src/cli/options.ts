@@ -1,5 +1,6 @@
 /** Flag parsers: each turns a string into a value or throws a usage error that names the flag. */
 import { InvalidArgumentError } from 'commander';
+import { parseShard, type Shard } from '../org/shard.js';
 
 const regionPattern = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
@@ -96,4 +97,44 @@ export function parseIacParam(value: string, previous: Map<string, string> = new
       `expected KEY=VALUE (a template parameter and its value), got "${value.slice(0, 40)}"`,
     );
   return new Map([...previous, [value.slice(0, eq), value.slice(eq + 1)]]);
+}
+
+/** `--regions` of scan and baseline: a list, or `all` (the regions enabled in each account). */
+export function parseRegionsOrAll(value: string): string[] | 'all' {
+  return value.trim() === 'all' ? 'all' : parseRegions(value);
+}
+
+/** `--accounts` / `--exclude-accounts`: 12-digit account ids, comma-separated; repeatable. */
+export function parseAccountIds(flag: string) {
+  return (value: string, previous: string[] = []): string[] => {
+    const ids = value
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a.length > 0);
+    if (ids.length === 0) throw new InvalidArgumentError(`${flag} expects account ids, for example 111122223333`);
+    for (const id of ids)
+      if (!/^\d{12}$/.test(id))
+        throw new InvalidArgumentError(
+          `"${id}" is not an AWS account id; expected 12 digits, for example 111122223333`,
+        );
+    return [...new Set([...previous, ...ids])];
+  };
+}
+
+/** `--role-name`: an IAM role name, optionally with a path (`audit/LambdaAudit`). */
+export function parseRoleName(value: string): string {
+  if (!/^[\w+=,.@/-]{1,512}$/.test(value) || value.startsWith('arn:'))
+    throw new InvalidArgumentError(
+      `expected the name of a role (for example LambdaAuditRole), not an ARN; the account comes from --org or --accounts, got "${value}"`,
+    );
+  return value;
+}
+
+/** `--shard K/N`. */
+export function parseShardFlag(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

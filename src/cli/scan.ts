@@ -8,6 +8,7 @@ import { AuditError, ExitCode } from '../errors.js';
 import type { RuleMeta } from '../rules/types.js';
 import { loadRuleSet, loadSuppressions } from '../policy/load.js';
 import { applySuppressions } from '../policy/suppressions.js';
+import { sarifPartPath, sarifParts } from '../report/sarif-split.js';
 import { formatters, type RunResult } from '../report/formats.js';
 import { gate, type FailOn } from '../report/gate.js';
 import { checkWritable, writeAll, writeFileSafely } from '../report/write.js';
@@ -160,21 +161,42 @@ async function writeOutputs(
   // stderr, not the log: a warning about a report must show even with --quiet.
   const warn = (line: string): void => void io.stderr.write(`lambda-audit: ${line}\n`);
   const stdoutColor = flags.color && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  const rendered = outputs.map((spec) => ({
-    spec,
-    content: formatters[spec.format as keyof typeof formatters](run, {
+  const files: { format: string; path: string; content: string }[] = [];
+  const toStdout: string[] = [];
+  for (const spec of outputs) {
+    if (spec.format === 'sarif') {
+      // One file, or with more accounts than one file may hold several (sarif-split.ts), never an
+      // account left out.
+      const parts = sarifParts(run, { color: false, warn });
+      if (spec.path === undefined) {
+        if (parts.length > 1)
+          throw new AuditError(
+            'E_USAGE',
+            `SARIF for ${parts.reduce((n, p) => n + p.accounts.length, 0)} accounts needs ${parts.length} files (GitHub takes 20 runs and 10 MB per file): write it with --output sarif=PATH`,
+          );
+        toStdout.push(parts[0]!.content);
+        continue;
+      }
+      const path = spec.path;
+      for (const [i, part] of parts.entries())
+        files.push({ format: 'sarif', path: sarifPartPath(path, i), content: part.content });
+      if (parts.length > 1)
+        warn(
+          `SARIF: ${parts.length} files (${sarifPartPath(path, 0)} to ${sarifPartPath(path, parts.length - 1)}), to stay within GitHub's limits of 20 runs and 10 MB per file; upload each of them (docs/organizations.md)`,
+        );
+      continue;
+    }
+    const content = formatters[spec.format as keyof typeof formatters](run, {
       color: spec.path === undefined && stdoutColor,
       warn,
-    }),
-  }));
+    });
+    if (spec.path === undefined) toStdout.push(content);
+    else files.push({ format: spec.format, path: spec.path, content });
+  }
   // Files all or none, then standard output.
-  await writeAll(
-    rendered.flatMap(({ spec, content }) =>
-      spec.path === undefined ? [] : [{ path: resolve(io.cwd, spec.path), content }],
-    ),
-  );
-  for (const { spec } of rendered) if (spec.path !== undefined) log(`wrote ${spec.format} to ${spec.path}`);
-  for (const { spec, content } of rendered) if (spec.path === undefined) io.stdout.write(content);
+  await writeAll(files.map(({ path, content }) => ({ path: resolve(io.cwd, path), content })));
+  for (const f of files) log(`wrote ${f.format} to ${f.path}`);
+  for (const content of toStdout) io.stdout.write(content);
 }
 
 function incompleteReasons(snapshot: RunResult['snapshot']): string[] {

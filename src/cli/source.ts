@@ -2,17 +2,21 @@
  * Where a snapshot comes from: `--input` files, the demo simulator, or a crawl of AWS (or any
  * endpoint). Shared by `scan` and `baseline`.
  */
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createEc2Client, createLambdaClient } from '../crawl/client.js';
-import { crawl } from '../crawl/crawler.js';
+import pLimit from 'p-limit';
+import { crawl, type CrawlResult } from '../crawl/crawler.js';
 import { AuditError } from '../errors.js';
 import { loadIac } from '../iac/load.js';
 import { loadInputs } from '../input/load.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
-import type { Snapshot } from '../snapshot/types.js';
+import type { ErrorInfo, Snapshot } from '../snapshot/types.js';
+import { inShard, type Shard } from '../org/shard.js';
+import { checkShardSnapshots, mergedOrder } from '../org/merge.js';
 import { LambdaSimulator } from '../simulator/server.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
 import { logTo, type CliIo } from './io.js';
@@ -20,7 +24,8 @@ import { silentProgress, summaryLine, ttyProgress } from './progress.js';
 import { toolVersion } from './version.js';
 
 export interface SourceFlags {
-  readonly regions?: string[];
+  /** A list, or `all`: the regions enabled in each account (with the account flags). */
+  readonly regions?: string[] | 'all';
   /** One profile per account; several crawl their accounts in parallel. */
   readonly profile?: string[];
   readonly endpoint?: string;
@@ -37,11 +42,35 @@ export interface SourceFlags {
   readonly quiet: boolean;
   /** Refuse --input records without a FunctionArn (their account is unknown): set by `baseline`. */
   readonly requireArn?: boolean;
+  /** Account flags (src/org): the organisation's accounts, a list, exclusions, the audit role. */
+  readonly org?: boolean;
+  readonly accounts?: string[];
+  readonly excludeAccounts?: string[];
+  readonly roleName?: string;
+  readonly externalId?: string;
+  /** Account-regions crawled at once, over every account. @default ACCOUNT_REGIONS_AT_ONCE */
+  readonly parallel?: number;
+  /** Crawl only this shard's account-regions (src/org/shard.ts). */
+  readonly shard?: Shard;
+  /** `lambda-audit merge`: the inputs are the snapshots of shards of one run (src/org/merge.ts). */
+  readonly mergeShards?: boolean;
 }
+
+/**
+ * Account-regions crawled at once. Each holds up to `--concurrency` + 8 sockets (40 by default):
+ * 20 of them stay under 1,024 file descriptors, the usual `ulimit -n`, and 20 x 100 GetFunction
+ * answers per second to parse and redact is about what one Node process on 2 cores keeps up with.
+ * More at once would add memory and sockets, not speed; the rest wait their turn.
+ */
+export const ACCOUNT_REGIONS_AT_ONCE = 20;
 
 interface Target {
   /** The profile, when several are crawled. */
   readonly label?: string;
+  /** The account, when known before the crawl (account flags): stats of an empty region carry it. */
+  readonly account?: string;
+  /** Nothing in this account could be crawled (AssumeRole denied, regions not readable). */
+  readonly error?: ErrorInfo;
   readonly regions: readonly string[];
   readonly key: EnvHashKey;
   readonly clientFor: (region: string) => LambdaClient;
@@ -73,52 +102,222 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
         'E_USAGE',
         '--input and --demo cannot be used together: --input reads files, --demo crawls a simulated API',
       );
-    return loadInputs(
-      flags.input.map((f) => resolve(io.cwd, f)),
-      {
-        key: () => loadEnvHashKey(io.env, log),
-        defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
-        toolVersion: toolVersion(),
-        now: io.now(),
-        requireArn: flags.requireArn ?? false,
-        warn: logTo(io),
-      },
-    );
+    if (flags.regions === 'all')
+      throw new AuditError('E_USAGE', '--regions all lists the regions of AWS accounts; --input reads files');
+    if (flags.shard !== undefined)
+      throw new AuditError(
+        'E_USAGE',
+        '--shard splits a crawl; --input reads files (combine shards with lambda-audit merge)',
+      );
+    const files = flags.input.map((f) => resolve(io.cwd, f));
+    if (flags.mergeShards) {
+      await checkShardSnapshots(files, flags.input);
+      return mergedOrder(
+        await loadInputs(files, {
+          key: () => loadEnvHashKey(io.env, log),
+          defaultRegion: 'unknown',
+          toolVersion: toolVersion(),
+          now: io.now(),
+          requireArn: flags.requireArn ?? false,
+          warn: logTo(io),
+        }),
+      );
+    }
+    return loadInputs(files, {
+      key: () => loadEnvHashKey(io.env, log),
+      defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'unknown',
+      toolVersion: toolVersion(),
+      now: io.now(),
+      requireArn: flags.requireArn ?? false,
+      warn: logTo(io),
+    });
   }
-  const targets = flags.demo ? [await demoTarget(flags, log)] : await awsTargets(flags, io, log);
+  const all = flags.demo
+    ? [await demoTarget(flags, log)]
+    : usesAccountFlags(flags)
+      ? await organizationTargets(flags, io, log)
+      : await awsTargets(flags, io, log);
+  const targets = flags.shard === undefined ? all : shardTargets(all, flags.shard, log);
   const key = targets[0]?.key ?? DEMO_ENV_KEY;
+  // Every account-region's crawl listens to the run's signal: far more than EventTarget's default of 10.
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = (): void => controller.abort(io.signal.reason);
+  if (io.signal.aborted) onAbort();
+  io.signal.addEventListener('abort', onAbort, { once: true });
   let snapshot: Snapshot;
   try {
     const progress = io.stderr.isTTY && !flags.quiet ? ttyProgress(io.stderr as NodeJS.WriteStream) : silentProgress;
-    // One crawl per account (profile), in parallel; each has its own quota lanes per region.
+    // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
+    const limit = pLimit(flags.parallel ?? ACCOUNT_REGIONS_AT_ONCE);
     const results = await Promise.all(
-      targets.map((target, i) =>
-        crawl({
-          regions: target.regions,
-          clientFor: target.clientFor,
-          ec2ClientFor: target.ec2ClientFor,
-          envHashKey: target.key,
-          concurrency: flags.concurrency,
-          includeVersions: flags.includeVersions,
-          requestTimeoutMs: flags.requestTimeout * 1000,
-          signal: io.signal,
-          onProgress: (p) =>
-            progress.update(targets.length > 1 ? { ...p, region: `${target.label ?? i}/${p.region}` } : p),
-          ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
-        }),
+      targets.flatMap((target, i) =>
+        target.error
+          ? [Promise.resolve(failedAccount(target, target.error))]
+          : target.regions.map((region) =>
+              limit(async () => {
+                // Each account-region's client (and its sockets) lives as long as its crawl.
+                let client: LambdaClient | undefined;
+                const result = await crawl({
+                  regions: [region],
+                  clientFor: (r) => (client = target.clientFor(r)),
+                  ec2ClientFor: target.ec2ClientFor,
+                  envHashKey: target.key,
+                  concurrency: flags.concurrency,
+                  includeVersions: flags.includeVersions,
+                  requestTimeoutMs: flags.requestTimeout * 1000,
+                  signal: controller.signal,
+                  onProgress: (p) =>
+                    progress.update(
+                      targets.length > 1 ? { ...p, region: `${target.label ?? target.account ?? i}/${p.region}` } : p,
+                    ),
+                  ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
+                }).finally(() => client?.destroy());
+                const account = target.account;
+                return account === undefined
+                  ? result
+                  : {
+                      ...result,
+                      regions: result.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)),
+                    };
+              }),
+            ),
       ),
     );
     progress.done();
     const merged = {
-      regions: results.flatMap((r) => r.regions),
+      regions: results
+        .flatMap((r) => r.regions)
+        .sort((a, b) => (a.account === b.account ? cmp(a.region, b.region) : cmp(a.account, b.account))),
       functions: results.flatMap((r) => r.functions).sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)),
     };
     snapshot = buildSnapshot(merged, key, toolVersion(), io.now());
   } finally {
-    await Promise.all(targets.map((t) => t.close()));
+    io.signal.removeEventListener('abort', onAbort);
+    // Every target, including those another shard crawls (the demo's holds the simulator).
+    await Promise.all(all.map((t) => t.close()));
   }
   for (const region of snapshot.regions) log(summaryLine(region));
   return snapshot;
+}
+
+/** This shard's account-regions; an account that failed as a whole counts as its region `all`. */
+function shardTargets(targets: readonly Target[], shard: Shard, log: (line: string) => void): Target[] {
+  const kept = targets.flatMap((t, i) => {
+    const who = t.account ?? t.label ?? String(i);
+    if (t.error) return inShard(shard, who, 'all') ? [t] : [];
+    const regions = t.regions.filter((r) => inShard(shard, who, r));
+    return regions.length > 0 ? [{ ...t, regions }] : [];
+  });
+  const count = (ts: readonly Target[]): number => ts.reduce((n, t) => n + (t.error ? 1 : t.regions.length), 0);
+  log(`shard ${shard.index}/${shard.count}: ${count(kept)} of ${count(targets)} account-regions`);
+  return kept;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An account where nothing could be crawled: one incomplete entry per region (or `all`), with the error. */
+function failedAccount(target: Target, error: ErrorInfo): CrawlResult {
+  const regions = target.regions.length > 0 ? target.regions : ['all'];
+  return {
+    functions: [],
+    regions: regions.map((region) => ({
+      account: target.account ?? 'unknown',
+      region,
+      complete: false,
+      listed: 0,
+      fetched: 0,
+      vanished: 0,
+      denied: 0,
+      failed: 0,
+      versions: 0,
+      throttled: 0,
+      retries: 0,
+      requests: 0,
+      durationMs: 0,
+      error,
+    })),
+  };
+}
+
+function usesAccountFlags(flags: SourceFlags): boolean {
+  return (
+    flags.org === true ||
+    flags.accounts !== undefined ||
+    flags.excludeAccounts !== undefined ||
+    flags.roleName !== undefined ||
+    flags.regions === 'all'
+  );
+}
+
+/** --org / --accounts / --role-name / --regions all: discovery first (src/org), then one target per account. */
+async function organizationTargets(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Target[]> {
+  if (flags.profile && flags.profile.length > 1)
+    throw new AuditError(
+      'E_USAGE',
+      'with --org, --accounts or --role-name, give at most one --profile: the credentials the audit role is assumed from',
+    );
+  if (flags.externalId !== undefined && flags.roleName === undefined)
+    throw new AuditError('E_USAGE', '--external-id goes with --role-name (the role whose trust policy asks for it)');
+  const profile = flags.profile?.[0];
+  const homeRegion = Array.isArray(flags.regions) ? flags.regions[0]! : await defaultRegion(profile, 'us-east-1');
+  // Loaded only here: the Organizations, STS, Account and EC2 clients would double every run's start-up time.
+  const { planOrganization } = await import('../org/plan.js');
+  const plan = await planOrganization({
+    org: flags.org === true,
+    ...(flags.accounts === undefined ? {} : { accounts: flags.accounts }),
+    ...(flags.excludeAccounts === undefined ? {} : { excludeAccounts: flags.excludeAccounts }),
+    ...(flags.roleName === undefined ? {} : { roleName: flags.roleName }),
+    ...(flags.externalId === undefined ? {} : { externalId: flags.externalId }),
+    ...(profile === undefined ? {} : { profile }),
+    regions: flags.regions ?? [homeRegion],
+    homeRegion,
+  });
+  for (const s of plan.skipped) log(`skipped account ${s.account}${s.name ? ` (${s.name})` : ''}: ${s.reason}`);
+  for (const [region, accounts] of plan.disabledRegions)
+    log(
+      `skipped region ${region}: not enabled in ${accounts.length === plan.work.length ? 'any account' : accounts.join(', ')}`,
+    );
+  for (const w of plan.work)
+    if (w.error) log(`account ${w.account}: cannot crawl: ${w.error.code}: ${w.error.message}`);
+  log(
+    `accounts: ${plan.work.length} to crawl (${plan.work.reduce((n, w) => n + w.regions.length, 0)} account-regions), ${plan.skipped.length} skipped; caller ${plan.caller.account}`,
+  );
+  const endpoint = flags.endpoint ?? io.env.AWS_ENDPOINT_URL_LAMBDA;
+  const ec2Endpoint = io.env.AWS_ENDPOINT_URL_EC2 ?? endpoint;
+  const key = await loadEnvHashKey(io.env, log);
+  return plan.work.map((w) => {
+    const auth =
+      w.credentials === undefined ? (profile === undefined ? {} : { profile }) : { credentials: w.credentials };
+    const ec2Clients: EC2Client[] = [];
+    return {
+      account: w.account,
+      ...(w.error === undefined ? {} : { error: w.error }),
+      regions: w.regions,
+      key,
+      clientFor: (region: string) =>
+        createLambdaClient({
+          region,
+          maxSockets: flags.concurrency + 8,
+          ...(endpoint === undefined ? {} : { endpoint }),
+          ...auth,
+        }),
+      ec2ClientFor: async (region: string) => {
+        const client = await createEc2Client({
+          region,
+          maxSockets: 8,
+          ...(ec2Endpoint === undefined ? {} : { endpoint: ec2Endpoint }),
+          ...auth,
+        });
+        ec2Clients.push(client);
+        return client;
+      },
+      close: () => {
+        for (const c of ec2Clients) c.destroy();
+        return Promise.resolve();
+      },
+    };
+  });
 }
 
 async function demoTarget(flags: SourceFlags, log: (line: string) => void): Promise<Target> {
@@ -132,7 +331,7 @@ async function demoTarget(flags: SourceFlags, log: (line: string) => void): Prom
     `demo: a simulated Lambda API at ${endpoint} with ${[...simulator.fleet.values()].reduce((n, m) => n + m.size, 0)} functions in ${simulator.regions.join(', ')}, at the real quotas`,
   );
   return {
-    regions: flags.regions ?? simulator.regions,
+    regions: Array.isArray(flags.regions) ? flags.regions : simulator.regions,
     key: DEMO_ENV_KEY,
     clientFor: (region) =>
       createLambdaClient({
@@ -174,7 +373,7 @@ async function awsTarget(
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(profile === undefined ? {} : { profile }),
   };
-  const regions = flags.regions ?? [await defaultRegion(profile)];
+  const regions = Array.isArray(flags.regions) ? flags.regions : [await defaultRegion(profile)];
   const probe = createLambdaClient({ ...common, region: regions[0] ?? 'us-east-1' });
   try {
     await probe.config.credentials();
@@ -215,11 +414,12 @@ async function awsTarget(
   };
 }
 
-async function defaultRegion(profile: string | undefined): Promise<string> {
+async function defaultRegion(profile: string | undefined, fallback?: string): Promise<string> {
   const client = new LambdaClient(profile === undefined ? {} : { profile });
   try {
     return await client.config.region();
   } catch (error) {
+    if (fallback !== undefined) return fallback;
     throw new AuditError(
       'E_CONFIG',
       'no region: pass --regions us-east-1,eu-west-1 or set AWS_REGION (or a region in your AWS profile)',

@@ -10,6 +10,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
+import type { MiddlewareStack, Pluggable } from '@smithy/types';
 
 /** Every Lambda API the tool may call. All are reads; the IAM policy in docs/iam.md grants exactly these. */
 export const READ_ONLY_COMMANDS = new Set([
@@ -50,18 +51,49 @@ export function createLambdaClient(options: ClientOptions): LambdaClient {
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
-  client.middlewareStack.add(
+  guardReadOnly(client.middlewareStack, READ_ONLY_COMMANDS);
+  return client;
+}
+
+/**
+ * The commands the account discovery may send (src/org): Organizations ListAccounts and
+ * DescribeOrganization, STS GetCallerIdentity and AssumeRole, Account ListRegions, EC2
+ * DescribeRegions. AssumeRole changes nothing in the account (it issues a session for a role the
+ * account already trusts us with), so it counts as a read here; docs/iam.md says so.
+ */
+export const DISCOVERY_COMMANDS = new Set([
+  'ListAccountsCommand',
+  'DescribeOrganizationCommand',
+  'GetCallerIdentityCommand',
+  'AssumeRoleCommand',
+  'ListRegionsCommand',
+  'DescribeRegionsCommand',
+]);
+
+/** Refuses, before it leaves the process, any command not in `allowed`. Used on every SDK client we build. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- every client's stack has its own input/output types
+export function guardReadOnly(stack: MiddlewareStack<any, any>, allowed: ReadonlySet<string>): void {
+  // A plugin may be applied to the same stack more than once (fromTemporaryCredentials does, per refresh).
+  if (stack.identify().some((entry) => entry.startsWith(`${GUARD} `))) return;
+  stack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
-      if (!READ_ONLY_COMMANDS.has(command)) {
+      if (!allowed.has(command)) {
         throw new MutatingCallRefused(`lambda-audit is read-only and refused to send ${command}`);
       }
       return next(args);
     },
-    { step: 'initialize', name: 'lambdaAuditReadOnlyGuard', priority: 'high' },
+    { step: 'initialize', name: GUARD, priority: 'high' },
   );
-  return client;
 }
+
+const GUARD = 'lambdaAuditReadOnlyGuard';
+
+/** The same guard as a client plugin, for clients the SDK builds itself (the STS client inside fromTemporaryCredentials). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see guardReadOnly
+export const readOnlyPlugin = (allowed: ReadonlySet<string>): Pluggable<any, any> => ({
+  applyToStack: (stack) => guardReadOnly(stack, allowed),
+});
 
 /**
  * The EC2 client for DescribeSubnets: same decisions as the Lambda client (no SDK retries, the
@@ -84,15 +116,6 @@ export async function createEc2Client(options: ClientOptions): Promise<EC2Client
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = context.commandName ?? 'unknown';
-      if (!READ_ONLY_EC2_COMMANDS.has(command)) {
-        throw new MutatingCallRefused(`lambda-audit is read-only and refused to send ${command}`);
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'lambdaAuditReadOnlyGuard', priority: 'high' },
-  );
+  guardReadOnly(client.middlewareStack, READ_ONLY_EC2_COMMANDS);
   return client;
 }

@@ -1,0 +1,199 @@
+// An AWS organisation in moto, a real third-party implementation of Organizations, STS and Lambda
+// (moto scopes every resource by the account of the credentials; assumed-role credentials belong to
+// the role's account). `scan --org --role-name AuditRole --regions all` through the CLI.
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from '../helpers/cli.js';
+
+const run = promisify(execFile);
+
+function motoAvailable(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import moto.server, boto3'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const hasMoto = motoAvailable();
+if (!hasMoto) console.warn('test/org/moto-org.test.ts skipped: python3 with moto[server] and boto3 is not installed');
+
+interface Seed {
+  accounts: Record<'prod' | 'dev' | 'denied' | 'closed', string>;
+  caller: { AccessKeyId: string; SecretAccessKey: string };
+  functions: string[];
+}
+interface SnapshotOut {
+  regions: { account: string; region: string; complete: boolean; listed: number; error?: { code: string } }[];
+  functions: { arn: string; account: string; status: string }[];
+}
+
+let moto: ChildProcess | undefined;
+let endpoint = '';
+let seed: Seed;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitUntilUp(url: string, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > end) throw new Error(`moto did not start at ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function scanOrg(extra: string[] = []) {
+  const cwd = mkdtempSync(join(tmpdir(), 'la-org-'));
+  return runCli(
+    [
+      'scan',
+      '--org',
+      '--role-name',
+      'AuditRole',
+      '--regions',
+      'all',
+      '--no-drift',
+      '--fail-on',
+      'none',
+      '--output',
+      'snapshot=s.json',
+      ...extra,
+    ],
+    {
+      cwd,
+      env: {
+        AWS_ACCESS_KEY_ID: seed.caller.AccessKeyId,
+        AWS_SECRET_ACCESS_KEY: seed.caller.SecretAccessKey,
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: endpoint,
+        LAMBDA_AUDIT_ENV_HASH_KEY: 'moto-org-test-key-0123456789',
+      },
+    },
+  ).then((result) => ({
+    ...result,
+    snapshot: result.code === 0 || result.code === 3 ? readSnapshot(join(cwd, 's.json')) : undefined,
+  }));
+}
+
+function readSnapshot(file: string): SnapshotOut {
+  return JSON.parse(readFileSync(file, 'utf8')) as SnapshotOut;
+}
+
+beforeAll(async () => {
+  if (!hasMoto) return;
+  const port = await freePort();
+  endpoint = `http://127.0.0.1:${port}`;
+  moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  await waitUntilUp(`${endpoint}/moto-api/`, 30_000);
+  const { stdout } = await run('python3', [`${repoRoot}/test/fixtures/moto/seed_org.py`, endpoint]);
+  seed = JSON.parse(stdout) as Seed;
+}, 90_000);
+
+afterAll(() => {
+  moto?.kill('SIGTERM');
+});
+
+// Sequential: the second case turns moto's IAM authorization on for the rest of the server's life.
+describe.sequential('scan --org against moto', () => {
+  it.skipIf(!hasMoto)(
+    "finds every active account's functions in every enabled region; the suspended account is skipped",
+    async () => {
+      const result = await scanOrg();
+      expect(result.code, result.stderr).toBe(0);
+      const snapshot = result.snapshot!;
+      expect(snapshot.functions.map((f) => f.arn).sort()).toEqual(seed.functions);
+      expect(snapshot.functions.every((f) => f.status === 'ok')).toBe(true);
+      // The caller's own account (the management account) is crawled with its own credentials.
+      expect(new Set(snapshot.functions.map((f) => f.account))).toEqual(
+        new Set(['123456789012', seed.accounts.prod, seed.accounts.dev, seed.accounts.denied]),
+      );
+      // Every enabled region of every account, not only the two that hold functions.
+      const prodRegions = snapshot.regions.filter((r) => r.account === seed.accounts.prod).map((r) => r.region);
+      expect(prodRegions).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1', 'ap-southeast-2']));
+      expect(prodRegions.some((r) => r.startsWith('cn-') || r.startsWith('us-gov-'))).toBe(false);
+      expect(snapshot.regions.some((r) => r.account === seed.accounts.closed)).toBe(false);
+      expect(result.stderr).toContain(`skipped account ${seed.accounts.closed} (closed): state SUSPENDED`);
+    },
+    120_000,
+  );
+
+  it.skipIf(!hasMoto)(
+    'an account whose role cannot be assumed is listed with its error, the others are crawled, exit 3',
+    async () => {
+      // From here moto enforces IAM: the caller may do anything but assume the "denied" account's role.
+      const res = await fetch(`${endpoint}/moto-api/reset-auth`, {
+        method: 'POST',
+        body: '0',
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(res.status).toBe(200);
+      const result = await scanOrg();
+      expect(result.code, result.stderr).toBe(3);
+      const snapshot = result.snapshot!;
+      const denied = snapshot.regions.filter((r) => r.account === seed.accounts.denied);
+      expect(denied).toEqual([
+        expect.objectContaining({
+          region: 'all',
+          complete: false,
+          listed: 0,
+          error: expect.objectContaining({ code: 'AssumeRoleDenied' }),
+        }),
+      ]);
+      expect(result.stderr).toMatch(new RegExp(`account ${seed.accounts.denied}: cannot crawl: AssumeRoleDenied`));
+      // Every function of the other accounts is listed and recorded. (moto checks signatures against
+      // the decoded path, so under its IAM authorization a GetFunction by ARN fails; the listing
+      // alone shows the other accounts were crawled. The first case shows them fetched.)
+      const others = seed.functions.filter((arn) => !arn.includes(`:${seed.accounts.denied}:`));
+      expect(snapshot.functions.map((f) => f.arn).sort()).toEqual(others);
+      for (const account of ['123456789012', seed.accounts.prod, seed.accounts.dev]) {
+        const regions = snapshot.regions.filter((r) => r.account === account);
+        expect(regions.length, account).toBeGreaterThan(2);
+        expect(
+          regions.every((r) => r.error === undefined),
+          account,
+        ).toBe(true);
+      }
+    },
+    120_000,
+  );
+
+  it.skipIf(!hasMoto)(
+    'named regions: the denied account is recorded in each of them; --exclude-accounts leaves one out',
+    async () => {
+      const result = await scanOrg(['--regions', 'us-east-1,eu-west-1', '--exclude-accounts', seed.accounts.dev]);
+      expect(result.code, result.stderr).toBe(3);
+      const snapshot = result.snapshot!;
+      expect(
+        snapshot.regions.filter((r) => r.account === seed.accounts.denied).map((r) => [r.region, r.error?.code]),
+      ).toEqual([
+        ['eu-west-1', 'AssumeRoleDenied'],
+        ['us-east-1', 'AssumeRoleDenied'],
+      ]);
+      expect(snapshot.regions.some((r) => r.account === seed.accounts.dev)).toBe(false);
+      expect(result.stderr).toContain(`skipped account ${seed.accounts.dev} (dev): excluded (--exclude-accounts)`);
+      expect(new Set(snapshot.regions.map((r) => r.account))).toEqual(
+        new Set(['123456789012', seed.accounts.prod, seed.accounts.denied]),
+      );
+    },
+    120_000,
+  );
+});

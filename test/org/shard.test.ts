@@ -1,0 +1,144 @@
+// --shard K/N and lambda-audit merge: three shards then merge give what one run gives.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseShard, shardOf } from '../../src/org/shard.js';
+import { runCli } from '../helpers/cli.js';
+import { withSimulator } from '../helpers/sim.js';
+
+const account = (i: number): string => String(300000000000 + i);
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+
+describe('shardOf (rendezvous hashing)', () => {
+  it('puts every account-region in exactly one shard, roughly evenly', () => {
+    const counts = [0, 0, 0, 0];
+    for (let a = 0; a < 200; a++) for (const r of REGIONS) counts[shardOf(account(a), r, 4) - 1]!++;
+    expect(counts.reduce((n, c) => n + c, 0)).toBe(600);
+    for (const c of counts) expect(c).toBeGreaterThan(100);
+  });
+
+  it('moves no other account-region when accounts come and go', () => {
+    const before = new Map<string, number>();
+    for (let a = 0; a < 100; a++) for (const r of REGIONS) before.set(`${a}/${r}`, shardOf(account(a), r, 5));
+    // Accounts 100..149 join, 0..9 leave: the assignment of the others depends on themselves alone.
+    for (let a = 10; a < 100; a++)
+      for (const r of REGIONS) expect(shardOf(account(a), r, 5)).toBe(before.get(`${a}/${r}`));
+  });
+
+  it('parses K/N and refuses the rest', () => {
+    expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
+    for (const bad of ['0/3', '4/3', '3', 'a/b', '1/0']) expect(() => parseShard(bad)).toThrow(/K\/N/);
+  });
+});
+
+interface Report {
+  generatedAt?: string;
+  summary: unknown;
+  findings: unknown[];
+  snapshot?: { generatedAt: string; regions: { durationMs: number }[] };
+}
+
+/** Apart from timestamps and crawl timings, which differ between any two runs. */
+function untimed(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) =>
+    key === 'generatedAt' || key === 'durationMs' ? 'T' : value,
+  ) as unknown;
+}
+
+describe('scan --shard K/N, then merge', () => {
+  it('gives the same snapshot, findings, SARIF and gate result as one run', async () => {
+    const ids = Array.from({ length: 4 }, (_, i) => account(i));
+    await withSimulator(
+      {
+        fleet: { functions: 6, regions: REGIONS, account: ids[0]! },
+        otherAccounts: Object.fromEntries(ids.slice(1).map((id, i) => [id, { functions: 4 + i, regions: REGIONS }])),
+        accounts: Object.fromEntries(ids.map((id) => [`AKID${id}`, id])),
+      },
+      async (_sim, endpoint) => {
+        const cwd = mkdtempSync(join(tmpdir(), 'la-shard-'));
+        writeFileSync(
+          join(cwd, 'credentials'),
+          ids.map((id) => `[p${id}]\naws_access_key_id = AKID${id}\naws_secret_access_key = x\n`).join('\n'),
+        );
+        const env = {
+          AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'credentials'),
+          LAMBDA_AUDIT_ENV_HASH_KEY: 'shard-merge-test-key-0123',
+        };
+        const crawlArgs = [
+          ...ids.flatMap((id) => ['--profile', `p${id}`]),
+          '--regions',
+          REGIONS.join(','),
+          '--endpoint',
+          endpoint,
+        ];
+        const common = ['--as-of', '2026-11-22', '--no-drift', '--fail-on', 'medium'];
+        const whole = await runCli(
+          [
+            'scan',
+            ...crawlArgs,
+            ...common,
+            '--output',
+            'snapshot=whole.json',
+            '--output',
+            'json=whole-report.json',
+            '--output',
+            'sarif=whole.sarif',
+          ],
+          { cwd, env },
+        );
+        expect(whole.code, whole.stderr).toBe(1); // the demo fleet has medium findings: the gate fails
+        const shardSizes: number[] = [];
+        for (const k of [1, 2, 3]) {
+          const shard = await runCli(
+            ['scan', ...crawlArgs, ...common, '--shard', `${k}/3`, '--output', `snapshot=shard-${k}.json`],
+            { cwd, env },
+          );
+          expect([0, 1], shard.stderr).toContain(shard.code);
+          shardSizes.push(
+            (JSON.parse(readFileSync(join(cwd, `shard-${k}.json`), 'utf8')) as { regions: unknown[] }).regions.length,
+          );
+          expect(shard.stderr).toMatch(new RegExp(`shard ${k}/3: \\d+ of 12 account-regions`));
+        }
+        expect(shardSizes.reduce((n, c) => n + c, 0)).toBe(12);
+        const merged = await runCli(
+          [
+            'merge',
+            'shard-1.json',
+            'shard-2.json',
+            'shard-3.json',
+            ...common,
+            '--output',
+            'snapshot=merged.json',
+            '--output',
+            'json=merged-report.json',
+            '--output',
+            'sarif=merged.sarif',
+          ],
+          { cwd, env },
+        );
+        expect(merged.code, merged.stderr).toBe(whole.code);
+        const read = (f: string): string => readFileSync(join(cwd, f), 'utf8');
+        expect(untimed(read('merged.json'))).toEqual(untimed(read('whole.json')));
+        expect(untimed(read('merged-report.json'))).toEqual(untimed(read('whole-report.json')));
+        expect(read('merged.sarif')).toBe(read('whole.sarif'));
+        const report = JSON.parse(read('merged-report.json')) as Report;
+        expect(report.findings.length).toBeGreaterThan(0);
+
+        // Shards overlapping (the same file twice) are refused, naming both.
+        const twice = await runCli(['merge', 'shard-1.json', 'shard-1.json', '--no-drift'], { cwd, env });
+        expect(twice.code).toBe(2);
+        expect(twice.stderr).toMatch(/shard-1\.json and shard-1\.json both hold/);
+        // A shard taken under another hash key is refused.
+        const rekeyed = await runCli(
+          ['scan', ...crawlArgs, ...common, '--shard', '2/3', '--output', 'snapshot=shard-2b.json'],
+          { cwd, env: { ...env, LAMBDA_AUDIT_ENV_HASH_KEY: 'another-key-entirely-0123' } },
+        );
+        expect([0, 1], rekeyed.stderr).toContain(rekeyed.code);
+        const other = await runCli(['merge', 'shard-1.json', 'shard-2b.json', '--no-drift'], { cwd, env });
+        expect(other.code).toBe(2);
+        expect(other.stderr).toMatch(/shards hash environment values under different keys/);
+      },
+    );
+  }, 120_000);
+});
