@@ -69,7 +69,8 @@ export function getPath(value: unknown, path: string): unknown {
 }
 
 export function setPath(target: object, path: string, value: unknown): void {
-  const segments = path.split('.');
+  let segments = segmentsOf.get(path);
+  if (!segments) segmentsOf.set(path, (segments = path.split('.')));
   let at = target as Record<string, unknown>;
   for (const segment of segments.slice(0, -1)) {
     const next = at[segment];
