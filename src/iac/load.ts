@@ -204,6 +204,23 @@ function readCdkOut(dir: string, options: IacOptions): Found {
 }
 
 function parse(text: string, rel: string): ReturnType<typeof parseTemplate> {
+  // JSON is YAML, but YAML forgives what CloudFormation and Terraform do not (a trailing comma).
+  if (text.trimStart().startsWith('{')) {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      const offset = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length;
+      const column = offset - before.lastIndexOf('\n');
+      const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/,? ?".*$/s, '');
+      throw new AuditError(
+        'E_INPUT',
+        `${rel}:${line}:${column}: not valid JSON (${reason}); expected a CloudFormation template, a cdk.out manifest or a Terraform plan JSON`,
+        { cause: error },
+      );
+    }
+  }
   try {
     return parseTemplate(text, rel);
   } catch (error) {

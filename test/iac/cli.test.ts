@@ -42,7 +42,13 @@ describe('bad input', () => {
       'malformed JSON plan',
       'plan.json',
       `{"format_version": "1.2", "resource_changes": [{"change": {"after": {"environment": "${CANARY}"}}]`,
-      /^lambda-audit: plan\.json:1:\d+: not valid YAML or JSON/,
+      /^lambda-audit: plan\.json:1:\d+: not valid JSON \(.+\); expected a CloudFormation template/,
+    ],
+    [
+      'JSON that only YAML accepts (a trailing comma)',
+      'template.json',
+      `{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Description": "${CANARY}",}}}}`,
+      /^lambda-audit: template\.json:1:\d+: not valid JSON \(.+\); expected a CloudFormation template/,
     ],
     [
       'a resource without a Type',
