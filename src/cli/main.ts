@@ -7,16 +7,8 @@ import { AuditError, ExitCode, InterruptedError } from '../errors.js';
 import { FORMAT_NAMES } from '../report/formats.js';
 import { FAIL_ON } from '../report/gate.js';
 import type { CliIo } from './io.js';
-import {
-  collect,
-  outputParser,
-  parseIacParam,
-  parseDate,
-  parseEndpoint,
-  parsePort,
-  parseRegions,
-  positiveNumber,
-} from './options.js';
+import { collect, outputParser, parseDate, parseEndpoint, parsePort, parseRegions, positiveNumber } from './options.js';
+import { parseIacParam } from './options.js';
 import { runSimulate, type SimulateFlags } from './simulate.js';
 import { runValidate } from './validate.js';
 import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
