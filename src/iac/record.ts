@@ -14,7 +14,7 @@ import type {
   SourceLocation,
   UnknownPart,
 } from '../snapshot/types.js';
-import { PlanTime, containsPlanTime } from './intrinsics.js';
+import { PlanTime } from './intrinsics.js';
 
 /** Record-shaped planned values, keyed by record path roots. */
 export interface Planned {
@@ -176,5 +176,3 @@ function dedupe(parts: readonly UnknownPart[]): UnknownPart[] {
   for (const p of parts) if (!seen.has(p.path)) seen.set(p.path, p);
   return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-
-export { containsPlanTime };
