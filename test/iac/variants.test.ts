@@ -62,3 +62,49 @@ describe('cdk.out', () => {
     expect(snapshot.functions.map((f) => f.name)).toEqual(['cdk-api', 'WorkerStack-WorkerBD36A3E8']);
   });
 });
+
+describe('exposure resources find their function', () => {
+  it('through an alias or version, by name, and by ARN; a resource whose Condition is false is left out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'la-targets-'));
+    writeFileSync(
+      join(dir, 'stack.yaml'),
+      [
+        'Parameters:',
+        '  Public: { Type: String, Default: "no" }',
+        'Conditions:',
+        '  IsPublic: !Equals [!Ref Public, "yes"]',
+        'Resources:',
+        '  Fn:',
+        '    Type: AWS::Lambda::Function',
+        '    Properties: { FunctionName: target-fn, Runtime: python3.12, Handler: h, Role: r, Code: { ZipFile: x } }',
+        '  Version:',
+        '    Type: AWS::Lambda::Version',
+        '    Properties: { FunctionName: !Ref Fn }',
+        '  Live:',
+        '    Type: AWS::Lambda::Alias',
+        '    Properties: { FunctionName: !Ref Fn, FunctionVersion: !GetAtt Version.Version, Name: live }',
+        '  ViaAlias:',
+        '    Type: AWS::Lambda::Permission',
+        '    Properties: { FunctionName: !Ref Live, Action: lambda:InvokeFunction, Principal: sns.amazonaws.com }',
+        '  ByName:',
+        '    Type: AWS::Lambda::Permission',
+        '    Properties: { FunctionName: target-fn, Action: lambda:InvokeFunction, Principal: "111122223333" }',
+        '  ByArn:',
+        '    Type: AWS::Lambda::EventInvokeConfig',
+        '    Properties: { FunctionName: "arn:aws:lambda:eu-west-1:111122223333:function:target-fn:live", Qualifier: live, MaximumRetryAttempts: 2 }',
+        '  OnlyWhenPublic:',
+        '    Type: AWS::Lambda::Permission',
+        '    Condition: IsPublic',
+        '    Properties: { FunctionName: !GetAtt Fn.Arn, Action: lambda:InvokeFunction, Principal: "*" }',
+        '',
+      ].join('\n'),
+    );
+    const snapshot = await iacSnapshot(['--iac', join(dir, 'stack.yaml')]);
+    const fn = snapshot.functions[0];
+    expect(fn?.policy?.Statement.map((s) => [s.Sid, s.Principal])).toEqual([
+      ['ViaAlias', { Service: ['sns.amazonaws.com'] }],
+      ['ByName', { AWS: ['arn:aws:iam::111122223333:root'] }],
+    ]);
+    expect(fn?.eventInvokeConfig).toEqual({ MaximumRetryAttempts: 2 });
+  });
+});
