@@ -3,18 +3,18 @@
  * records, with no AWS access. The format is recognised from the content; a directory is searched
  * for templates and plans (a directory with a `manifest.json` is a cdk.out).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { AuditError } from '../errors.js';
-import { YamlSyntaxError } from '../policy/yaml.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type RegionStats, type Snapshot } from '../snapshot/types.js';
+import { cdkStacks } from './cdk.js';
 import { functionsFromTemplate, type TemplateSource } from './cfn.js';
+import { checkResources, parse, readText, relativePath } from './files.js';
 import { buildRecord, type PlannedFunction } from './record.js';
 import { isObject } from './sam.js';
 import { functionsFromPlan, isTerraformPlan } from './terraform.js';
 import { withAlternates } from './variants.js';
-import { parseTemplate } from './yaml.js';
 
 export interface IacOptions {
   readonly cwd: string;
@@ -146,6 +146,11 @@ function readFile(abs: string, options: IacOptions, explicit: boolean): Found {
   );
 }
 
+function readCdkOut(dir: string, options: IacOptions): Found {
+  const defaults = { cwd: options.cwd, region: options.defaultRegion, account: PLAN_ACCOUNT };
+  return cdkStacks(dir, defaults).flatMap((stack) => fromTemplate(stack, options));
+}
+
 function fromTemplate(source: TemplateSource, options: IacOptions): Found {
   const { functions, truncated } = functionsFromTemplate(source, options.parameters);
   for (const id of truncated)
@@ -153,104 +158,6 @@ function fromTemplate(source: TemplateSource, options: IacOptions): Found {
       `${source.file}: ${id} has more parameter and condition combinations than are judged (64); pass --iac-param to fix some`,
     );
   return functions;
-}
-
-/** A cdk.out cloud assembly: each `aws:cloudformation:stack` artifact's template; nested assemblies too. */
-function readCdkOut(dir: string, options: IacOptions): Found {
-  const manifestPath = join(dir, 'manifest.json');
-  const rel = relativePath(options.cwd, manifestPath);
-  const manifest = parse(readText(manifestPath, rel), rel).value;
-  if (!isObject(manifest) || !isObject(manifest.artifacts))
-    throw new AuditError('E_INPUT', `${rel}: not a cdk.out manifest (expected an "artifacts" map)`);
-  const out: Found = [];
-  for (const [name, artifact] of Object.entries(manifest.artifacts)) {
-    if (!isObject(artifact) || !isObject(artifact.properties)) continue;
-    if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties.directoryName === 'string') {
-      out.push(...readCdkOut(join(dir, artifact.properties.directoryName), options));
-      continue;
-    }
-    if (artifact.type !== 'aws:cloudformation:stack' || typeof artifact.properties.templateFile !== 'string') continue;
-    const abs = join(dir, artifact.properties.templateFile);
-    const file = relativePath(options.cwd, abs);
-    const doc = parse(readText(abs, file), file);
-    if (!isObject(doc.value))
-      throw new AuditError('E_INPUT', `${file}: expected a CloudFormation template (a JSON object)`);
-    checkResources(doc.value, file, (p, k) => doc.position(p, k));
-    // `aws://123456789012/eu-west-1`, or `unknown-account`/`unknown-region` for environment-agnostic stacks.
-    const env = /^aws:\/\/([^/]+)\/(.+)$/.exec(typeof artifact.environment === 'string' ? artifact.environment : '');
-    const account = env && /^\d{12}$/.test(env[1] ?? '') ? (env[1] as string) : undefined;
-    const region = env && env[2] !== 'unknown-region' ? env[2] : undefined;
-    const stackName = typeof artifact.properties.stackName === 'string' ? artifact.properties.stackName : name;
-    out.push(
-      ...fromTemplate(
-        {
-          template: doc.value,
-          file,
-          line: (p) => doc.position(p, true).line,
-          stackName,
-          region: region ?? options.defaultRegion,
-          account: account ?? PLAN_ACCOUNT,
-          pseudo: {
-            'AWS::StackName': stackName,
-            ...(region === undefined ? {} : { 'AWS::Region': region }),
-            ...(account === undefined ? {} : { 'AWS::AccountId': account }),
-          },
-        },
-        options,
-      ),
-    );
-  }
-  return out;
-}
-
-function parse(text: string, rel: string): ReturnType<typeof parseTemplate> {
-  try {
-    return parseTemplate(text, rel);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError)
-      throw new AuditError(
-        'E_INPUT',
-        `${rel}:${error.position.line}:${error.position.column}: not valid YAML or JSON: ${error.reason}; expected a CloudFormation/SAM template, a cdk.out manifest or a Terraform plan JSON`,
-        { cause: error },
-      );
-    throw error;
-  }
-}
-
-/** Every resource must be a map with a `Type`: say where one is not (never quoting the value). */
-function checkResources(
-  template: Record<string, unknown>,
-  rel: string,
-  position: (pointer: string, key?: boolean) => { line: number; column: number },
-): void {
-  const at = (pointer: string): string => {
-    const p = position(pointer, true);
-    return `${rel}:${p.line}:${p.column}`;
-  };
-  if (!isObject(template.Resources))
-    throw new AuditError('E_INPUT', `${at('/Resources')}: Resources: expected a map of logical id to resource`);
-  for (const [id, resource] of Object.entries(template.Resources)) {
-    const pointer = `/Resources/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (!isObject(resource) || typeof resource.Type !== 'string')
-      throw new AuditError('E_INPUT', `${at(pointer)}: Resources.${id}: expected a map with a Type string`);
-    if (resource.Properties !== undefined && !isObject(resource.Properties))
-      throw new AuditError('E_INPUT', `${at(`${pointer}/Properties`)}: Resources.${id}.Properties: expected a map`);
-  }
-}
-
-function readText(abs: string, rel: string): string {
-  try {
-    return readFileSync(abs, 'utf8');
-  } catch (error) {
-    throw new AuditError('E_INPUT', `cannot read ${rel} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: error,
-    });
-  }
-}
-
-function relativePath(cwd: string, abs: string): string {
-  const rel = relative(cwd, abs).split('\\').join('/');
-  return rel === '' ? '.' : rel;
 }
 
 function regionStats(records: readonly FunctionRecord[]): RegionStats[] {

@@ -14,7 +14,7 @@ import type {
   SourceLocation,
   UnknownPart,
 } from '../snapshot/types.js';
-import { PlanTime, containsPlanTime } from './intrinsics.js';
+import { PlanTime } from './intrinsics.js';
 
 /** Record-shaped planned values, keyed by record path roots. */
 export interface Planned {
@@ -69,7 +69,8 @@ export function getPath(value: unknown, path: string): unknown {
 }
 
 export function setPath(target: object, path: string, value: unknown): void {
-  const segments = path.split('.');
+  let segments = segmentsOf.get(path);
+  if (!segments) segmentsOf.set(path, (segments = path.split('.')));
   let at = target as Record<string, unknown>;
   for (const segment of segments.slice(0, -1)) {
     const next = at[segment];
@@ -175,5 +176,3 @@ function dedupe(parts: readonly UnknownPart[]): UnknownPart[] {
   for (const p of parts) if (!seen.has(p.path)) seen.set(p.path, p);
   return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-
-export { containsPlanTime };

@@ -53,8 +53,19 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       module: typeof rc.module_address === 'string' ? rc.module_address : '',
       type: String(rc.type),
       name: String(rc.name),
-      values: withUnknown(rc.change.after, rc.change.after_unknown, String(rc.address)) as Record<string, unknown>,
+      values: withUnknown(
+        rc.change.after,
+        rc.change.after_unknown,
+        rc.change.after_sensitive,
+        String(rc.address),
+      ) as Record<string, unknown>,
     });
+  }
+  // The provider copies `tags` into `tags_all` without the sensitive marks: carry them over.
+  for (const c of changes) {
+    const { tags, tags_all: all } = c.values;
+    if (!isObject(tags) || !isObject(all)) continue;
+    for (const [k, v] of Object.entries(tags)) if (v instanceof PlanTime && k in all) all[k] = v;
   }
   const region = providerRegion(plan) ?? source.region;
   const functions = changes.filter((c) => c.type === 'aws_lambda_function');
@@ -114,11 +125,18 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
   });
 }
 
-/** `after` with `after_unknown` folded in: unknown attributes become `PlanTime`; one-block lists become the block. */
-function withUnknown(after: unknown, unknown: unknown, path: string): unknown {
+/**
+ * `after` with `after_unknown` folded in: unknown attributes become `PlanTime`; one-block lists
+ * become the block. Values `after_sensitive` marks are printed in clear by `show -json`: environment
+ * values are hashed like any other, every other sensitive value is not read (unknown), so it never
+ * reaches a report.
+ */
+function withUnknown(after: unknown, unknown: unknown, sensitive: unknown, path: string): unknown {
   if (unknown === true) return new PlanTime(`${path} (known after apply)`);
+  if (sensitive === true && after !== null && !/\.environment\[0\]\.variables(\.|$)/.test(path))
+    return new PlanTime(`${path} (sensitive: not read)`);
   if (Array.isArray(after)) {
-    const items = after.map((v, i) => withUnknown(v, Array.isArray(unknown) ? unknown[i] : undefined, `${path}[${i}]`));
+    const items = after.map((v, i) => withUnknown(v, at(unknown, i), at(sensitive, i), `${path}[${i}]`));
     if (after.length > 0 && after.every(isObject)) return items[0];
     return items;
   }
@@ -126,10 +144,14 @@ function withUnknown(after: unknown, unknown: unknown, path: string): unknown {
     const u = isObject(unknown) ? unknown : {};
     const out: Record<string, unknown> = {};
     for (const key of new Set([...Object.keys(after), ...Object.keys(u)]))
-      out[key] = withUnknown(after[key], u[key], `${path}.${key}`);
+      out[key] = withUnknown(after[key], u[key], isObject(sensitive) ? sensitive[key] : undefined, `${path}.${key}`);
     return out;
   }
   return after === null ? undefined : after;
+}
+
+function at(list: unknown, i: number): unknown {
+  return Array.isArray(list) ? list[i] : undefined;
 }
 
 function targetOf(change: Change, functions: readonly Change[], plan: Record<string, unknown>): Change | undefined {

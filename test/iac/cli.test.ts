@@ -11,6 +11,7 @@ import { parseTemplate } from '../../src/iac/yaml.js';
 import { repoRoot } from '../helpers/cli.js';
 import { IAC_ENV, iacSnapshot, scanIac } from '../helpers/iac.js';
 import { captureIo } from '../helpers/io.js';
+import { schemaErrors } from '../helpers/schemas.js';
 
 const CANARY = 'sk_live_CANARYCANARY0123456789';
 
@@ -41,7 +42,13 @@ describe('bad input', () => {
       'malformed JSON plan',
       'plan.json',
       `{"format_version": "1.2", "resource_changes": [{"change": {"after": {"environment": "${CANARY}"}}]`,
-      /^lambda-audit: plan\.json:1:\d+: not valid YAML or JSON/,
+      /^lambda-audit: plan\.json:1:\d+: not valid JSON \(.+\); expected a CloudFormation template/,
+    ],
+    [
+      'JSON that only YAML accepts (a trailing comma)',
+      'template.json',
+      `{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Description": "${CANARY}",}}}}`,
+      /^lambda-audit: template\.json:1:\d+: not valid JSON \(.+\); expected a CloudFormation template/,
     ],
     [
       'a resource without a Type',
@@ -135,6 +142,13 @@ describe('locations', () => {
     const lines = readFileSync(join(repoRoot, 'test/fixtures/iac/sam/template.yaml'), 'utf8').split('\n');
     for (const f of snapshot.functions)
       expect(lines[(f.location?.line ?? 0) - 1]).toBe(`  ${f.location?.resource ?? ''}:`);
+  });
+
+  it('the JSON report validates, with each finding located', async () => {
+    const { stdout } = await scanIac(['--iac', 'test/fixtures/iac/sam/template.yaml', '--fail-on', 'none']);
+    const report = JSON.parse(stdout) as { findings: { location?: { file: string; line: number } }[] };
+    expect(schemaErrors('report', report)).toBeUndefined();
+    expect(report.findings.every((f) => f.location?.file === 'test/fixtures/iac/sam/template.yaml')).toBe(true);
   });
 
   it('text and Markdown say file:line', async () => {

@@ -17,8 +17,11 @@ describe('a Terraform plan', () => {
     expect(fired(findings)).toEqual([
       'dlq-missing tf-api',
       'dlq-missing tf-encrypted',
+      'dlq-missing tf-sensitive',
       'env-kms-cmk-missing tf-api',
+      'env-kms-cmk-missing tf-sensitive',
       'env-secret-suspected tf-api',
+      'env-secret-suspected tf-sensitive',
       'layer-cross-account tf-api',
       'log-level-verbose tf-api',
       'runtime-deprecated tf-api',
@@ -26,6 +29,7 @@ describe('a Terraform plan', () => {
       'tags-required tf-worker',
       'vpc-missing tf-api',
       'vpc-missing tf-encrypted',
+      'vpc-missing tf-sensitive',
     ]);
     const at = new Map(findings.map((f) => [f.functionName, `${f.location?.file}:${f.location?.line}`]));
     expect(at.get('tf-api')).toBe('test/fixtures/iac/terraform/main.tf:14');
@@ -88,6 +92,19 @@ describe('a Terraform plan', () => {
     expect(worker?.policy).toBeNull();
   });
 
+  it('hashes sensitive environment values and does not read other sensitive values', async () => {
+    const snapshot = await iacSnapshot(['--iac', PLAN]);
+    const fn = snapshot.functions.find((f) => f.name === 'tf-sensitive');
+    expect(fn?.configuration.Environment?.Variables?.DB_PASSWORD).toMatch(/^hmac-sha256:/);
+    expect(fn?.tags).toEqual({ 'cost-center': 'cc-1', team: 'payments' });
+    expect(fn?.unknown).toContainEqual({
+      path: 'tags.owner',
+      reason: 'plan-time',
+      detail: 'aws_lambda_function.sensitive.tags.owner (sensitive: not read)',
+    });
+    expect(JSON.stringify(snapshot)).not.toContain('sensitive-owner@example.com');
+  });
+
   it('leaves out deleted resources, and locates on the plan file when the .tf files are not next to it', async () => {
     const plan = JSON.parse(readFileSync(join(repoRoot, PLAN), 'utf8')) as {
       resource_changes: { address: string; change: { actions: string[] } }[];
@@ -97,7 +114,7 @@ describe('a Terraform plan', () => {
     const dir = mkdtempSync(join(tmpdir(), 'la-plan-'));
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
     const snapshot = await iacSnapshot(['--iac', join(dir, 'plan.json')]);
-    expect(snapshot.functions.map((f) => f.name).sort()).toEqual(['tf-api', 'tf-worker']);
+    expect(snapshot.functions.map((f) => f.name).sort()).toEqual(['tf-api', 'tf-sensitive', 'tf-worker']);
     expect(snapshot.functions[0]?.location).toMatchObject({
       file: relative(repoRoot, join(dir, 'plan.json')),
       line: 1,
@@ -145,7 +162,7 @@ describe('a cdk.out cloud assembly', () => {
   it('reads the same assembly through its manifest.json and several --iac paths at once', async () => {
     const { findings } = await iacReport(['--iac', `${CDK}/manifest.json`, '--iac', PLAN]);
     expect(new Set(findings.map((f) => f.functionName))).toEqual(
-      new Set(['cdk-api', 'WorkerStack-WorkerBD36A3E8', 'tf-api', 'tf-encrypted', 'tf-worker']),
+      new Set(['cdk-api', 'WorkerStack-WorkerBD36A3E8', 'tf-api', 'tf-encrypted', 'tf-sensitive', 'tf-worker']),
     );
   });
 });
