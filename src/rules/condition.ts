@@ -59,6 +59,12 @@ export function compileCondition(condition: Condition): Test {
   return (r) => test(get(r));
 }
 
+/**
+ * Operators about a value's presence, not its content: a map some of whose values are unknown (a
+ * template's environment with one `!Ref` value) is still there and not empty.
+ */
+const SHAPE_OPERATORS: ReadonlySet<Operator> = new Set(['exists', 'absent', 'empty']);
+
 /** Kleene's three values: true, false, or the unknown part the answer depends on. */
 export type Truth = boolean | UnknownPart;
 
@@ -102,7 +108,23 @@ export function compileCondition3(condition: Condition): (record: FunctionRecord
   }
   const path = normalisePath(condition.path);
   const known = compileCondition(condition);
-  return (r) => unknownPartFor(r, path) ?? known(r);
+  const operator = OPERATORS.find((op) => op in condition);
+  if (operator === undefined || !SHAPE_OPERATORS.has(operator) || condition.path.includes('[*]'))
+    return (r) => unknownPartFor(r, path) ?? known(r);
+  const arg = condition[operator];
+  return (r) => {
+    const part = unknownPartFor(r, path);
+    if (part === undefined) return known(r);
+    // Unknown at or above the path: nothing is known about it.
+    const above = unknownPartFor(r, path, { shapeOnly: true });
+    if (above !== undefined) return above;
+    // Only values below it are unknown (an environment variable whose value is a `!Ref`): the map
+    // is there and holds that key, whatever the value.
+    if (operator === 'exists') return arg === true;
+    if (operator === 'absent') return arg === false;
+    if (operator === 'empty') return arg === false;
+    return part;
+  };
 }
 
 function compileOperator(operator: Operator, arg: unknown): (value: unknown) => boolean {

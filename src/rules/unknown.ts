@@ -29,10 +29,20 @@ function overlaps(a: string, b: string): boolean {
  * The unknown part that `path` (normalised) depends on, if any: one at, above or below it.
  * Fast when the record has no unknown parts, which is every record of a complete crawl.
  */
-export function unknownPartFor(record: FunctionRecord, path: string): UnknownPart | undefined {
+export function unknownPartFor(
+  record: FunctionRecord,
+  path: string,
+  options: { readonly shapeOnly?: boolean } = {},
+): UnknownPart | undefined {
   const parts = record.unknown;
   if (parts !== undefined) {
-    for (const part of parts) if (overlaps(part.path, path)) return part;
+    for (const part of parts) {
+      if (!overlaps(part.path, path)) continue;
+      // With `shapeOnly`, parts below `path` (one environment variable's value) are left out: the
+      // caller asks whether anything at or above `path` is unknown.
+      if (options.shapeOnly === true && part.path.length > path.length) continue;
+      return part;
+    }
   }
   for (const key of SEPARATELY_READ) {
     if (record[key] === undefined && overlaps(key, path)) return { path: key, reason: 'skipped', detail: 'not read' };

@@ -130,3 +130,24 @@ describe('suppressions', () => {
     expect(out[0]?.suppressed).toBe(true);
   });
 });
+
+describe('partly unknown maps', () => {
+  it('a map with an unknown value is still there and not empty: env-kms-cmk-missing judges it', async () => {
+    const rules = (await loadRuleSet({ asOf: AS_OF })).filter((r) => r.id === 'env-kms-cmk-missing');
+    // The template's only variable is a `!Ref`: the IaC reader drops the value and marks it unknown.
+    const onlyUnknown = record({
+      name: 'only-unknown',
+      configuration: { Environment: { Variables: {} } },
+      unknown: [{ path: 'configuration.Environment.Variables.DB_URL', reason: 'plan-time', detail: '!Ref DbUrl' }],
+    });
+    const { findings, notJudged } = evaluate([onlyUnknown], rules);
+    expect(findings.map((f) => f.functionName)).toEqual(['only-unknown']);
+    expect(notJudged).toEqual([]);
+    // The whole map unknown: nothing is known about it.
+    const wholeMap = record({
+      name: 'whole-map',
+      unknown: [{ path: 'configuration.Environment.Variables', reason: 'plan-time' }],
+    });
+    expect(evaluate([wholeMap], rules).notJudged).toMatchObject([{ path: 'configuration.Environment.Variables' }]);
+  });
+});
