@@ -208,3 +208,18 @@ describe('a lane sharing its quota, against the token bucket (fake clock)', () =
     expect(run.finalRate).toBe(100);
   });
 });
+
+describe('TokenBucket', () => {
+  it('holds burstSeconds of quota, and refills what the neighbour leaves', () => {
+    let now = 0;
+    const bucket = new TokenBucket({ rate: 100, burstSeconds: 1, externalLoad: 60, now: () => now });
+    let taken = 0;
+    while (bucket.take().ok) taken++;
+    expect(taken).toBe(100); // a full second of quota at the start
+    now += 1000;
+    taken = 0;
+    while (bucket.take().ok) taken++;
+    expect(taken).toBe(40); // then only what is left
+    expect(new TokenBucket({ rate: 100 }).capacity).toBe(10); // default 0.1 s
+  });
+});
