@@ -83,7 +83,7 @@ async function crawlAgainstBucket(options: {
     wallMs,
     finalRate: lane.limiter.rate,
   };
-  if (process.env.DEBUG_QUOTA) console.log(JSON.stringify(run));
+  if (process.env.DEBUG_QUOTA) console.log(JSON.stringify(run)); // DEBUG_QUOTA=1: the numbers in docs/benchmarks.md
   return run;
 }
 
@@ -195,6 +195,12 @@ describe('a lane sharing its quota, against the token bucket (fake clock)', () =
       expect(run.efficiency).toBeLessThanOrEqual(1.001); // never more than the bucket can give
     });
   }
+
+  it('learns what is left when the first cut goes below it (80 of 100 left)', async () => {
+    const run = await crawlAgainstBucket({ burstSeconds: 1, neighbour: () => 20, calls: 3000 });
+    expect(run.throttledShare).toBeLessThanOrEqual(0.02);
+    expect(run.efficiency).toBeGreaterThanOrEqual(0.95);
+  });
 
   it('follows a neighbour that comes and goes', async () => {
     // 60 rps from 10 s to 30 s, nothing before and after.
