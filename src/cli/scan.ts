@@ -73,7 +73,10 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
 
   // So are the outputs: an unwritable path must not cost a crawl, nor leave other reports behind.
   const outputs = outputSpecs(flags, io);
-  for (const path of [...outputs.flatMap((o) => o.path ?? []), ...(flags.acceptFindings ?? [])])
+  for (const path of [
+    ...outputs.flatMap((o) => o.path ?? []),
+    ...(flags.acceptFindings === undefined ? [] : [flags.acceptFindings]),
+  ])
     await checkWritable(resolve(io.cwd, path), path);
 
   const snapshot = await acquireSnapshot(flags, io, log);

@@ -13,10 +13,11 @@
  * empty: from then on every accepted request is one token refilled, so the accepted rate between
  * that 429 and a later one (at least `measureMs` apart) is exactly what is left, whatever the
  * bucket size. So a 429 starts an episode: the rate is cut multiplicatively first (to 60 %, or to
- * 95 % when it is a probe just above a recent measure), and a further 429 once the measuring
+ * 95 % when it is a probe just above the last known edge), and a further 429 once the measuring
  * window has passed settles the rate at 97 % of the accepted rate measured since the episode
- * began. An episode that sees no further 429 for a second ends without a measure: the cut was
- * deeper than needed, so the rate goes back half way to where it was.
+ * began. An episode that sees no further 429 for a second ends without a measure: a deep cut went
+ * below what is left, so the rate goes back half way to where it was; either way the rate the 429
+ * stopped becomes the edge, so the next 429 near it is a probe, cut only a little.
  *
  * Between episodes the rate probes upwards, slowly at first (0.5 %/s) and doubling every 2 s, so a
  * crawl sharing its quota stays just under what is left, and one whose neighbour went away climbs
@@ -54,12 +55,16 @@ interface Episode {
   readonly start: number;
   /** The rate before the episode's cut. */
   readonly before: number;
+  /** A deep (first) cut rather than a shallow one after a probe. */
+  readonly deep: boolean;
   /** Requests accepted since `start`: each is one token refilled. */
   accepted: number;
   lastThrottle: number;
 }
 
 const PROBE_DOUBLING_MS = 2000;
+/** The slowest probe (requests/s gained per second), so a rate near the minimum still climbs. */
+const PROBE_FLOOR = 0.05;
 /** Cut on a 429 with nothing measured recently: deep enough to stop most 429s at once. */
 const DEEP_CUT = 0.6;
 /** Cut on a 429 while probing just above a recent measure. */
@@ -86,6 +91,8 @@ export class AdaptiveRateLimiter {
   #lastRaise: number;
   #episode: Episode | undefined;
   #measured: { readonly rate: number; readonly at: number } | undefined;
+  /** Where the edge was last found: the measure, or the rate a single 429 stopped. */
+  #edge: { readonly rate: number; readonly at: number } | undefined;
   #cuts = 0;
 
   constructor(options: RateLimiterOptions) {
@@ -143,6 +150,7 @@ export class AdaptiveRateLimiter {
       // is what was refilled, i.e. what is left for us.
       const left = (episode.accepted * 1000) / elapsed;
       this.#measured = { rate: left, at: now };
+      this.#edge = this.#measured;
       this.#rate = this.#clamp(Math.min(this.#rate, left * SETTLE));
       this.#episode = undefined;
       this.#cutAt(now);
@@ -150,9 +158,9 @@ export class AdaptiveRateLimiter {
     }
     this.#raise(now);
     if (now - this.#lastCut < this.#cooldown) return;
-    const recent = this.#measured !== undefined && now - this.#measured.at < MEASURE_TTL_MS;
-    const probing = recent && this.#rate <= this.#measured!.rate * 1.15;
-    this.#episode = { start: now, before: this.#rate, accepted: 0, lastThrottle: now };
+    const edge = this.#edge;
+    const probing = edge !== undefined && now - edge.at < MEASURE_TTL_MS && this.#rate <= edge.rate * 1.15;
+    this.#episode = { start: now, before: this.#rate, deep: !probing, accepted: 0, lastThrottle: now };
     this.#rate = this.#clamp(this.#rate * (probing ? SHALLOW_CUT : DEEP_CUT));
     this.#cutAt(now);
   }
@@ -174,8 +182,10 @@ export class AdaptiveRateLimiter {
     this.#episode = undefined;
     // Accepted at least this much while the bucket may have been refilling: a lower bound.
     const lower = (episode.accepted * 1000) / (now - episode.start);
-    this.#rate = this.#clamp(Math.max(this.#rate, lower, (this.#rate + episode.before) / 2));
+    if (episode.deep) this.#rate = this.#clamp(Math.max(this.#rate, lower, (this.#rate + episode.before) / 2));
     this.#lastRaise = now;
+    // What is left is a little under where the 429 came: a 429 near there again is a probe.
+    this.#edge = { rate: episode.before, at: now };
     return undefined;
   }
 
@@ -185,7 +195,7 @@ export class AdaptiveRateLimiter {
     if (dt <= 0 || this.#rate >= this.ceiling) return;
     const sinceCut = Number.isFinite(this.#lastCut) ? now - this.#lastCut : Infinity;
     const fraction = Math.min(1, 0.005 * 2 ** (sinceCut / PROBE_DOUBLING_MS));
-    const slope = Math.max(0.5, this.#rate * fraction);
+    const slope = Math.max(PROBE_FLOOR, this.#rate * fraction);
     this.#rate = Math.min(this.ceiling, this.#rate + slope * dt);
   }
 

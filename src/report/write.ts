@@ -76,7 +76,10 @@ const special = ['/proc', '/sys', '/dev'];
 function refuseSpecial(path: string): void {
   const absolute = resolve(path);
   if (special.some((root) => absolute === root || absolute.startsWith(`${root}${sep}`)))
-    throw new AuditError('E_WRITE', `cannot write ${path}: reports cannot go under /proc, /sys or /dev (for standard output, give the format alone: --output json)`);
+    throw new AuditError(
+      'E_WRITE',
+      `cannot write ${path}: reports cannot go under /proc, /sys or /dev (for standard output, give the format alone: --output json)`,
+    );
 }
 
 function writeError(path: string, error: unknown): AuditError {

@@ -70,6 +70,18 @@ describe('output paths are checked before anything is read or crawled, and writt
     expect(readdirSync(join(cwd, 'adir'))).toEqual([]);
   });
 
+  it('checks the --accept-findings path too', async () => {
+    const cwd = tempDir('la-out-');
+    writeFileSync(join(cwd, 'afile'), 'x');
+    const r = await cli(
+      scanInput(snapshot, '--accept-findings', 'afile/accepted.json', '--output', 'json=ok.json'),
+      cwd,
+    );
+    expect(r.code).toBe(2);
+    expect(oneCleanLine(r.stderr)).toMatch(/cannot write afile\/accepted\.json/);
+    expect(readdirSync(cwd)).toEqual(['afile']);
+  });
+
   it('writes every output, creating their directories, when all paths are good', async () => {
     const cwd = tempDir('la-out-');
     const r = await cli(scanInput(snapshot, '--output', 'json=a/b/r.json', '--output', 'sarif=c/r.sarif'), cwd);

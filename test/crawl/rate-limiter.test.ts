@@ -83,7 +83,7 @@ async function crawlAgainstBucket(options: {
     wallMs,
     finalRate: lane.limiter.rate,
   };
-  if (process.env.DEBUG_QUOTA) console.log(JSON.stringify(run));
+  if (process.env.DEBUG_QUOTA) console.log(JSON.stringify(run)); // DEBUG_QUOTA=1: the numbers in docs/benchmarks.md
   return run;
 }
 
@@ -196,6 +196,12 @@ describe('a lane sharing its quota, against the token bucket (fake clock)', () =
     });
   }
 
+  it('learns what is left when the first cut goes below it (80 of 100 left)', async () => {
+    const run = await crawlAgainstBucket({ burstSeconds: 1, neighbour: () => 20, calls: 3000 });
+    expect(run.throttledShare).toBeLessThanOrEqual(0.02);
+    expect(run.efficiency).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('follows a neighbour that comes and goes', async () => {
     // 60 rps from 10 s to 30 s, nothing before and after.
     const neighbour = (ms: number): number => (ms >= 10_000 && ms < 30_000 ? 60 : 0);
@@ -206,5 +212,20 @@ describe('a lane sharing its quota, against the token bucket (fake clock)', () =
     // to 100 rps), so the whole run is a little under what was left.
     expect(run.efficiency).toBeGreaterThanOrEqual(0.85);
     expect(run.finalRate).toBe(100);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('holds burstSeconds of quota, and refills what the neighbour leaves', () => {
+    let now = 0;
+    const bucket = new TokenBucket({ rate: 100, burstSeconds: 1, externalLoad: 60, now: () => now });
+    let taken = 0;
+    while (bucket.take().ok) taken++;
+    expect(taken).toBe(100); // a full second of quota at the start
+    now += 1000;
+    taken = 0;
+    while (bucket.take().ok) taken++;
+    expect(taken).toBe(40); // then only what is left
+    expect(new TokenBucket({ rate: 100 }).capacity).toBe(10); // default 0.1 s
   });
 });

@@ -41,6 +41,7 @@ async function scan(
     ],
     { cwd, env },
   );
+  expect(result.code, result.stderr).not.toBe(2);
   const report = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as Report;
   return { ...result, report };
 }
@@ -148,10 +149,10 @@ describe('drift', () => {
         { cwd, env },
       );
       expect(scanned.code).toBe(2);
-      expect(scanned.stderr).toMatch(/us-east-1\.json is not a valid baseline: not valid JSON/);
+      expect(scanned.stderr).toMatch(/us-east-1\.json:1:\d+: not a valid baseline: not valid JSON/);
       const retaken = await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint], { cwd, env });
       expect(retaken.code).toBe(2);
-      expect(retaken.stderr).toMatch(/refusing to overwrite .*us-east-1\.json is not a valid baseline/);
+      expect(retaken.stderr).toMatch(/refusing to overwrite .*us-east-1\.json:1:\d+: not a valid baseline/);
       expect(readFileSync(file, 'utf8')).toBe('{"schemaVersion": 1, "kind": "lambda-audit-baseline", "functions": ');
       writeFileSync(file, '{"schemaVersion": 7}');
       const future = await runCli(['baseline', '--regions', 'us-east-1', '--endpoint', endpoint], { cwd, env });

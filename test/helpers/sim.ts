@@ -27,7 +27,9 @@ export function crawlSimulator(
   return crawl({
     regions: sim.regions,
     envHashKey: testKey,
-    requestTimeoutMs: 500,
+    // Long enough that a loaded machine (client and simulator share one event loop) does not time out
+    // answered requests too, short enough that stalled ones cost little.
+    requestTimeoutMs: 2000,
     retry: { maxTransientAttempts: 8, maxThrottleAttempts: 30, baseDelayMs: 5, maxDelayMs: 50 },
     clientFor: (region) =>
       createLambdaClient({
