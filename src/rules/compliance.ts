@@ -27,7 +27,6 @@ export const BUILTIN_COMPLIANCE: Readonly<Record<string, readonly ComplianceRef[
   'tracing-disabled': [{ framework: FSBP, control: 'Lambda.7' }],
   'vpc-missing': [{ framework: FSBP, control: 'Lambda.3' }],
   'vpc-single-az': [{ framework: FSBP, control: 'Lambda.5' }],
-  'vpc-single-subnet': [{ framework: FSBP, control: 'Lambda.5' }],
 };
 
 /** A policy file's `compliance:` map as a sorted list of references. */

@@ -157,7 +157,7 @@ describe('SARIF split over files', () => {
         );
         expect(result.code, result.stderr).toBe(0);
         expect(readdirSync(join(cwd, 'sarif')).sort()).toEqual(['lambda-audit-2.sarif', 'lambda-audit.sarif']);
-        expect(result.stderr).toMatch(/SARIF: 2 files .*upload them all/);
+        expect(result.stderr).toMatch(/SARIF: 2 files .*upload each of them/);
         const covered = ['lambda-audit.sarif', 'lambda-audit-2.sarif'].flatMap((f) =>
           githubChecks(readFileSync(join(cwd, 'sarif', f), 'utf8')),
         );

@@ -38,9 +38,10 @@ describe('compliance mappings', () => {
     const rules = await loadRuleSet({ asOf: new Date('2026-11-22') });
     const mapped = Object.fromEntries(rules.filter((r) => r.compliance).map((r) => [r.id, r.compliance]));
     expect(mapped).toMatchObject({
+      'function-public-access': [{ framework: FSBP, control: 'Lambda.1' }],
       'runtime-deprecated': [{ framework: FSBP, control: 'Lambda.2' }],
       'vpc-missing': [{ framework: FSBP, control: 'Lambda.3' }],
-      'vpc-single-subnet': [{ framework: FSBP, control: 'Lambda.5' }],
+      'vpc-single-az': [{ framework: FSBP, control: 'Lambda.5' }],
       'tags-required': [{ framework: FSBP, control: 'Lambda.6' }],
       'tracing-disabled': [{ framework: FSBP, control: 'Lambda.7' }],
     });
@@ -76,11 +77,12 @@ describe('--compliance FRAMEWORK', () => {
       (await scanFixture('json', ['--fail-on', 'none', '--compliance', FSBP])).stdout,
     ) as Report;
     expect(report.rules.map((r) => r.id).sort()).toEqual([
+      'function-public-access',
       'runtime-deprecated',
       'tags-required',
       'tracing-disabled',
       'vpc-missing',
-      'vpc-single-subnet',
+      'vpc-single-az',
     ]);
     expect(report.findings.length).toBeGreaterThan(0);
     for (const f of report.findings) expect(report.rules.map((r) => r.id)).toContain(f.ruleId);
