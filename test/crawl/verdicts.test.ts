@@ -1,8 +1,7 @@
 // Verdicts that need more than GetFunction, end to end through the real AWS SDK over HTTP against
 // the simulator (and offline input): untagged functions are judged, unreadable tags are counted as
 // not judged, and subnets are resolved to Availability Zones with EC2 DescribeSubnets.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeleteSubnetCommand, type EC2Client } from '@aws-sdk/client-ec2';
@@ -17,6 +16,7 @@ import type { FunctionRecord } from '../../src/snapshot/types.js';
 import type { LambdaSimulator, SimulatorOptions } from '../../src/simulator/server.js';
 import { AS_OF } from '../helpers/rule-tester.js';
 import { crawlSimulator, testKey, withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 async function judge(records: readonly FunctionRecord[]): Promise<Evaluation> {
   return evaluate(records, await loadRuleSet({ asOf: AS_OF }));
@@ -105,7 +105,7 @@ describe('tags', () => {
   });
 
   it('get-function JSON without Tags is untagged; list-functions input is not judged', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'la-tags-'));
+    const dir = tempDir('la-tags-');
     const config = (name: string) => ({
       FunctionName: name,
       FunctionArn: `arn:aws:lambda:us-east-1:111122223333:function:${name}`,

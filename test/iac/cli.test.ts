@@ -1,7 +1,6 @@
 // scan --iac end to end: bad input (exit 2, file:line:col, nothing written, no content quoted),
 // SARIF located on the template's lines, Markdown and text saying file:line, no secret in any output.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv4 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -12,6 +11,7 @@ import { repoRoot } from '../helpers/cli.js';
 import { IAC_ENV, iacSnapshot, scanIac } from '../helpers/iac.js';
 import { captureIo } from '../helpers/io.js';
 import { schemaErrors } from '../helpers/schemas.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CANARY = 'sk_live_CANARYCANARY0123456789';
 
@@ -22,7 +22,7 @@ async function scanIn(cwd: string, args: string[]): Promise<{ code: number; stde
 }
 
 function workdir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'la-iac-'));
+  const dir = tempDir('la-iac-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);
@@ -193,7 +193,7 @@ describe('secrets', () => {
     ];
     const texts: string[] = [];
     for (const group of groups) {
-      const cwd = mkdtempSync(join(tmpdir(), 'la-iac-secrets-'));
+      const cwd = tempDir('la-iac-secrets-');
       const paths = group.flatMap((p) => ['--iac', join(repoRoot, p)]);
       const outputs = ['json', 'sarif', 'markdown', 'junit', 'snapshot'].flatMap((f) => ['--output', `${f}=${f}.out`]);
       const { io, stdout, stderr } = captureIo({ cwd, env: IAC_ENV });

@@ -1,12 +1,12 @@
 // Terraform plans (root and child modules, .tf locations, after_unknown, deletions) and cdk.out
 // cloud assemblies (two stacks, environments, construct paths).
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fired, iacReport, iacSnapshot } from '../helpers/iac.js';
 import { repoRoot } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
+import { tempDir } from '../helpers/temp.js';
 
 const PLAN = 'test/fixtures/iac/terraform/plan.json';
 const CDK = 'test/fixtures/iac/cdk.out';
@@ -111,7 +111,7 @@ describe('a Terraform plan', () => {
     };
     for (const rc of plan.resource_changes)
       if (rc.address === 'aws_lambda_function.encrypted') rc.change.actions = ['delete'];
-    const dir = mkdtempSync(join(tmpdir(), 'la-plan-'));
+    const dir = tempDir('la-plan-');
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
     const snapshot = await iacSnapshot(['--iac', join(dir, 'plan.json')]);
     expect(snapshot.functions.map((f) => f.name).sort()).toEqual(['tf-api', 'tf-sensitive', 'tf-worker']);

@@ -2,12 +2,12 @@
 // hashicorp/aws provider from a local mirror, offline) regenerates the committed plans, which must
 // give the same records. Each test skips with a notice when its tool is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 import { iacSnapshot } from '../helpers/iac.js';
+import { tempDir } from '../helpers/temp.js';
 
 const has = (cmd: string, args: string[]): boolean => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 const hasCfnLint = has('cfn-lint', ['--version']);
@@ -56,7 +56,7 @@ describe.skipIf(!hasTerraform)('terraform', () => {
   it.each(['test/fixtures/iac/terraform', 'test/fixtures/iac/same/terraform'])(
     '%s/generate.sh makes a plan that reads as the committed one',
     async (fixture) => {
-      const dir = join(mkdtempSync(join(tmpdir(), 'la-tf-')), 'tf');
+      const dir = join(tempDir('la-tf-'), 'tf');
       cpSync(join(repoRoot, fixture), dir, { recursive: true });
       execFileSync(join(dir, 'generate.sh'), { env: { ...process.env, TF_MIRROR: mirror }, stdio: 'ignore' });
       const fresh = await iacSnapshot(['--iac', join(dir, 'plan.json')]);

@@ -1,7 +1,6 @@
 // Variants of one function (parameter values, Fn::If branches): a rule fires once per function if
 // it fails in any variant, and is counted as not judged only where it did not fire.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateSnapshot, withAlternates } from '../../src/iac/variants.js';
@@ -10,6 +9,7 @@ import type { FunctionRecord, Snapshot } from '../../src/snapshot/types.js';
 import { repoRoot } from '../helpers/cli.js';
 import { iacSnapshot } from '../helpers/iac.js';
 import { AS_OF, record } from '../helpers/rule-tester.js';
+import { tempDir } from '../helpers/temp.js';
 
 const env = { Variables: { A: 'hmac-sha256:x' } };
 const snapshotOf = (functions: FunctionRecord[]): Snapshot => ({
@@ -47,7 +47,7 @@ describe('evaluateSnapshot', () => {
 
 describe('cdk.out', () => {
   it('follows nested cloud assemblies (CDK stages)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'la-cdk-'));
+    const dir = tempDir('la-cdk-');
     cpSync(join(repoRoot, 'test/fixtures/iac/cdk.out'), join(dir, 'cdk.out', 'assembly-Prod'), { recursive: true });
     writeFileSync(
       join(dir, 'cdk.out', 'manifest.json'),
@@ -65,7 +65,7 @@ describe('cdk.out', () => {
 
 describe('exposure resources find their function', () => {
   it('through an alias or version, by name, and by ARN; a resource whose Condition is false is left out', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'la-targets-'));
+    const dir = tempDir('la-targets-');
     writeFileSync(
       join(dir, 'stack.yaml'),
       [

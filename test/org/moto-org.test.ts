@@ -2,13 +2,13 @@
 // (moto scopes every resource by the account of the credentials; assumed-role credentials belong to
 // the role's account). `scan --org --role-name AuditRole --regions all` through the CLI.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const run = promisify(execFile);
 
@@ -62,7 +62,7 @@ async function waitUntilUp(url: string, deadlineMs: number): Promise<void> {
 }
 
 function scanOrg(extra: string[] = []) {
-  const cwd = mkdtempSync(join(tmpdir(), 'la-org-'));
+  const cwd = tempDir('la-org-');
   return runCli(
     [
       'scan',

@@ -1,12 +1,12 @@
 // The global bound on account-regions crawled at once (--parallel): with 1, crawls never overlap,
 // so their durations add up to less than the run's wall time; without the bound they would overlap
 // and add up to several times it.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 
@@ -21,7 +21,7 @@ describe('--parallel', () => {
         accounts: Object.fromEntries(ids.map((id) => [`AKID${id}`, id])),
       },
       async (_sim, endpoint) => {
-        const cwd = mkdtempSync(join(tmpdir(), 'la-parallel-'));
+        const cwd = tempDir('la-parallel-');
         writeFileSync(
           join(cwd, 'credentials'),
           ids.map((id) => `[p${id}]\naws_access_key_id = AKID${id}\naws_secret_access_key = x\n`).join('\n'),

@@ -1,6 +1,5 @@
 // SARIF at organisation size: never an account left out, every file within GitHub's limits.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Ajv4 from 'ajv-draft-04';
@@ -12,6 +11,7 @@ import { sarifPartPath, sarifParts } from '../../src/report/sarif-split.js';
 import type { Finding, RuleMeta } from '../../src/rules/types.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 interface SarifLog {
   runs: { automationDetails: { id: string }; results: unknown[]; properties: { account: string } }[];
@@ -128,7 +128,7 @@ describe('SARIF split over files', () => {
         accounts: Object.fromEntries(ids.map((id) => [`AKID${id}`, id])),
       },
       async (_sim, endpoint) => {
-        const cwd = mkdtempSync(join(tmpdir(), 'la-sarif-split-'));
+        const cwd = tempDir('la-sarif-split-');
         writeFileSync(
           join(cwd, 'credentials'),
           ids.map((id) => `[p${id}]\naws_access_key_id = AKID${id}\naws_secret_access_key = x\n`).join('\n'),

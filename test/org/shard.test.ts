@@ -1,11 +1,11 @@
 // --shard K/N and lambda-audit merge: three shards then merge give what one run gives.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShard, shardOf } from '../../src/org/shard.js';
 import { runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 const account = (i: number): string => String(300000000000 + i);
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -56,7 +56,7 @@ describe('scan --shard K/N, then merge', () => {
         accounts: Object.fromEntries(ids.map((id) => [`AKID${id}`, id])),
       },
       async (_sim, endpoint) => {
-        const cwd = mkdtempSync(join(tmpdir(), 'la-shard-'));
+        const cwd = tempDir('la-shard-');
         writeFileSync(
           join(cwd, 'credentials'),
           ids.map((id) => `[p${id}]\naws_access_key_id = AKID${id}\naws_secret_access_key = x\n`).join('\n'),

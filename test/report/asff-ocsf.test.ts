@@ -1,14 +1,14 @@
 // ASFF (Security Hub) and OCSF (Detection Finding) against the attributes each format requires,
 // on the report fixture (two accounts, a suppression, a denied function).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/rules/fingerprint.js';
 import { repoRoot } from '../helpers/cli.js';
 import { scanFixture } from '../helpers/fixture-scan.js';
 import { validAsff, validOcsf } from '../helpers/finding-formats.js';
+import { tempDir } from '../helpers/temp.js';
 
 type Asff = {
   Id: string;
@@ -42,7 +42,7 @@ if (!hasBotocore)
 
 describe('ASFF', () => {
   it.skipIf(!hasBotocore)("passes botocore's validation of BatchImportFindings, in calls of 100", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'la-asff-')), 'findings.json');
+    const file = join(tempDir('la-asff-'), 'findings.json');
     writeFileSync(file, JSON.stringify(await asff()));
     const out = JSON.parse(
       execFileSync('python3', [join(repoRoot, 'test/fixtures/report/asff_validate.py'), file], { encoding: 'utf8' }),
@@ -51,7 +51,7 @@ describe('ASFF', () => {
   });
 
   it.skipIf(!hasBotocore)('the botocore check fails on a finding Security Hub would refuse', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'la-asff-')), 'findings.json');
+    const file = join(tempDir('la-asff-'), 'findings.json');
     writeFileSync(file, JSON.stringify([{ Id: 'x', Resources: [{ Type: 'AwsLambdaFunction' }], Severity: 'HIGH' }]));
     const out = JSON.parse(
       execFileSync('python3', [join(repoRoot, 'test/fixtures/report/asff_validate.py'), file], { encoding: 'utf8' }),
@@ -102,7 +102,7 @@ describe('ASFF', () => {
     const denied = report.snapshot.functions.find((f) => f.status === 'denied')!;
     expect(readable).toBeDefined();
     const entry = (ruleId: string, arn: string) => ({ fingerprint: fingerprint({ ruleId, arn }), ruleId, arn });
-    const file = join(mkdtempSync(join(tmpdir(), 'la-accepted-')), 'accepted.json');
+    const file = join(tempDir('la-accepted-'), 'accepted.json');
     writeFileSync(
       file,
       JSON.stringify({

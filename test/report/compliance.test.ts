@@ -1,6 +1,5 @@
 // Compliance mappings: the built-in table, user policies declaring their own, --compliance.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runValidate } from '../../src/cli/validate.js';
@@ -8,6 +7,7 @@ import { loadRuleSet } from '../../src/policy/load.js';
 import { BUILTIN_COMPLIANCE, FSBP } from '../../src/rules/compliance.js';
 import { captureIo } from '../helpers/io.js';
 import { scanFixture } from '../helpers/fixture-scan.js';
+import { tempDir } from '../helpers/temp.js';
 
 const policy = (compliance: string): string => `version: 1
 rules:
@@ -23,7 +23,7 @@ ${compliance}
 `;
 
 function write(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'la-compliance-')), 'policy.yaml');
+  const file = join(tempDir('la-compliance-'), 'policy.yaml');
   writeFileSync(file, text);
   return file;
 }

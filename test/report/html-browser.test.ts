@@ -1,8 +1,7 @@
 // The HTML report in a real browser: Debian's chromium, driven by playwright-core (no browser
 // download). The fleet is the demo's (the simulator's default fleet) plus one function whose name
 // and description are HTML: they must show as text and never run.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { SEVERITIES } from '../../src/rules/types.js';
 import { repoRoot } from '../helpers/cli.js';
 import { captureIo } from '../helpers/io.js';
 import { crawlSimulator, testKey, withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -25,7 +25,7 @@ interface JsonReport {
 }
 
 describe.skipIf(!hasChromium)('the HTML report in chromium', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'la-html-'));
+  const dir = tempDir('la-html-');
   let browser: Browser;
   let page: Page;
   let report: JsonReport;

@@ -1,7 +1,6 @@
 // The "Exposure in your own rules" example of docs/policies.md, run as written: the policy,
 // URL and invoke-config paths validate, fire, and are not judged where the part was not read.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRuleSet } from '../../../src/policy/load.js';
@@ -10,6 +9,7 @@ import { statementFromPermission } from '../../../src/snapshot/policy.js';
 import { AS_OF, record } from '../../helpers/rule-tester.js';
 import { repoRoot } from '../../helpers/cli.js';
 import { unread } from './unread.js';
+import { tempDir } from '../../helpers/temp.js';
 
 function docsExample(): string {
   const docs = readFileSync(join(repoRoot, 'docs/policies.md'), 'utf8');
@@ -25,7 +25,7 @@ const prod = { env: 'prod' };
 describe('exposure paths in user policies (docs example)', () => {
   let rules: Map<string, CompiledRule>;
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'la-exposure-'));
+    const dir = tempDir('la-exposure-');
     writeFileSync(join(dir, 'exposure.yaml'), docsExample());
     const loaded = await loadRuleSet({ policyFiles: ['exposure.yaml'], builtin: false, asOf: AS_OF, cwd: dir });
     rules = new Map(loaded.map((r) => [r.id, r]));
