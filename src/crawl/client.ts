@@ -17,6 +17,9 @@ export const READ_ONLY_COMMANDS = new Set([
   'GetFunctionConfigurationCommand',
   'ListVersionsByFunctionCommand',
   'ListAliasesCommand',
+  'GetPolicyCommand',
+  'GetFunctionUrlConfigCommand',
+  'GetFunctionEventInvokeConfigCommand',
 ]);
 
 export class MutatingCallRefused extends Error {
