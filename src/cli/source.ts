@@ -25,6 +25,8 @@ export interface SourceFlags {
   readonly maxRps?: number;
   readonly concurrency: number;
   readonly includeVersions: boolean;
+  /** False with --no-exposure: no GetPolicy, GetFunctionUrlConfig or GetFunctionEventInvokeConfig. */
+  readonly exposure?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -71,6 +73,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
           envHashKey: target.key,
           concurrency: flags.concurrency,
           includeVersions: flags.includeVersions,
+          exposure: flags.exposure === false ? 'none' : 'lean',
           requestTimeoutMs: flags.requestTimeout * 1000,
           signal: io.signal,
           onProgress: (p) =>
@@ -109,7 +112,7 @@ async function demoTarget(flags: SourceFlags, log: (line: string) => void): Prom
       createLambdaClient({
         region,
         endpoint,
-        maxSockets: flags.concurrency + 8,
+        maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
         credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
       }),
     close: () => simulator.stop(),
@@ -133,7 +136,7 @@ async function awsTarget(
 ): Promise<Omit<Target, 'key'>> {
   const endpoint = flags.endpoint ?? io.env.AWS_ENDPOINT_URL_LAMBDA;
   const common = {
-    maxSockets: flags.concurrency + 8,
+    maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(profile === undefined ? {} : { profile }),
   };

@@ -130,15 +130,15 @@ async function crawlRegion(
     lanes.reduce((n, lane) => n + lane.stats[key], 0);
   let finishListing: () => void = () => undefined;
   const listingFinished = new Promise<void>((resolve) => (finishListing = resolve));
+  const client = options.clientFor(region);
   const exposureDeps = {
-    client: options.clientFor(region),
+    client,
     policyLane,
     controlLane,
     signal,
     reads: options.exposure ?? 'lean',
     listingDone: listingFinished,
   };
-  const client = options.clientFor(region);
   const ctx: RecordContext = { region, key: options.envHashKey };
   const started = clock.now();
   const functions: FunctionRecord[] = [];
