@@ -23,6 +23,10 @@ const REQUIRED = [
   'env-secret-suspected',
   'tags-required',
   'function-state-unhealthy',
+  'function-public-access',
+  'function-url-public',
+  'function-url-cors-wildcard',
+  'function-cross-account-invoke',
 ];
 const pack = load(readFileSync(BUILTIN_POLICY, 'utf8')) as {
   rules: { id: string; severity: string; docs: string; check?: string; description: string; remediation: string }[];
