@@ -115,15 +115,21 @@ async function crawlRegion(
     ...(options.random === undefined ? {} : { random: options.random }),
   };
   const getLane = new QuotaLane({ ...laneBase, ratePerSecond: Math.min(quotas.getFunction, cap), concurrency });
+  // The 15 rps lanes idle (the shared one during the listing, GetPolicy until the first page) and
+  // then start: no catch-up burst, since a bucket of 1.5 tokens answers the second of two
+  // back-to-back requests with a 429, and a cut measured on a second of almost nothing sends the
+  // rate far below the quota for the rest of a short crawl.
   const controlLane = new QuotaLane({
     ...laneBase,
     ratePerSecond: Math.min(quotas.controlPlane, cap),
     concurrency: Math.min(8, concurrency),
+    burst: 0,
   });
   const policyLane = new QuotaLane({
     ...laneBase,
     ratePerSecond: Math.min(quotas.getPolicy ?? LAMBDA_QUOTAS.getPolicy, cap),
     concurrency: Math.min(8, concurrency),
+    burst: 0,
   });
   const lanes = [getLane, controlLane, policyLane];
   const laneTotal = (key: 'requests' | 'throttled' | 'retries'): number =>

@@ -15,6 +15,8 @@ export interface LaneOptions {
   /** A single attempt is abandoned (and retried) after this long. @default 15000 */
   readonly requestTimeoutMs?: number;
   readonly retry?: RetryPolicy;
+  /** See `RateLimiterOptions.burst`. @default 1 */
+  readonly burst?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
 }
@@ -40,7 +42,11 @@ export class QuotaLane {
 
   constructor(options: LaneOptions) {
     this.#clock = options.clock ?? systemClock;
-    this.limiter = new AdaptiveRateLimiter({ ratePerSecond: options.ratePerSecond, clock: this.#clock });
+    this.limiter = new AdaptiveRateLimiter({
+      ratePerSecond: options.ratePerSecond,
+      clock: this.#clock,
+      ...(options.burst === undefined ? {} : { burst: options.burst }),
+    });
     this.#limit = pLimit(options.concurrency);
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#retry = options.retry ?? defaultRetryPolicy;

@@ -57,6 +57,8 @@ export class AdaptiveRateLimiter {
   /** Timestamps of accepted requests in the last WINDOW_MS, oldest first. */
   #accepted: number[] = [];
   #cuts = 0;
+  /** Since when requests have been waiting without a break; undefined while none waits. */
+  #busySince: number | undefined;
 
   constructor(options: RateLimiterOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be > 0, got ${options.ratePerSecond}`);
@@ -83,6 +85,7 @@ export class AdaptiveRateLimiter {
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise<void>((resolve, reject) => {
+      this.#busySince ??= this.#clock.now();
       this.#waiters.push({ resolve, reject, signal });
       void this.#pump();
     });
@@ -102,10 +105,13 @@ export class AdaptiveRateLimiter {
     this.#raise(now);
     if (now - this.#lastCut < this.#cooldown) return;
     this.#trimWindow(now);
+    // What the service accepted is only a measure of what is left while we were asking for more:
+    // a lane that idled (GetPolicy before the first page, the shared lane during the listing)
+    // would otherwise read its own idleness as the quota and cut far below it.
+    // (With nothing waiting now, the whole window counts.)
+    const from = Math.max(this.#startedAt, this.#busySince ?? -Infinity, now - WINDOW_MS);
     const observed =
-      now - this.#startedAt >= WINDOW_MS / 4
-        ? (this.#accepted.length * 1000) / Math.min(WINDOW_MS, now - this.#startedAt)
-        : undefined;
+      now - from >= WINDOW_MS / 4 ? (this.#accepted.filter((t) => t >= from).length * 1000) / (now - from) : undefined;
     // Still throttled soon after a cut: the last measure was too generous (a full bucket at the
     // start inflates it), so cut harder.
     const again = now - this.#lastCut < this.#cooldown * 3;
@@ -141,6 +147,7 @@ export class AdaptiveRateLimiter {
         if (!waiter) break;
         if (waiter.signal?.aborted) {
           this.#waiters.shift();
+          if (this.#waiters.length === 0) this.#busySince = undefined;
           waiter.reject(waiter.signal.reason);
           continue;
         }
@@ -154,6 +161,7 @@ export class AdaptiveRateLimiter {
           continue;
         }
         this.#waiters.shift();
+        if (this.#waiters.length === 0) this.#busySince = undefined;
         this.#next = slot + interval;
         waiter.resolve();
       }

@@ -99,3 +99,19 @@ describe('AdaptiveRateLimiter', () => {
     await expect(other).resolves.toBeUndefined();
   });
 });
+
+describe('AdaptiveRateLimiter after an idle spell', () => {
+  it('measures what is left only over the time requests have been waiting', async () => {
+    const clock = new FakeClock();
+    const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock, burst: 0 });
+    // A second with two requests (the listing), then a queue of requests: the idle second is no measure.
+    await accepted(limiter, clock, 2);
+    const times = grantTimes(limiter, clock, 20);
+    await clock.advance(400);
+    expect(times.length).toBeGreaterThanOrEqual(6); // granted so far, at 15 rps; the rest still wait
+    for (let i = 0; i < times.length; i++) limiter.onSuccess();
+    limiter.onThrottle();
+    // Measured over the 400 ms of waiting (~7 accepted: ~17 rps), not over the last second (~9 rps).
+    expect(limiter.rate).toBeGreaterThan(13);
+  });
+});
