@@ -1,7 +1,7 @@
 // Exposure reads (GetPolicy, GetFunctionUrlConfig, GetFunctionEventInvokeConfig) over real HTTP,
 // through the real AWS SDK, against the simulator: what comes back, what is skipped and why, and
 // what a refusal does to the run.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { normalisePolicy } from '../../src/snapshot/policy.js';
 import type { FunctionRecord } from '../../src/snapshot/types.js';
 import type { LambdaSimulator } from '../../src/simulator/server.js';
 import { runCli } from '../helpers/cli.js';
+import { schemaErrors } from '../helpers/schemas.js';
 import { crawlSimulator, withSimulator } from '../helpers/sim.js';
 
 const fast = { quotas: { getFunction: 5000, controlPlane: 5000, getPolicy: 5000 } };
@@ -236,6 +237,13 @@ describe('the CLI', () => {
         );
         expect(deniedNames.length).toBeGreaterThan(0);
         expect(result.stderr).toMatch(/exposure read\(s\) could not be made/);
+        // The report (with its snapshot: partsDenied, the unknown parts) is valid against the schemas.
+        const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as {
+          snapshot: { regions: { partsDenied?: number }[] };
+        };
+        expect(schemaErrors('report', report)).toBeUndefined();
+        expect(schemaErrors('snapshot', report.snapshot)).toBeUndefined();
+        expect(report.snapshot.regions[0]?.partsDenied).toBe(deniedNames.length);
 
         sim.resetStats();
         const quick = await runCli(['scan', '--no-exposure', '--output', 'json=q.json', '--fail-on', 'none'], {
