@@ -181,6 +181,34 @@ describe('exposure reads against the simulator', () => {
     );
   });
 
+  it('the admin endpoint changes a policy, URL or invoke config between scans', async () => {
+    await withSimulator({ fleet: { functions: 10, regions: ['us-east-1'] }, ...fast }, async (sim, endpoint) => {
+      const name = [...sim.fleet.get('us-east-1')!.keys()][0]!;
+      const policy = {
+        Version: '2012-10-17',
+        Id: 'default',
+        Statement: [{ Sid: 'url', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunctionUrl' }],
+      };
+      const url = {
+        FunctionUrl: 'https://x.lambda-url.us-east-1.on.aws/',
+        AuthType: 'NONE',
+        InvokeMode: 'BUFFERED',
+        CreationTime: '2025-01-01T00:00:00Z',
+        LastModifiedTime: '2025-01-01T00:00:00Z',
+      };
+      const res = await fetch(`${endpoint}/__simulator/functions/us-east-1/${name}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ policy, url, eventInvokeConfig: null }),
+      });
+      expect(res.status).toBe(200);
+      const result = await crawlSimulator(sim, endpoint, { quotas: fast.quotas, requestTimeoutMs: 30_000 });
+      const record = result.functions.find((f) => f.name === name)!;
+      expect(record.policy).toEqual(normalisePolicy(policy));
+      expect(record.functionUrl).toEqual({ FunctionUrl: url.FunctionUrl, AuthType: 'NONE', InvokeMode: 'BUFFERED' });
+      if (!record.configuration.DeadLetterConfig) expect(record.eventInvokeConfig).toBeNull();
+    });
+  });
+
   it('the read-only allow list holds exactly the three new reads besides the old ones', () => {
     expect([...READ_ONLY_COMMANDS].sort()).toEqual([
       'GetFunctionCommand',
