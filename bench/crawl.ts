@@ -44,6 +44,8 @@ export const crawlers: Record<string, Crawler> = {
   'lambda-audit': async (endpoint, regions) => {
     const res = await crawl({
       regions,
+      // GetFunction against the alternatives, which read nothing else; the exposure reads have their own section.
+      exposure: 'none',
       envHashKey: envHashKey(Buffer.from('bench-key-bench-key')),
       clientFor: (region) => createLambdaClient({ region, endpoint, credentials, maxSockets: 48 }),
     });
@@ -174,4 +176,64 @@ function sharedQuotaScenarios(): Scenario[] {
     availableRps: 40,
     functionsPerRegion: 2000,
   }));
+}
+
+/** One exposure crawl: the default (lean) reads, or every read for every function. */
+export interface ExposureRow {
+  readonly crawler: string;
+  readonly functions: number;
+  readonly wallS: number;
+  /** Wall time over the GetPolicy floor, N / 15 s. */
+  readonly ratioToFloor: number;
+  readonly throttledPct: number;
+  readonly requests: number;
+  /** Calls on the control-plane quota that deploys share (everything but GetFunction and GetPolicy). */
+  readonly sharedLaneCalls: number;
+  readonly lost: number;
+}
+
+const exposureCrawlers: Record<string, 'lean' | 'all' | 'none'> = {
+  'lambda-audit (default)': 'lean',
+  'every call per function': 'all',
+  '--no-exposure': 'none',
+};
+
+/** A default scan of `functions` functions in one region at Lambda's real quotas, 40 ms per answer. */
+export async function runExposureScenario(functions = 300): Promise<ExposureRow[]> {
+  const sim = await startSimulator({ fleet: { functions, regions: ['us-east-1'] }, latencyMs: 40 });
+  const rows: ExposureRow[] = [];
+  try {
+    for (const [name, exposure] of Object.entries(exposureCrawlers)) {
+      await fetch(`${sim.endpoint}/__simulator/reset`, { method: 'POST' });
+      await new Promise((r) => setTimeout(r, 1200));
+      const t0 = performance.now();
+      const res = await crawl({
+        regions: sim.regions,
+        exposure,
+        envHashKey: envHashKey(Buffer.from('bench-key-bench-key')),
+        clientFor: (region) => createLambdaClient({ region, endpoint: sim.endpoint, credentials, maxSockets: 48 }),
+      });
+      const wall = (performance.now() - t0) / 1000;
+      const stats = (await (await fetch(`${sim.endpoint}/__simulator/stats`)).json()) as SimulatorStats;
+      const ops = stats.byOperation;
+      const row: ExposureRow = {
+        crawler: name,
+        functions,
+        wallS: wall,
+        ratioToFloor: wall / (functions / 15),
+        throttledPct: (100 * stats.throttled) / Math.max(1, stats.requests),
+        requests: stats.requests,
+        sharedLaneCalls:
+          (ops.ListFunctions ?? 0) + (ops.GetFunctionUrlConfig ?? 0) + (ops.GetFunctionEventInvokeConfig ?? 0),
+        lost: res.regions.reduce((n, r) => n + r.listed, 0) - res.functions.filter((f) => f.status === 'ok').length,
+      };
+      rows.push(row);
+      console.error(
+        `  exposure ${functions} fns / ${name}: ${wall.toFixed(1)}s, ${row.ratioToFloor.toFixed(2)}x N/15, throttled ${row.throttledPct.toFixed(2)}%, shared lane ${row.sharedLaneCalls}`,
+      );
+    }
+  } finally {
+    sim.child.kill('SIGTERM');
+  }
+  return rows;
 }

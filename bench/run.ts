@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|rules|drift|iac] [-- --scenario N]
+ * Usage: npm run bench [-- --only crawl|exposure|rules|drift|iac] [-- --scenario N] [-- --functions N]
  */
-import { runScenario, scenarios, type Row } from './crawl.js';
+import { runExposureScenario, runScenario, scenarios, type Row } from './crawl.js';
 import { benchDrift } from './drift.js';
 import { benchIac } from './iac.js';
 import { benchRules } from './rules.js';
@@ -29,6 +29,27 @@ if (only === undefined || only === 'crawl') {
   lines.push(
     '',
     'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.',
+    '',
+  );
+}
+if (only === undefined || only === 'exposure') {
+  const functions = args.includes('--functions') ? Number(args[args.indexOf('--functions') + 1]) : 300;
+  const rows = await runExposureScenario(functions);
+  lines.push(
+    '### Exposure crawl (GetPolicy, function URL, invoke config)',
+    '',
+    `One region, ${functions} functions, real quotas (GetFunction 100 rps, GetPolicy 15 rps, shared control plane 15 rps), 40 ms per answer.`,
+    '',
+    '| crawler | wall s | x N/15 | throttled % | requests | shared-lane calls | lost |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of rows)
+    lines.push(
+      `| ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.ratioToFloor.toFixed(2)} | ${r.throttledPct.toFixed(2)} | ${r.requests} | ${r.sharedLaneCalls} | ${r.lost} |`,
+    );
+  lines.push(
+    '',
+    'x N/15 = wall time / (functions / 15 s), the GetPolicy floor; shared-lane calls = ListFunctions + GetFunctionUrlConfig + GetFunctionEventInvokeConfig, the quota deploys also use.',
     '',
   );
 }

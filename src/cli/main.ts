@@ -90,6 +90,10 @@ function addSourceOptions(command: Command): Command {
       false,
     )
     .option(
+      '--no-exposure',
+      'skip the resource policy, function URL and invoke config reads (a quicker gate; the exposure rules and dlq-missing are then not judged)',
+    )
+    .option(
       '--input <files...>',
       'read a lambda-audit snapshot or "aws lambda get-function" JSON instead of crawling (no AWS access)',
     )

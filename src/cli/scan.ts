@@ -202,6 +202,22 @@ async function writeOutputs(
   for (const content of toStdout) io.stdout.write(content);
 }
 
+/** Functions whose policy, URL or invoke config read was denied or failed, named (the first ten). */
+function unreadExposure(snapshot: RunResult['snapshot'], r: RunResult['snapshot']['regions'][number]): string[] {
+  if (!r.partsDenied && !r.partsFailed) return [];
+  const unread = snapshot.functions
+    .filter((f) => f.account === r.account && f.region === r.region && f.status === 'ok')
+    .flatMap((f) =>
+      (f.unknown ?? [])
+        .filter((u) => u.reason === 'denied' || u.reason === 'failed')
+        .map((u) => `${f.name} ${u.path} (${u.reason}${u.detail === undefined ? '' : `: ${u.detail}`})`),
+    );
+  const shown = unread.slice(0, 10).join(', ');
+  return [
+    `${unread.length} exposure read(s) could not be made, so rules needing them are not judged: ${shown}${unread.length > 10 ? `, and ${unread.length - 10} more` : ''}`,
+  ];
+}
+
 function incompleteReasons(snapshot: RunResult['snapshot']): string[] {
   return snapshot.regions
     .filter((r) => !r.complete)
@@ -216,6 +232,7 @@ function incompleteReasons(snapshot: RunResult['snapshot']): string[] {
           ? [`${r.failed + r.denied} function(s) could not be fetched (status "failed" or "denied" in the reports)`]
           : []),
         ...(versions > 0 ? [`the versions of ${versions} function(s) could not be listed (versionsError)`] : []),
+        ...unreadExposure(snapshot, r),
       ];
       return `${r.account}/${r.region}: ${parts.join(', ')}`;
     });

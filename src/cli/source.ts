@@ -32,6 +32,8 @@ export interface SourceFlags {
   readonly maxRps?: number;
   readonly concurrency: number;
   readonly includeVersions: boolean;
+  /** False with --no-exposure: no GetPolicy, GetFunctionUrlConfig or GetFunctionEventInvokeConfig. */
+  readonly exposure?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -165,6 +167,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
                   envHashKey: target.key,
                   concurrency: flags.concurrency,
                   includeVersions: flags.includeVersions,
+                  exposure: flags.exposure === false ? 'none' : 'lean',
                   requestTimeoutMs: flags.requestTimeout * 1000,
                   signal: controller.signal,
                   onProgress: (p) =>
@@ -298,7 +301,7 @@ async function organizationTargets(flags: SourceFlags, io: CliIo, log: (line: st
       clientFor: (region: string) =>
         createLambdaClient({
           region,
-          maxSockets: flags.concurrency + 8,
+          maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
           ...(endpoint === undefined ? {} : { endpoint }),
           ...auth,
         }),
@@ -337,7 +340,7 @@ async function demoTarget(flags: SourceFlags, log: (line: string) => void): Prom
       createLambdaClient({
         region,
         endpoint,
-        maxSockets: flags.concurrency + 8,
+        maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
         credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
       }),
     // The simulator serves EC2 DescribeSubnets on the same endpoint.
@@ -369,7 +372,7 @@ async function awsTarget(
 ): Promise<Omit<Target, 'key'>> {
   const endpoint = flags.endpoint ?? io.env.AWS_ENDPOINT_URL_LAMBDA;
   const common = {
-    maxSockets: flags.concurrency + 8,
+    maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(profile === undefined ? {} : { profile }),
   };

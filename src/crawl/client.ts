@@ -19,6 +19,9 @@ export const READ_ONLY_COMMANDS = new Set([
   'GetFunctionConfigurationCommand',
   'ListVersionsByFunctionCommand',
   'ListAliasesCommand',
+  'GetPolicyCommand',
+  'GetFunctionUrlConfigCommand',
+  'GetFunctionEventInvokeConfigCommand',
 ]);
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */

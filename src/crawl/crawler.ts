@@ -17,9 +17,11 @@ import { setMaxListeners } from 'node:events';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.js';
 import { systemClock, type Clock } from './clock.js';
+import { readExposure, type ExposureReads } from './exposure.js';
 import { QuotaLane, type CallResult } from './lane.js';
 import {
   recordFromGetFunction,
+  withExposure,
   recordFromListing,
   recordFromVersion,
   withAliases,
@@ -35,6 +37,8 @@ export const LAMBDA_QUOTAS = {
   getFunction: 100,
   /** Every other control-plane API request per second, shared. */
   controlPlane: 15,
+  /** GetPolicy requests per second: a quota of its own. */
+  getPolicy: 15,
 } as const;
 
 export interface CrawlOptions {
@@ -45,10 +49,12 @@ export interface CrawlOptions {
   /** Caps every quota group's rate, to leave headroom for other callers of the account's quota. */
   readonly maxRps?: number;
   /** @default LAMBDA_QUOTAS */
-  readonly quotas?: { readonly getFunction: number; readonly controlPlane: number };
+  readonly quotas?: { readonly getFunction: number; readonly controlPlane: number; readonly getPolicy?: number };
   /** GetFunction requests in flight per region. @default 32 */
   readonly concurrency?: number;
   readonly includeVersions?: boolean;
+  /** Which exposure reads (policy, URL, invoke config) to make; see `exposure.ts`. @default 'lean' */
+  readonly exposure?: ExposureReads;
   /** @default 15000 */
   readonly requestTimeoutMs?: number;
   readonly retry?: RetryPolicy;
@@ -116,12 +122,36 @@ async function crawlRegion(
     ...(options.random === undefined ? {} : { random: options.random }),
   };
   const getLane = new QuotaLane({ ...laneBase, ratePerSecond: Math.min(quotas.getFunction, cap), concurrency });
+  // The 15 rps lanes idle (the shared one during the listing, GetPolicy until the first page) and
+  // then start: no catch-up burst, since a bucket of 1.5 tokens answers the second of two
+  // back-to-back requests with a 429, and a cut measured on a second of almost nothing sends the
+  // rate far below the quota for the rest of a short crawl.
   const controlLane = new QuotaLane({
     ...laneBase,
     ratePerSecond: Math.min(quotas.controlPlane, cap),
     concurrency: Math.min(8, concurrency),
+    burst: 0,
   });
+  const policyLane = new QuotaLane({
+    ...laneBase,
+    ratePerSecond: Math.min(quotas.getPolicy ?? LAMBDA_QUOTAS.getPolicy, cap),
+    concurrency: Math.min(8, concurrency),
+    burst: 0,
+  });
+  const lanes = [getLane, controlLane, policyLane];
+  const laneTotal = (key: 'requests' | 'throttled' | 'retries'): number =>
+    lanes.reduce((n, lane) => n + lane.stats[key], 0);
+  let finishListing: () => void = () => undefined;
+  const listingFinished = new Promise<void>((resolve) => (finishListing = resolve));
   const client = options.clientFor(region);
+  const exposureDeps = {
+    client,
+    policyLane,
+    controlLane,
+    signal,
+    reads: options.exposure ?? 'lean',
+    listingDone: listingFinished,
+  };
   const ctx: RecordContext = { region, key: options.envHashKey };
   const started = clock.now();
   const functions: FunctionRecord[] = [];
@@ -134,15 +164,16 @@ async function crawlRegion(
       listed: count.listed,
       done: count.done,
       listingDone,
-      throttled: getLane.stats.throttled + controlLane.stats.throttled,
+      throttled: laneTotal('throttled'),
     });
 
   const fetchOne = async (listed: FunctionConfiguration): Promise<void> => {
     const name = listed.FunctionArn ?? listed.FunctionName;
-    const res = await getLane.call(
-      (s) => client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: s }),
-      signal,
-    );
+    // GetFunction and the exposure reads go at once, each on its lane: GetPolicy is the floor.
+    const [res, exposure] = await Promise.all([
+      getLane.call((s) => client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: s }), signal),
+      readExposure(exposureDeps, listed),
+    ]);
     let latest: FunctionRecord;
     if (res.ok) {
       latest = recordFromGetFunction(res.value, listed, ctx);
@@ -155,6 +186,7 @@ async function crawlRegion(
         status === 'vanished' ? undefined : errorInfo(res.error, res.attempts),
       );
     }
+    latest = withExposure(latest, exposure);
     if (options.includeVersions && latest.status !== 'vanished' && name !== undefined) {
       // By name, not ARN: the client is already scoped to the account and region, and moto
       // (a real third-party Lambda API) answers ListVersionsByFunction by ARN with an empty list.
@@ -219,6 +251,7 @@ async function crawlRegion(
     report();
   } while (marker);
   listingDone = true;
+  finishListing();
   await Promise.all(pending);
   report();
 
@@ -232,19 +265,24 @@ async function crawlRegion(
   const latest = functions.filter((f) => f.qualifier === '$LATEST' || f.source !== 'ListVersionsByFunction');
   const tally = (status: FunctionRecord['status']): number => latest.filter((f) => f.status === status).length;
   const versionFailures = functions.filter((f) => f.versionsError !== undefined).length;
+  const unread = unreadParts(latest);
   const stats: RegionStats = {
     account: mostCommonAccount(functions),
     region,
-    complete: listingError === undefined && tally('failed') + tally('denied') + versionFailures === 0,
+    complete:
+      listingError === undefined &&
+      tally('failed') + tally('denied') + versionFailures + unread.denied + unread.failed === 0,
     listed: count.listed,
     fetched: tally('ok'),
     vanished: tally('vanished'),
     denied: tally('denied'),
     failed: tally('failed'),
     versions: functions.length - latest.length,
-    throttled: getLane.stats.throttled + controlLane.stats.throttled + (subnetLookup?.throttled ?? 0),
-    retries: getLane.stats.retries + controlLane.stats.retries + (subnetLookup?.retries ?? 0),
-    requests: getLane.stats.requests + controlLane.stats.requests + (subnetLookup?.requests ?? 0),
+    ...(unread.denied > 0 ? { partsDenied: unread.denied } : {}),
+    ...(unread.failed > 0 ? { partsFailed: unread.failed } : {}),
+    throttled: laneTotal('throttled') + (subnetLookup?.throttled ?? 0),
+    retries: laneTotal('retries') + (subnetLookup?.retries ?? 0),
+    requests: laneTotal('requests') + (subnetLookup?.requests ?? 0),
     durationMs: Math.round(clock.now() - started),
     ...(listingError === undefined ? {} : { error: listingError }),
   };
@@ -267,6 +305,22 @@ async function paginate<T>(
     marker = res.value.next;
   } while (marker);
   return { ok: true, value: items, attempts };
+}
+
+/**
+ * Exposure parts (policy, URL, invoke config) that were denied or failed, counted per function and
+ * part. Parts of a function whose GetFunction failed are already counted by its status.
+ */
+function unreadParts(records: readonly FunctionRecord[]): { denied: number; failed: number } {
+  const out = { denied: 0, failed: 0 };
+  for (const r of records) {
+    if (r.status !== 'ok') continue;
+    for (const part of r.unknown ?? []) {
+      if (part.reason === 'denied') out.denied++;
+      else if (part.reason === 'failed') out.failed++;
+    }
+  }
+  return out;
 }
 
 function mostCommonAccount(functions: readonly FunctionRecord[]): string {

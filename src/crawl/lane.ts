@@ -15,6 +15,8 @@ export interface LaneOptions {
   /** A single attempt is abandoned (and retried) after this long. @default 15000 */
   readonly requestTimeoutMs?: number;
   readonly retry?: RetryPolicy;
+  /** See `RateLimiterOptions.burst`. @default 1 */
+  readonly burst?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
 }
@@ -40,7 +42,11 @@ export class QuotaLane {
 
   constructor(options: LaneOptions) {
     this.#clock = options.clock ?? systemClock;
-    this.limiter = new AdaptiveRateLimiter({ ratePerSecond: options.ratePerSecond, clock: this.#clock });
+    this.limiter = new AdaptiveRateLimiter({
+      ratePerSecond: options.ratePerSecond,
+      clock: this.#clock,
+      ...(options.burst === undefined ? {} : { burst: options.burst }),
+    });
     this.#limit = pLimit(options.concurrency);
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#retry = options.retry ?? defaultRetryPolicy;
@@ -58,7 +64,7 @@ export class QuotaLane {
         const value = await this.#limit(async () => {
           await this.limiter.acquire(signal);
           this.stats.requests++;
-          return send(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]));
+          return sendOnce(send, signal, this.#timeoutMs);
         });
         this.limiter.onSuccess();
         return { ok: true, value, attempts: attempt };
@@ -80,5 +86,47 @@ export class QuotaLane {
         await this.#clock.sleep(delay, signal);
       }
     }
+  }
+}
+
+/**
+ * One attempt: `send` gets a signal that aborts on the crawl's abort or after `timeoutMs`, and the
+ * attempt rejects then even if `send` does not honour it.
+ *
+ * Why not `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: on Node 20 a combined signal that
+ * only the request holds can be garbage-collected before its timeout fires, and a request to a
+ * server that never answers then hangs the crawl (seen with the simulator's stall fault). A timer
+ * and a controller held by this closure cannot be collected early.
+ */
+async function sendOnce<T>(
+  send: (signal: AbortSignal) => Promise<T>,
+  outer: AbortSignal,
+  timeoutMs: number,
+): Promise<T> {
+  const controller = new AbortController();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      // The reason is the crawl's own abort reason or the timeout's DOMException, as the SDK would throw.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrowing the signal's reason as is
+      reject(controller.signal.reason);
+    };
+  });
+  const abort = (reason: unknown): void => {
+    if (!controller.signal.aborted) controller.abort(reason);
+    onAbort?.();
+  };
+  const onOuter = (): void => abort(outer.reason);
+  if (outer.aborted) onOuter();
+  else outer.addEventListener('abort', onOuter, { once: true });
+  const timer = setTimeout(
+    () => abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
+  );
+  try {
+    return await Promise.race([send(controller.signal), aborted]);
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener('abort', onOuter);
   }
 }

@@ -6,6 +6,7 @@ import type { AliasConfiguration, FunctionConfiguration, GetFunctionResponse } f
 import { redactCode, redactConfiguration, type EnvHashKey } from '../snapshot/redact.js';
 import type { AliasInfo, ErrorInfo, FunctionRecord, RecordStatus, UnknownPart } from '../snapshot/types.js';
 import { parseLambdaArn } from './arn.js';
+import type { ExposureParts } from './exposure.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -72,6 +73,31 @@ export function recordFromListing(
   // Tags come with GetFunction, which did not succeed: not "no tags".
   if (status !== 'vanished') record.unknown = [...(record.unknown ?? []), tagsUnknown(status, error?.code)];
   return record;
+}
+
+/** What GetFunction alone returns; unknown when it was denied or failed (ListFunctions does not carry them). */
+const GET_FUNCTION_ONLY = ['code', 'reservedConcurrency', 'tags'] as const;
+
+/**
+ * Adds the exposure parts to a `$LATEST` record, and says what is unknown: the exposure parts not
+ * read, and what only GetFunction returns when GetFunction did not succeed. A vanished function
+ * keeps neither: it is gone.
+ */
+export function withExposure(record: FunctionRecord, parts: ExposureParts): FunctionRecord {
+  if (record.status === 'vanished') return record;
+  const unknown: UnknownPart[] = [...(record.unknown ?? [])];
+  if (record.status === 'denied' || record.status === 'failed') {
+    const detail = record.error?.code;
+    for (const path of GET_FUNCTION_ONLY)
+      unknown.push({ path, reason: record.status, ...(detail === undefined ? {} : { detail }) });
+  }
+  unknown.push(...parts.unknown);
+  const out: Mutable<FunctionRecord> = { ...record };
+  if (parts.policy !== undefined) out.policy = parts.policy;
+  if (parts.functionUrl !== undefined) out.functionUrl = parts.functionUrl;
+  if (parts.eventInvokeConfig !== undefined) out.eventInvokeConfig = parts.eventInvokeConfig;
+  if (unknown.length > 0) out.unknown = unknown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out;
 }
 
 /** A published version from ListVersionsByFunction; function-level data (tags, concurrency) comes from `latest`. */

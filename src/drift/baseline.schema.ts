@@ -40,6 +40,105 @@ const baselineSchema = {
               SourceKMSKeyArn: { type: 'string' },
             },
           },
+          // Who can invoke it, in the snapshot's shapes (schemas/snapshot.schema.json).
+          policy: {
+            oneOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['Statement'],
+                properties: {
+                  Statement: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: false,
+                      required: ['Effect'],
+                      properties: {
+                        Sid: { type: 'string' },
+                        Effect: { enum: ['Allow', 'Deny'] },
+                        Principal: {
+                          type: 'object',
+                          additionalProperties: { type: 'array', items: { type: 'string' } },
+                        },
+                        NotPrincipal: {
+                          type: 'object',
+                          additionalProperties: { type: 'array', items: { type: 'string' } },
+                        },
+                        Action: { type: 'array', items: { type: 'string' } },
+                        NotAction: { type: 'array', items: { type: 'string' } },
+                        Resource: { type: 'array', items: { type: 'string' } },
+                        Condition: {
+                          type: 'object',
+                          additionalProperties: {
+                            type: 'object',
+                            additionalProperties: { type: 'array', items: { type: 'string' } },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            ],
+          },
+          functionUrl: {
+            oneOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['AuthType'],
+                properties: {
+                  FunctionUrl: { type: 'string' },
+                  AuthType: { type: 'string' },
+                  InvokeMode: { type: 'string' },
+                  Cors: {
+                    type: 'object',
+                    additionalProperties: false,
+                    properties: {
+                      AllowCredentials: { type: 'boolean' },
+                      AllowHeaders: { type: 'array', items: { type: 'string' } },
+                      AllowMethods: { type: 'array', items: { type: 'string' } },
+                      AllowOrigins: { type: 'array', items: { type: 'string' } },
+                      ExposeHeaders: { type: 'array', items: { type: 'string' } },
+                      MaxAge: { type: 'integer' },
+                    },
+                  },
+                },
+              },
+            ],
+          },
+          eventInvokeConfig: {
+            oneOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  MaximumRetryAttempts: { type: 'integer', minimum: 0 },
+                  MaximumEventAgeInSeconds: { type: 'integer', minimum: 0 },
+                  DestinationConfig: {
+                    type: 'object',
+                    additionalProperties: false,
+                    properties: {
+                      OnSuccess: {
+                        type: 'object',
+                        additionalProperties: false,
+                        properties: { Destination: { type: 'string' } },
+                      },
+                      OnFailure: {
+                        type: 'object',
+                        additionalProperties: false,
+                        properties: { Destination: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              },
+            ],
+          },
         },
       },
     },

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditError } from '../errors.js';
 import { lineColumn, locateJsonError } from '../json.js';
-import type { FunctionRecord, Snapshot } from '../snapshot/types.js';
+import type { EventInvokeInfo, FunctionRecord, FunctionUrlInfo, ResourcePolicy, Snapshot } from '../snapshot/types.js';
 import { validatorFor } from '../policy/schemas.js';
 import baselineSchema from './baseline.schema.js';
 
@@ -21,6 +21,10 @@ export interface BaselineFunction {
   readonly tags?: Readonly<Record<string, string>>;
   readonly reservedConcurrency?: number;
   readonly code?: Readonly<Record<string, string>>;
+  /** Who can invoke it: kept only when read (`null` = read, none); absent = not read, not compared. */
+  readonly policy?: ResourcePolicy | null;
+  readonly functionUrl?: FunctionUrlInfo | null;
+  readonly eventInvokeConfig?: EventInvokeInfo | null;
 }
 
 export interface Baseline {
@@ -47,6 +51,9 @@ export function toBaselineFunction(record: FunctionRecord): BaselineFunction {
     ...(record.tags ? { tags: record.tags } : {}),
     ...(record.reservedConcurrency === undefined ? {} : { reservedConcurrency: record.reservedConcurrency }),
     ...(record.code ? { code: record.code as Record<string, string> } : {}),
+    ...(record.policy === undefined ? {} : { policy: record.policy }),
+    ...(record.functionUrl === undefined ? {} : { functionUrl: record.functionUrl }),
+    ...(record.eventInvokeConfig === undefined ? {} : { eventInvokeConfig: record.eventInvokeConfig }),
   };
 }
 

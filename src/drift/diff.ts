@@ -4,6 +4,7 @@
  * keyed maps so their order does not matter, and lists of objects are keyed by identity (layers
  * by their ARN without the version, so a version bump is a change, not a remove and an add).
  * Environment variables are compared by key and hash only: a change names the key, never a value.
+ * Resource-policy statements are keyed by Sid.
  */
 import { diff, Operation, type IChange } from 'json-diff-ts';
 import { globToRegExp } from '../rules/condition.js';
@@ -104,14 +105,14 @@ export function diffFunction(
 ): FieldChange[] {
   if (deepEqual(old, now)) return [];
   const changes: FieldChange[] = [];
-  const oldView = normalForm(old);
-  const newView = normalForm(now);
+  const oldView = normalForm(old, now);
+  const newView = normalForm(now, old);
   flatten(diff(oldView, newView, { treatTypeChangeAsReplace: false }), [], changes);
   changes.push(...environmentChanges(old, now, compareEnvironmentValues));
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function normalForm(f: BaselineFunction): Record<string, unknown> {
+function normalForm(f: BaselineFunction, other: BaselineFunction): Record<string, unknown> {
   // Environment is compared separately (by key and hash, never showing a value).
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- taken out of the view on purpose
   const { Environment, VpcConfig, Layers, FileSystemConfigs, Architectures, ...configuration } =
@@ -136,7 +137,27 @@ function normalForm(f: BaselineFunction): Record<string, unknown> {
     tags: f.tags ?? {},
     reservedConcurrency: f.reservedConcurrency ?? null,
     code: f.code ?? {},
+    ...exposureView(f, other),
   };
+}
+
+/**
+ * Policy statements keyed by Sid (a statement added or removed is one change, a changed condition
+ * a change inside it); the URL and invoke config as they are. A part is compared only when both
+ * sides read it: a part not read (a flag, a denial, a read proved unnecessary) is not a change.
+ */
+function exposureView(f: BaselineFunction, other?: BaselineFunction): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  const both = <K extends 'policy' | 'functionUrl' | 'eventInvokeConfig'>(key: K): boolean =>
+    f[key] !== undefined && (other === undefined || other[key] !== undefined);
+  if (both('policy') && f.policy !== undefined)
+    view.policy =
+      f.policy === null
+        ? null
+        : { Statement: keyed(f.policy.Statement, (s) => s.Sid ?? `#${f.policy?.Statement.indexOf(s) ?? 0}`) };
+  if (both('functionUrl')) view.functionUrl = f.functionUrl;
+  if (both('eventInvokeConfig')) view.eventInvokeConfig = f.eventInvokeConfig;
+  return view;
 }
 
 function environmentChanges(old: BaselineFunction, now: BaselineFunction, compareValues: boolean): FieldChange[] {

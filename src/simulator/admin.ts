@@ -4,16 +4,20 @@
  *
  *   GET    /__simulator/stats
  *   POST   /__simulator/reset                          (stats and quota buckets)
- *   PATCH  /__simulator/functions/{region}/{name}      {"configuration": {...}, "tags": {...}, "reservedConcurrency": n}
+ *   PATCH  /__simulator/functions/{region}/{name}      {"configuration": {...}, "tags": {...}, "reservedConcurrency": n,
+ *                                                       "policy": {...}, "url": {...}, "eventInvokeConfig": {...}}
  *   POST   /__simulator/functions/{region}/{name}      {"copyOf": "existing-name"}   (adds a function)
  *   DELETE /__simulator/functions/{region}/{name}
  *
  * In a PATCH, `configuration` is merged into the function's configuration (a `null` removes a
- * key), `tags` replaces the tags. Every change gets a new RevisionId and LastModified, as in Lambda.
+ * key), `tags` replaces the tags; `policy` (an IAM policy document), `url` (GetFunctionUrlConfig's
+ * fields) and `eventInvokeConfig` replace those parts, `null` removes one. Every change gets a new
+ * RevisionId and LastModified, as in Lambda.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { SimEventInvokeConfig, SimFunctionUrl, SimPolicy } from './exposure.js';
 import type { Fleet, SimFunction } from './fleet.js';
 
 export interface AdminTarget {
@@ -73,6 +77,9 @@ interface Patch {
   readonly configuration?: Record<string, unknown>;
   readonly tags?: Record<string, string>;
   readonly reservedConcurrency?: number | null;
+  readonly policy?: SimPolicy | null;
+  readonly url?: SimFunctionUrl | null;
+  readonly eventInvokeConfig?: SimEventInvokeConfig | null;
 }
 
 function applyPatch(fn: SimFunction, patch: Patch): void {
@@ -84,6 +91,12 @@ function applyPatch(fn: SimFunction, patch: Patch): void {
   if (patch.tags) fn.tags = { ...patch.tags };
   if (patch.reservedConcurrency === null) delete fn.reservedConcurrency;
   else if (patch.reservedConcurrency !== undefined) fn.reservedConcurrency = patch.reservedConcurrency;
+  // `expected` keeps what the generator planted: a patched function is a drift scenario, not ground truth.
+  fn.exposure ??= { scenario: 'none', expected: [] };
+  for (const key of ['policy', 'url', 'eventInvokeConfig'] as const) {
+    if (patch[key] === null) delete fn.exposure[key];
+    else if (patch[key] !== undefined) Object.assign(fn.exposure, { [key]: patch[key] });
+  }
   touch(fn.configuration);
 }
 

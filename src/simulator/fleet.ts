@@ -5,6 +5,7 @@
  * missing tags, unhealthy states, published versions and aliases.
  */
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { makeExposure, type SimExposure } from './exposure.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -15,6 +16,8 @@ export interface SimFunction {
   reservedConcurrency?: number;
   versions: FunctionConfiguration[];
   aliases: AliasConfiguration[];
+  /** Resource policy, function URL, invoke config, and which exposure rules should fire (see exposure.ts). */
+  exposure?: SimExposure;
 }
 
 export interface FleetOptions {
@@ -82,10 +85,13 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   const regions = options.regions ?? ['us-east-1', 'eu-west-1'];
   const account = options.account ?? DEMO_ACCOUNT;
   const random = seeded(options.seed ?? 20261122);
+  // A stream of its own, so the exposure data left every other draw as it was.
+  const exposureRandom = seeded((options.seed ?? 20261122) ^ 0x5eed_e8b0);
   const fleet: Fleet = new Map(regions.map((r) => [r, new Map<string, SimFunction>()]));
   for (let i = 0; i < total; i++) {
     const region = regions[i % regions.length] ?? 'us-east-1';
     const fn = makeFunction(random, account, region, i);
+    fn.exposure = makeExposure(exposureRandom, fn.configuration, account, region);
     fleet.get(region)?.set(fn.configuration.FunctionName ?? '', fn);
   }
   return fleet;

@@ -1,6 +1,7 @@
 /**
  * A local Lambda API on loopback: the REST paths of ListFunctions, GetFunction,
- * GetFunctionConfiguration, ListVersionsByFunction and ListAliases, answering as Lambda does
+ * GetFunctionConfiguration, ListVersionsByFunction, ListAliases, GetPolicy, GetFunctionUrlConfig
+ * and GetFunctionEventInvokeConfig, answering as Lambda does
  * (restJson1, `x-amzn-ErrorType`), with per account-region token buckets at the real quotas and
  * fault injection. The real AWS SDK talks to it over HTTP.
  *
@@ -32,16 +33,25 @@ export interface SimulatorFaults {
   readonly brokenRate?: number;
   /** Fraction of functions whose tags this caller may not list: GetFunction answers TagsError instead of Tags. */
   readonly tagsDenyRate?: number;
+  /** Fraction of functions whose GetPolicy this caller may not call: it answers 403. */
+  readonly policyDenyRate?: number;
 }
 
 export interface SimulatorOptions {
   readonly fleet?: Fleet | FleetOptions;
-  /** Requests per second per account-region. @default { getFunction: 100, controlPlane: 15 } */
-  readonly quotas?: { readonly getFunction: number; readonly controlPlane: number };
+  /**
+   * Requests per second per account-region. GetPolicy has a bucket of its own.
+   * @default { getFunction: 100, controlPlane: 15, getPolicy: 15 }
+   */
+  readonly quotas?: { readonly getFunction: number; readonly controlPlane: number; readonly getPolicy?: number };
   /** Bucket size in seconds of quota (a burst allowance). @default 0.1 */
   readonly burstSeconds?: number;
   /** Requests per second another caller spends from the same quota. */
-  readonly externalLoad?: { readonly getFunction?: number; readonly controlPlane?: number };
+  readonly externalLoad?: {
+    readonly getFunction?: number;
+    readonly controlPlane?: number;
+    readonly getPolicy?: number;
+  };
   /** Added before every answer. @default 0 */
   readonly latencyMs?: number;
   readonly faults?: SimulatorFaults;
@@ -67,7 +77,22 @@ export interface SimulatorStats {
 }
 
 type Operation =
-  'ListFunctions' | 'GetFunction' | 'GetFunctionConfiguration' | 'ListVersionsByFunction' | 'ListAliases';
+  | 'ListFunctions'
+  | 'GetFunction'
+  | 'GetFunctionConfiguration'
+  | 'ListVersionsByFunction'
+  | 'ListAliases'
+  | 'GetPolicy'
+  | 'GetFunctionUrlConfig'
+  | 'GetFunctionEventInvokeConfig';
+
+type QuotaGroup = 'getFunction' | 'controlPlane' | 'getPolicy';
+
+/** Which quota each operation spends: GetFunction and GetPolicy have their own, the rest share one. */
+const quotaGroup = (operation: Operation): QuotaGroup =>
+  operation === 'GetFunction' ? 'getFunction' : operation === 'GetPolicy' ? 'getPolicy' : 'controlPlane';
+
+const DEFAULT_QUOTAS = { getFunction: 100, controlPlane: 15, getPolicy: 15 } as const;
 
 const PAGE_MAX = 50;
 
@@ -183,7 +208,7 @@ export class LambdaSimulator {
     this.stats.byOperation[route.operation] = (this.stats.byOperation[route.operation] ?? 0) + 1;
     if (this.#options.recordArrivals) this.arrivals.push({ at: performance.now(), operation: route.operation });
     const { region, account } = this.#caller(req);
-    const group = route.operation === 'GetFunction' ? 'getFunction' : 'controlPlane';
+    const group = quotaGroup(route.operation);
     const take = this.#bucket(account, region, group).take();
     if (!take.ok) {
       this.stats.throttled++;
@@ -259,6 +284,25 @@ export class LambdaSimulator {
       this.#reply(res, 500, { Type: 'Service', Message: 'An internal error occurred.' }, 'ServiceException');
       return;
     }
+    if (operation === 'GetPolicy' && chosen(arn, 'deny-policy', faults.policyDenyRate)) {
+      this.#reply(
+        res,
+        403,
+        {
+          Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:GetPolicy on resource: ${arn} because no identity-based policy allows the lambda:GetPolicy action`,
+        },
+        'AccessDeniedException',
+      );
+      return;
+    }
+    if (
+      operation === 'GetPolicy' ||
+      operation === 'GetFunctionUrlConfig' ||
+      operation === 'GetFunctionEventInvokeConfig'
+    ) {
+      answerExposure(operation, fn, arn, (status, body, errorType) => this.#reply(res, status, body, errorType));
+      return;
+    }
     const version = qualifier === undefined || qualifier === '$LATEST' ? fn.configuration : versionFor(fn, qualifier);
     if (!version) {
       this.#reply(
@@ -298,7 +342,18 @@ export class LambdaSimulator {
   }
 
   #route(pathname: string): { operation: Operation; name?: string } | undefined {
-    const m = /^\/2015-03-31\/functions\/?(?:([^/]+)(?:\/(configuration|versions|aliases))?)?\/?$/.exec(pathname);
+    const other = /^\/(2021-10-31|2019-09-25)\/functions\/([^/]+)\/(url|event-invoke-config)\/?$/.exec(pathname);
+    if (other) {
+      const [, date, name = '', sub] = other;
+      if (date === '2021-10-31' && sub === 'url')
+        return { operation: 'GetFunctionUrlConfig', name: decodeURIComponent(name) };
+      if (date === '2019-09-25' && sub === 'event-invoke-config')
+        return { operation: 'GetFunctionEventInvokeConfig', name: decodeURIComponent(name) };
+      return undefined;
+    }
+    const m = /^\/2015-03-31\/functions\/?(?:([^/]+)(?:\/(configuration|versions|aliases|policy))?)?\/?$/.exec(
+      pathname,
+    );
     if (!m) return undefined;
     const [, name, sub] = m;
     if (name === undefined) return { operation: 'ListFunctions' };
@@ -310,7 +365,9 @@ export class LambdaSimulator {
           ? 'ListVersionsByFunction'
           : sub === 'aliases'
             ? 'ListAliases'
-            : 'GetFunction';
+            : sub === 'policy'
+              ? 'GetPolicy'
+              : 'GetFunction';
     return { operation, name: decoded };
   }
 
@@ -321,11 +378,11 @@ export class LambdaSimulator {
     return { region: m?.[2] ?? 'us-east-1', account: this.#options.accounts?.[accessKey] ?? this.#account };
   }
 
-  #bucket(account: string, region: string, group: 'getFunction' | 'controlPlane'): TokenBucket {
+  #bucket(account: string, region: string, group: QuotaGroup): TokenBucket {
     const key = `${account}/${region}/${group}`;
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      const rate = (this.#options.quotas ?? { getFunction: 100, controlPlane: 15 })[group];
+      const rate = { ...DEFAULT_QUOTAS, ...this.#options.quotas }[group] ?? DEFAULT_QUOTAS[group];
       bucket = new TokenBucket({
         rate,
         burstSeconds: this.#options.burstSeconds ?? 0.1,
@@ -358,6 +415,32 @@ export class LambdaSimulator {
     const latency = this.#options.latencyMs ?? 0;
     if (latency > 0) setTimeout(send, latency);
     else send();
+  }
+}
+
+/**
+ * GetPolicy, GetFunctionUrlConfig and GetFunctionEventInvokeConfig of `$LATEST`, with Lambda's
+ * answers: the policy as a JSON string; timestamps as Lambda sends them (ISO strings for the URL,
+ * epoch seconds for the invoke config); 404 ResourceNotFoundException when there is none.
+ */
+function answerExposure(
+  operation: 'GetPolicy' | 'GetFunctionUrlConfig' | 'GetFunctionEventInvokeConfig',
+  fn: SimFunction,
+  arn: string,
+  reply: (status: number, body: unknown, errorType?: string) => void,
+): void {
+  const exposure = fn.exposure;
+  const none = (message: string): void => reply(404, { Type: 'User', Message: message }, 'ResourceNotFoundException');
+  switch (operation) {
+    case 'GetPolicy':
+      if (!exposure?.policy) return none('The resource you requested does not exist.');
+      return reply(200, { Policy: JSON.stringify(exposure.policy), RevisionId: fn.configuration.RevisionId });
+    case 'GetFunctionUrlConfig':
+      if (!exposure?.url) return none('The resource you requested does not exist.');
+      return reply(200, { ...exposure.url, FunctionArn: arn });
+    case 'GetFunctionEventInvokeConfig':
+      if (!exposure?.eventInvokeConfig) return none(`The function ${arn} doesn't have an EventInvokeConfig`);
+      return reply(200, { ...exposure.eventInvokeConfig, FunctionArn: `${arn}:$LATEST`, LastModified: 1748779200 });
   }
 }
 

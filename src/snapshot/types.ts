@@ -218,6 +218,10 @@ export interface RegionStats {
   readonly vanished: number;
   readonly denied: number;
   readonly failed: number;
+  /** Exposure parts (policy, function URL, invoke config) of fetched functions whose read was denied. */
+  readonly partsDenied?: number;
+  /** Exposure parts of fetched functions whose read failed after every retry. */
+  readonly partsFailed?: number;
   readonly versions: number;
   /** TooManyRequestsException (429) answers seen. */
   readonly throttled: number;

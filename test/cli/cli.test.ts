@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
+import { generateFleet } from '../../src/simulator/fleet.js';
+import { planted, score } from '../crawl/ground-truth.js';
 import { withSimulator } from '../helpers/sim.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -117,13 +119,30 @@ describe('lambda-audit CLI', () => {
       'snapshot.json',
     ]);
     const report = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'report.json'), 'utf8')) as {
-      findings: { ruleId: string }[];
+      findings: { ruleId: string; arn: string }[];
       rules: { id: string }[];
     };
     expect(schemaErrors('report', report)).toBeUndefined();
     const fired = new Set(report.findings.map((f) => f.ruleId));
     expect(report.rules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([]);
-  });
+    // The exposure rules and dlq-missing find exactly what the demo fleet planted, in JSON and SARIF.
+    const evaluated = new Set(
+      (snapshot.functions as { arn: string; status: string }[]).filter((f) => f.status === 'ok').map((f) => f.arn),
+    );
+    const expected = planted(generateFleet(), evaluated);
+    const exact = { precision: 1, recall: 1, falsePositives: [], falseNegatives: [] };
+    expect(score(expected, report.findings)).toEqual(exact);
+    const sarif = JSON.parse(readFileSync(join(cwd, 'reports', stamp!, 'report.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string; properties: { arn: string } }[] }[];
+    };
+    expect(
+      score(
+        expected,
+        sarif.runs[0]!.results.map((r) => ({ ruleId: r.ruleId, arn: r.properties.arn })),
+      ),
+    ).toEqual(exact);
+    // GetPolicy at its 15 rps quota makes the 1,000-function demo take 35 s or more.
+  }, 180_000);
 
   it('Ctrl-C stops the crawl with exit 130 and leaves no file behind', async () => {
     // The slow listing (2 rps, 8 pages) means the interrupt lands while ListFunctions pages are

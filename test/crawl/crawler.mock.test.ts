@@ -2,6 +2,9 @@
 // proven against the simulator and moto in the other test files.
 import {
   GetFunctionCommand,
+  GetFunctionEventInvokeConfigCommand,
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
   LambdaClient,
   ListAliasesCommand,
   ListFunctionsCommand,
@@ -32,7 +35,9 @@ function options(extra: Partial<CrawlOptions> = {}): CrawlOptions {
     regions: ['us-east-1'],
     clientFor: () => client,
     envHashKey: key,
-    quotas: { getFunction: 10_000, controlPlane: 10_000 },
+    quotas: { getFunction: 10_000, controlPlane: 10_000, getPolicy: 10_000 },
+    // GetFunction's decisions; the exposure reads' decisions are below, with the three commands mocked.
+    exposure: 'none',
     retry: { maxTransientAttempts: 3, maxThrottleAttempts: 5, baseDelayMs: 1, maxDelayMs: 2 },
     ...extra,
   };
@@ -199,5 +204,90 @@ describe('crawl decisions', () => {
     const controller = new AbortController();
     controller.abort(new Error('user pressed Ctrl-C'));
     await expect(crawl(options({ signal: controller.signal }))).rejects.toThrow('Ctrl-C');
+  });
+});
+
+describe('exposure read decisions', () => {
+  const publicUrlPolicy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'url', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunctionUrl', Resource: arn('a') },
+    ],
+  });
+  const exposure = (extra: Partial<CrawlOptions> = {}) => options({ exposure: 'lean', ...extra });
+
+  it('ResourceNotFoundException means none; no grant means the URL is not read', async () => {
+    mock.on(ListFunctionsCommand).resolves({ Functions: [listed('a')] });
+    mock.on(GetFunctionCommand).resolves({ Configuration: listed('a') });
+    mock.on(GetPolicyCommand).rejects(apiError('ResourceNotFoundException', 404));
+    mock.on(GetFunctionEventInvokeConfigCommand).rejects(apiError('ResourceNotFoundException', 404));
+    const result = await crawl(exposure());
+    expect(result.functions[0]).toMatchObject({ policy: null, eventInvokeConfig: null });
+    expect(result.functions[0]?.unknown).toEqual([
+      { path: 'functionUrl', reason: 'skipped', detail: 'no lambda:InvokeFunctionUrl grant in the policy' },
+    ]);
+    expect(mock.commandCalls(GetFunctionUrlConfigCommand)).toHaveLength(0);
+    expect(result.regions[0]?.complete).toBe(true);
+  });
+
+  it('a URL grant leads to GetFunctionUrlConfig; its fields are kept, timestamps and the ARN dropped', async () => {
+    mock.on(ListFunctionsCommand).resolves({ Functions: [listed('a')] });
+    mock.on(GetFunctionCommand).resolves({ Configuration: listed('a') });
+    mock.on(GetPolicyCommand).resolves({ Policy: publicUrlPolicy, RevisionId: 'r' });
+    mock.on(GetFunctionUrlConfigCommand).resolves({
+      FunctionUrl: 'https://abc.lambda-url.us-east-1.on.aws/',
+      FunctionArn: arn('a'),
+      AuthType: 'NONE',
+      InvokeMode: 'BUFFERED',
+      Cors: { AllowOrigins: ['*'] },
+      CreationTime: '2025-01-01T00:00:00Z',
+      LastModifiedTime: '2025-01-02T00:00:00Z',
+    });
+    mock.on(GetFunctionEventInvokeConfigCommand).resolves({
+      FunctionArn: `${arn('a')}:$LATEST`,
+      LastModified: new Date(0),
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:111122223333:q' } },
+    });
+    const [record] = (await crawl(exposure())).functions;
+    expect(record?.functionUrl).toEqual({
+      FunctionUrl: 'https://abc.lambda-url.us-east-1.on.aws/',
+      AuthType: 'NONE',
+      InvokeMode: 'BUFFERED',
+      Cors: { AllowOrigins: ['*'] },
+    });
+    expect(record?.eventInvokeConfig).toEqual({
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:111122223333:q' } },
+    });
+    expect(record?.policy?.Statement[0]).toMatchObject({ Sid: 'url', Principal: { AWS: ['*'] } });
+    expect(record?.unknown).toBeUndefined();
+  });
+
+  it('a DLQ spares the invoke config read; failures after retries and bad policies are unknown, and incomplete', async () => {
+    mock.on(ListFunctionsCommand).resolves({
+      Functions: [
+        { ...listed('a'), DeadLetterConfig: { TargetArn: 'arn:aws:sqs:us-east-1:111122223333:dlq' } },
+        listed('b'),
+      ],
+    });
+    mock.on(GetFunctionCommand).resolves({ Configuration: listed('a') });
+    mock.on(GetPolicyCommand, { FunctionName: arn('a') }).resolves({ Policy: '{not json' });
+    mock.on(GetPolicyCommand, { FunctionName: arn('b') }).resolves({ Policy: publicUrlPolicy });
+    mock.on(GetFunctionUrlConfigCommand).rejects(apiError('ServiceException', 500));
+    mock.on(GetFunctionEventInvokeConfigCommand).rejects(apiError('AccessDeniedException', 403));
+    const result = await crawl(exposure());
+    const [a, b] = result.functions;
+    expect(a?.unknown).toEqual([
+      { path: 'eventInvokeConfig', reason: 'skipped', detail: 'the function has a dead-letter queue' },
+      { path: 'functionUrl', reason: 'skipped', detail: 'the policy was not read' },
+      { path: 'policy', reason: 'failed', detail: 'MalformedPolicyDocument' },
+    ]);
+    expect(b?.unknown).toEqual([
+      { path: 'eventInvokeConfig', reason: 'denied', detail: 'AccessDeniedException' },
+      { path: 'functionUrl', reason: 'failed', detail: 'ServiceException' },
+    ]);
+    expect(mock.commandCalls(GetFunctionUrlConfigCommand)).toHaveLength(3); // retried
+    expect(result.regions[0]).toMatchObject({ complete: false, partsDenied: 1, partsFailed: 2 });
   });
 });

@@ -1,7 +1,7 @@
 // The crawl against moto, a real third-party implementation of the Lambda API: functions created
 // with boto3, crawled with the real AWS SDK over HTTP, compared field by field with what boto3 saw.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import type { GetFunctionResponse } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLambdaClient } from '../../src/crawl/client.js';
 import { crawl, type CrawlResult } from '../../src/crawl/crawler.js';
+import { normalisePolicy } from '../../src/snapshot/policy.js';
 import { hashEnvValue } from '../../src/snapshot/redact.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { testKey } from '../helpers/sim.js';
@@ -19,6 +20,15 @@ const run = promisify(execFile);
 let moto: ChildProcess | undefined;
 let endpoint = '';
 let seeded: GetFunctionResponse[] = [];
+/** What boto3's get_policy, get_function_url_config and get_function_event_invoke_config returned (null: none). */
+let seededExposure: Record<
+  string,
+  {
+    policy: { Policy: string } | null;
+    url: Record<string, unknown> | null;
+    eventInvokeConfig: Record<string, unknown> | null;
+  }
+> = {};
 let result: CrawlResult;
 
 async function freePort(): Promise<number> {
@@ -56,7 +66,9 @@ describeWithTool('moto', 'moto', () => {
     const { stdout } = await run('python3', [`${repoRoot}/test/fixtures/moto/seed.py`, endpoint], {
       maxBuffer: 16 * 1024 * 1024,
     });
-    seeded = (JSON.parse(stdout) as { functions: GetFunctionResponse[] }).functions;
+    const parsed = JSON.parse(stdout) as { functions: GetFunctionResponse[]; exposure: typeof seededExposure };
+    seeded = parsed.functions;
+    seededExposure = parsed.exposure;
     result = await crawl({
       regions: ['us-east-1'],
       envHashKey: testKey,
@@ -72,7 +84,7 @@ describeWithTool('moto', 'moto', () => {
   }, 90_000);
 
   afterAll(() => {
-    moto?.kill('SIGTERM'); // track() waits for it and kills harder if need be
+    moto?.kill('SIGTERM');
   });
 
   describe('crawl against moto', () => {
@@ -122,6 +134,102 @@ describeWithTool('moto', 'moto', () => {
     it('records the published version and the alias that serves it', () => {
       const v1 = result.functions.find((f) => f.name === 'tagged' && f.qualifier === '1');
       expect(v1).toMatchObject({ source: 'ListVersionsByFunction', aliases: [{ name: 'live', functionVersion: '1' }] });
+    });
+  });
+
+  // moto's quirks, seen with moto 5.x: AddPermission's FunctionUrlAuthType lands as a top-level
+  // statement field instead of Lambda's Condition (normalisePolicy drops it, so the grant reads as
+  // applying to any auth type); an account principal stays a bare id, not arn:aws:iam::<id>:root;
+  // InvokeMode is "Buffered" (Lambda: BUFFERED); the URL has no trailing slash; the invoke config's
+  // FunctionArn lacks :$LATEST and LastModified is a string; CreateFunction's DeadLetterConfig is not
+  // kept at all (so no function here has a DLQ). Only the last one changes a verdict (dlq-missing).
+  describe('exposure against moto', () => {
+    const latest = (name: string) => result.functions.find((f) => f.name === name && f.qualifier === '$LATEST')!;
+
+    it('policies come back as boto3 saw them, parsed into the normal form', () => {
+      for (const [name, seen] of Object.entries(seededExposure))
+        expect(latest(name).policy, name).toEqual(seen.policy === null ? null : normalisePolicy(seen.policy.Policy));
+      expect(latest('env-secrets').policy?.Statement[0]).toMatchObject({
+        Sid: 'partner',
+        Principal: { AWS: ['210987654321'] },
+        Action: ['lambda:InvokeFunction'],
+      });
+      expect(latest('in-vpc').policy?.Statement[0]?.Condition).toEqual({
+        ArnLike: { 'AWS:SourceArn': ['arn:aws:s3:::uploads'] },
+        StringEquals: { 'AWS:SourceAccount': ['123456789012'] },
+      });
+    });
+
+    it('the URL is read where the policy grants lambda:InvokeFunctionUrl, field by field', () => {
+      const url = seededExposure['old-node14']!.url!;
+      expect(latest('old-node14').functionUrl).toEqual({
+        FunctionUrl: url.FunctionUrl,
+        AuthType: url.AuthType,
+        InvokeMode: url.InvokeMode,
+        Cors: url.Cors,
+      });
+      expect(latest('old-node14').functionUrl?.Cors?.AllowOrigins).toEqual(['*']);
+      expect(latest('plain-py312')).not.toHaveProperty('functionUrl');
+      expect(latest('plain-py312').unknown).toContainEqual({
+        path: 'functionUrl',
+        reason: 'skipped',
+        detail: 'no lambda:InvokeFunctionUrl grant in the policy',
+      });
+    });
+
+    it('invoke configs come back without timestamps', () => {
+      expect(latest('in-vpc').eventInvokeConfig).toEqual({
+        MaximumRetryAttempts: 1,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:123456789012:failed' } },
+      });
+      expect(latest('env-secrets').eventInvokeConfig).toEqual({ MaximumRetryAttempts: 0 });
+      expect(latest('plain-py312').eventInvokeConfig).toBeNull();
+      // moto drops DeadLetterConfig, so 'tagged' has no DLQ here and its invoke config is read (none).
+      expect(latest('tagged').configuration.DeadLetterConfig).toBeUndefined();
+      expect(latest('tagged').eventInvokeConfig).toBeNull();
+      expect(latest('tagged').policy).toBeNull();
+    });
+
+    it('the exposure rules and dlq-missing fire on them through the CLI', async () => {
+      const cwd = tempDir('la-moto-exposure-');
+      const scan = await runCli(
+        ['scan', '--regions', 'us-east-1', '--no-drift', '--fail-on', 'none', '--output', 'json=r.json'],
+        {
+          cwd,
+          env: {
+            AWS_ACCESS_KEY_ID: 'testing',
+            AWS_SECRET_ACCESS_KEY: 'testing',
+            AWS_ENDPOINT_URL_LAMBDA: endpoint,
+            LAMBDA_AUDIT_ENV_HASH_KEY: 'moto-exposure-key-0123456789',
+          },
+        },
+      );
+      expect(scan.code, scan.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as {
+        findings: { ruleId: string; functionName: string }[];
+      };
+      const exposureRules = new Set([
+        'function-public-access',
+        'function-url-public',
+        'function-url-cors-wildcard',
+        'function-cross-account-invoke',
+        'dlq-missing',
+      ]);
+      const fired = report.findings
+        .filter((f) => exposureRules.has(f.ruleId))
+        .map((f) => `${f.functionName} ${f.ruleId}`)
+        .sort();
+      expect(fired).toEqual([
+        'env-secrets dlq-missing',
+        'env-secrets function-cross-account-invoke',
+        'old-node14 dlq-missing',
+        'old-node14 function-url-cors-wildcard',
+        'old-node14 function-url-public',
+        'plain-py312 dlq-missing',
+        'plain-py312 function-public-access',
+        'tagged dlq-missing', // moto drops DeadLetterConfig
+      ]);
     });
   });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createLambdaClient, MutatingCallRefused } from '../../src/crawl/client.js';
 import { crawlSimulator, fleetSize, withSimulator } from '../helpers/sim.js';
 
-const fast = { quotas: { getFunction: 5000, controlPlane: 5000 } };
+const fast = { quotas: { getFunction: 5000, controlPlane: 5000, getPolicy: 5000 } };
 
 describe('crawl against the simulator', () => {
   it('accounts for every function with 5xx, resets, stalls and deletions switched on', async () => {
@@ -34,6 +34,7 @@ describe('crawl against the simulator', () => {
       { fleet: { functions: 200 }, ...fast, faults: { denyRate: 0.05, brokenRate: 0.05 } },
       async (sim, endpoint) => {
         const result = await crawlSimulator(sim, endpoint, {
+          quotas: fast.quotas,
           retry: { maxTransientAttempts: 2, maxThrottleAttempts: 5, baseDelayMs: 1, maxDelayMs: 2 },
         });
         expect(result.functions).toHaveLength(fleetSize(sim));
@@ -79,7 +80,11 @@ describe('crawl against the simulator', () => {
         externalLoad: { getFunction: 20 },
       },
       async (sim, endpoint) => {
-        const result = await crawlSimulator(sim, endpoint, { quotas: { getFunction: 30, controlPlane: 15 } });
+        // GetFunction's lane alone: the exposure reads have lanes of their own (test/crawl/exposure.test.ts).
+        const result = await crawlSimulator(sim, endpoint, {
+          quotas: { getFunction: 30, controlPlane: 15 },
+          exposure: 'none',
+        });
         expect(result.functions.filter((f) => f.status === 'ok')).toHaveLength(60);
         const region = result.regions[0]!;
         expect(region.throttled).toBeGreaterThan(0);

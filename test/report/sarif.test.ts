@@ -99,7 +99,7 @@ describe('the demo scan', () => {
     expect(readFileSync(join(cwd, 'r.xml'), 'utf8')).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="lambda-audit"/,
     );
-  });
+  }, 180_000); // the demo crawls 1,000 functions with GetPolicy at 15 rps
 });
 
 describe('SARIF', () => {

@@ -1,0 +1,48 @@
+// What the demo fleet planted (src/simulator/exposure.ts) against what a report says, for the
+// exposure rules and dlq-missing: precision and recall over (rule, function) pairs.
+import { EXPOSURE_RULES } from '../../src/simulator/exposure.js';
+import type { Fleet } from '../../src/simulator/fleet.js';
+
+export interface Score {
+  readonly precision: number;
+  readonly recall: number;
+  /** Reported but not planted. */
+  readonly falsePositives: string[];
+  /** Planted but not reported. */
+  readonly falseNegatives: string[];
+}
+
+/** `ruleId arn` for every exposure rule the fleet planted on a function in `evaluated`. */
+export function planted(fleet: Fleet, evaluated: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const functions of fleet.values())
+    for (const fn of functions.values()) {
+      const arn = fn.configuration.FunctionArn ?? '';
+      if (!evaluated.has(arn)) continue;
+      for (const rule of fn.exposure?.expected ?? []) out.add(`${rule} ${arn}`);
+    }
+  return out;
+}
+
+/** Scores reported `{ruleId, arn}` pairs (other rules ignored) against the planted ones. */
+export function score(expected: ReadonlySet<string>, reported: readonly { ruleId: string; arn: string }[]): Score {
+  const rules = new Set<string>(EXPOSURE_RULES);
+  const got = new Set(reported.filter((r) => rules.has(r.ruleId)).map((r) => `${r.ruleId} ${r.arn}`));
+  const truePositives = [...got].filter((k) => expected.has(k)).length;
+  return {
+    precision: got.size === 0 ? 1 : truePositives / got.size,
+    recall: expected.size === 0 ? 1 : truePositives / expected.size,
+    falsePositives: [...got].filter((k) => !expected.has(k)).sort(),
+    falseNegatives: [...expected].filter((k) => !got.has(k)).sort(),
+  };
+}
+
+/** Every planted rule, and how often: so a test can check the fleet exercises each one. */
+export function countByRule(expected: ReadonlySet<string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of expected) {
+    const rule = key.split(' ')[0] ?? '';
+    counts[rule] = (counts[rule] ?? 0) + 1;
+  }
+  return counts;
+}
