@@ -37,9 +37,18 @@ export interface TemplateScope {
   readonly pseudo: Readonly<Record<string, string>>;
 }
 
+/**
+ * The account of records whose account is only known at deploy time. `AWS::AccountId` resolves to
+ * it, so "the stack's own account" stays comparable with the record's account (a `SourceAccount`
+ * condition on it ties the caller to the function's own account); when the role ARN names the real
+ * account, the record builder puts that in its place.
+ */
+export const PLAN_ACCOUNT = '000000000000';
+
 const knownPseudo: Record<string, string> = {
   'AWS::Partition': 'aws',
   'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::AccountId': PLAN_ACCOUNT,
 };
 
 export class Resolver {

@@ -11,7 +11,7 @@ import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type RegionStats, type Sn
 import { cdkStacks } from './cdk.js';
 import { functionsFromTemplate, type TemplateSource } from './cfn.js';
 import { checkResources, parse, readText, relativePath } from './files.js';
-import { buildRecord, type PlannedFunction } from './record.js';
+import { buildRecord, PLAN_ACCOUNT, type PlannedFunction } from './record.js';
 import { isObject } from './sam.js';
 import { functionsFromPlan, isTerraformPlan } from './terraform.js';
 import { withAlternates } from './variants.js';
@@ -27,9 +27,6 @@ export interface IacOptions {
   readonly now: Date;
   readonly log: (line: string) => void;
 }
-
-/** The account of records whose account is only known at deploy time. */
-export const PLAN_ACCOUNT = '000000000000';
 
 const TEMPLATE_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.terraform', '.aws-sam']);

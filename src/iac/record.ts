@@ -14,7 +14,9 @@ import type {
   SourceLocation,
   UnknownPart,
 } from '../snapshot/types.js';
-import { PlanTime } from './intrinsics.js';
+import { PLAN_ACCOUNT, PlanTime } from './intrinsics.js';
+
+export { PLAN_ACCOUNT };
 
 /** Record-shaped planned values, keyed by record path roots. */
 export interface Planned {
@@ -137,16 +139,24 @@ export function applyDefaults(config: Record<string, unknown>, name: unknown): v
 
 export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecord {
   const parts: UnknownPart[] = [...fn.unknown];
-  const arn = `arn:aws:lambda:${fn.region}:${fn.account}:function:${fn.name}`;
   const configuration = (extractUnknown(fn.planned.configuration, 'configuration', parts) ?? {}) as Record<
     string,
     unknown
   >;
+  const account = fn.account === PLAN_ACCOUNT ? accountOfRole(configuration.Role) : fn.account;
+  // `AWS::AccountId` resolved to the placeholder: now that the account is known, it is that account.
+  const own = (value: unknown): unknown =>
+    account === undefined || account === fn.account ? value : withAccount(value, fn.account, account);
+  // Rules that compare accounts (cross-account invoke, layers) cannot judge a function whose own
+  // account is only known at deploy time: a placeholder would make every named partner "another account".
+  if (account === undefined)
+    parts.push({ path: 'account', reason: 'plan-time', detail: 'the account is chosen at deploy time' });
+  const arn = `arn:aws:lambda:${fn.region}:${account ?? fn.account}:function:${fn.name}`;
   const tags = (extractUnknown(fn.planned.tags, 'tags', parts) ?? {}) as Record<string, string>;
   const reserved = extractUnknown(fn.planned.reservedConcurrency, 'reservedConcurrency', parts);
   const code = extractUnknown(fn.planned.code, 'code', parts) as Record<string, unknown> | undefined;
   const config: FunctionConfiguration = {
-    ...(configuration as FunctionConfiguration),
+    ...(own(configuration) as FunctionConfiguration),
     FunctionName: fn.name,
     FunctionArn: arn,
     Version: '$LATEST',
@@ -161,14 +171,30 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
   const unknown = dedupe(parts);
   return {
     ...record,
-    account: fn.account,
+    account: account ?? fn.account,
     source: fn.source,
-    policy: fn.policy,
+    policy: own(fn.policy) as typeof fn.policy,
     functionUrl: fn.functionUrl,
-    eventInvokeConfig: fn.eventInvokeConfig,
+    eventInvokeConfig: own(fn.eventInvokeConfig) as typeof fn.eventInvokeConfig,
     ...(unknown.length > 0 ? { unknown } : {}),
     location: fn.location,
   };
+}
+
+/**
+ * The execution role lives in the function's own account, so a literal role ARN names the account
+ * a template or plan deploys to.
+ */
+function accountOfRole(role: unknown): string | undefined {
+  return typeof role === 'string' ? /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(role)?.[1] : undefined;
+}
+
+function withAccount(value: unknown, from: string, to: string): unknown {
+  if (typeof value === 'string') return value.split(from).join(to);
+  if (Array.isArray(value)) return value.map((v) => withAccount(v, from, to));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withAccount(v, from, to)]));
+  return value;
 }
 
 function dedupe(parts: readonly UnknownPart[]): UnknownPart[] {

@@ -39,7 +39,9 @@ export const crossAccountInvoke: Check<CrossAccountInvokeOptions> = {
     defaults: { allowedAccounts: [], includeOrganizations: false },
     vars: ['accounts', 'statements', 'sids', 'principals', 'count'],
     // The policy is always needed; policyKnowledge() tells a wholly unknown one from unknown conditions.
-    reads: ['account'],
+    // The function's own account only when a statement names accounts (a template's account may be
+    // known only at deploy time).
+    reads: [],
   },
   create(options) {
     const allowed = new Set(options.allowedAccounts);
@@ -68,6 +70,8 @@ export const crossAccountInvoke: Check<CrossAccountInvokeOptions> = {
         if (audience.kind === 'accounts') {
           const foreign = audience.accounts.filter((a) => a !== record.account && !allowed.has(a));
           if (foreign.length === 0) continue;
+          const ownAccount = unknownPartFor(record, 'account');
+          if (ownAccount) return new NotJudged(ownAccount);
           foreign.forEach((a) => accounts.add(a));
         } else if (audience.kind === 'organization') {
           if (!options.includeOrganizations) continue;

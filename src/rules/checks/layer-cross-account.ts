@@ -1,5 +1,6 @@
 /** Layers published by an account that is neither the function's own nor on the allow list. */
-import type { Check } from '../types.js';
+import { NotJudged, type Check } from '../types.js';
+import { unknownPartFor } from '../unknown.js';
 
 export interface LayerCrossAccountOptions {
   /** Account ids whose layers are trusted (for example AWS's own Powertools and Insights accounts). */
@@ -17,7 +18,8 @@ export const layerCrossAccount: Check<LayerCrossAccountOptions> = {
     },
     defaults: { allowedAccounts: [] },
     vars: ['layers', 'accounts'],
-    reads: ['configuration.Layers', 'account'],
+    // The function's own account only matters when a layer is not on the allow list.
+    reads: ['configuration.Layers'],
   },
   create(options) {
     const allowed = new Set(options.allowedAccounts);
@@ -32,6 +34,8 @@ export const layerCrossAccount: Check<LayerCrossAccountOptions> = {
           foreign.push({ arn: layer.Arn ?? '', account });
       }
       if (foreign.length === 0) return undefined;
+      const ownAccount = unknownPartFor(record, 'account');
+      if (ownAccount) return new NotJudged(ownAccount);
       return {
         layers: foreign.map((l) => l.arn).join(', '),
         accounts: [...new Set(foreign.map((l) => l.account))].join(', '),
