@@ -28,6 +28,7 @@ import {
   type RecordContext,
 } from './records.js';
 import { errorInfo, type RetryPolicy } from './retry.js';
+import { parseLambdaArn } from './arn.js';
 import { withSubnetAzs } from './subnets.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 
@@ -53,6 +54,21 @@ export interface CrawlOptions {
   /** GetFunction requests in flight per region. @default 32 */
   readonly concurrency?: number;
   readonly includeVersions?: boolean;
+  /**
+   * With `includeVersions`, where the published versions come from:
+   * - `ListFunctions` (default): the region's listing with `FunctionVersion=ALL`, 50 entries a page,
+   *   so versions cost a page per 50 versions instead of a call per function;
+   * - `ListVersionsByFunction`: one listing per function, as before (kept for the benchmark and the
+   *   test that compares both; every function then gets its ListAliases call too).
+   */
+  readonly versionsFrom?: 'ListFunctions' | 'ListVersionsByFunction';
+  /**
+   * With `includeVersions` from `ListFunctions`: which functions get a ListAliases call.
+   * - `versioned` (default): only functions with at least one published version. An alias on
+   *   `$LATEST` of a function that never published a version is then not seen.
+   * - `all`: every function (one more control-plane call per function without versions).
+   */
+  readonly aliases?: 'versioned' | 'all';
   /** Which exposure reads (policy, URL, invoke config) to make; see `exposure.ts`. @default 'lean' */
   readonly exposure?: ExposureReads;
   /** @default 15000 */
@@ -167,6 +183,12 @@ async function crawlRegion(
       throttled: laneTotal('throttled'),
     });
 
+  const byListing = options.includeVersions === true && (options.versionsFrom ?? 'ListFunctions') === 'ListFunctions';
+  /** With versions from the listing: each function's published versions, by function name, in listed order. */
+  const versionsOf = new Map<string, FunctionConfiguration[]>();
+  /** With versions from the listing: the `$LATEST` records, completed with versions and aliases at the end. */
+  const latestRecords: FunctionRecord[] = [];
+
   const fetchOne = async (listed: FunctionConfiguration): Promise<void> => {
     const name = listed.FunctionArn ?? listed.FunctionName;
     // GetFunction and the exposure reads go at once, each on its lane: GetPolicy is the floor.
@@ -187,7 +209,9 @@ async function crawlRegion(
       );
     }
     latest = withExposure(latest, exposure);
-    if (options.includeVersions && latest.status !== 'vanished' && name !== undefined) {
+    if (byListing) {
+      latestRecords.push(latest);
+    } else if (options.includeVersions && latest.status !== 'vanished' && name !== undefined) {
       // By name, not ARN: the client is already scoped to the account and region, and moto
       // (a real third-party Lambda API) answers ListVersionsByFunction by ARN with an empty list.
       functions.push(...(await fetchVersions(listed.FunctionName ?? name, latest)));
@@ -198,6 +222,35 @@ async function crawlRegion(
     report();
   };
 
+  const listAliases = (name: string): Promise<CallResult<AliasConfiguration[]>> =>
+    paginate<AliasConfiguration>(controlLane, signal, (marker, s) =>
+      client
+        .send(new ListAliasesCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), { abortSignal: s })
+        .then((o) => ({ items: o.Aliases ?? [], next: o.NextMarker })),
+    );
+
+  /**
+   * A function's records once its `$LATEST` record, its listed versions and its aliases (when read)
+   * are in: the same records as from ListVersionsByFunction. A vanished function keeps only its own.
+   */
+  const versionRecords = (
+    latest: FunctionRecord,
+    versions: readonly FunctionConfiguration[],
+    aliases: CallResult<AliasConfiguration[]> | undefined,
+  ): FunctionRecord[] => {
+    if (latest.status === 'vanished') return [latest];
+    if (aliases !== undefined && !aliases.ok) {
+      // Deleted since it was listed: the function record stands, as with ListVersionsByFunction.
+      if (aliases.kind === 'not-found') return [latest];
+      return [{ ...latest, versionsError: errorInfo(aliases.error, aliases.attempts) }];
+    }
+    const aliasList = aliases?.value ?? [];
+    return [
+      withAliases(latest, aliasList),
+      ...versions.map((v) => withAliases(recordFromVersion(v, latest, ctx), aliasList)),
+    ];
+  };
+
   const fetchVersions = async (name: string, latest: FunctionRecord): Promise<FunctionRecord[]> => {
     const versions = await paginate(controlLane, signal, (marker, s) =>
       client
@@ -206,11 +259,7 @@ async function crawlRegion(
         })
         .then((o) => ({ items: o.Versions ?? [], next: o.NextMarker })),
     );
-    const aliases = await paginate<AliasConfiguration>(controlLane, signal, (marker, s) =>
-      client
-        .send(new ListAliasesCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), { abortSignal: s })
-        .then((o) => ({ items: o.Aliases ?? [], next: o.NextMarker })),
-    );
+    const aliases = await listAliases(name);
     const failure = [versions, aliases].find((r) => !r.ok);
     if (failure && !failure.ok) {
       const kind = failure.kind;
@@ -229,18 +278,26 @@ async function crawlRegion(
   };
 
   const pending: Promise<void>[] = [];
+  const listedNames: string[] = [];
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
-      (s) => client.send(new ListFunctionsCommand({ MaxItems: 50, Marker: marker }), { abortSignal: s }),
+      (s) =>
+        client.send(
+          new ListFunctionsCommand({ MaxItems: 50, Marker: marker, ...(byListing ? { FunctionVersion: 'ALL' } : {}) }),
+          { abortSignal: s },
+        ),
       signal,
     );
     if (!page.ok) {
       listingError = errorInfo(page.error, page.attempts);
       break;
     }
-    for (const fn of page.value.Functions ?? []) {
+    for (const entry of page.value.Functions ?? []) {
+      const fn = byListing ? latestEntry(entry, versionsOf) : entry;
+      if (fn === undefined) continue; // a published version: a record once its function's is done
       count.listed++;
+      if (fn.FunctionName !== undefined) listedNames.push(fn.FunctionName);
       const fetched = fetchOne(fn);
       // Seen by Promise.all below; until the listing gets there, an interrupt rejects these
       // calls, and an unhandled rejection would end the process with exit 1 instead of 130.
@@ -252,7 +309,24 @@ async function crawlRegion(
   } while (marker);
   listingDone = true;
   finishListing();
+  // Aliases start with the end of the listing (the shared lane is then free of ListFunctions
+  // pages) and overlap the tail of the GetFunction calls.
+  const aliasReads = new Map<string, Promise<CallResult<AliasConfiguration[]>>>();
+  if (byListing && listingError === undefined) {
+    const names = options.aliases === 'all' ? listedNames : [...versionsOf.keys()];
+    for (const name of names) {
+      const read = listAliases(name);
+      read.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
+      aliasReads.set(name, read);
+    }
+  }
   await Promise.all(pending);
+  if (byListing) {
+    for (const latest of latestRecords) {
+      const read = aliasReads.get(latest.name);
+      functions.push(...versionRecords(latest, versionsOf.get(latest.name) ?? [], read ? await read : undefined));
+    }
+  }
   report();
 
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
@@ -287,6 +361,28 @@ async function crawlRegion(
     ...(listingError === undefined ? {} : { error: listingError }),
   };
   return { stats, functions };
+}
+
+/**
+ * An entry of a `FunctionVersion=ALL` listing: the `$LATEST` entry of a function is returned, with
+ * the unqualified ARN the default listing has (Lambda and moto qualify it with `:$LATEST` here); a
+ * published version is filed under its function's name and `undefined` returned.
+ */
+function latestEntry(
+  entry: FunctionConfiguration,
+  versionsOf: Map<string, FunctionConfiguration[]>,
+): FunctionConfiguration | undefined {
+  const version = entry.Version;
+  if (version !== undefined && version !== '$LATEST') {
+    const name = entry.FunctionName ?? parseLambdaArn(entry.FunctionArn ?? '')?.name;
+    if (name === undefined) return undefined;
+    const list = versionsOf.get(name) ?? [];
+    list.push(entry);
+    versionsOf.set(name, list);
+    return undefined;
+  }
+  const arn = entry.FunctionArn;
+  return arn?.endsWith(':$LATEST') ? { ...entry, FunctionArn: arn.slice(0, -':$LATEST'.length) } : entry;
 }
 
 async function paginate<T>(

@@ -257,7 +257,17 @@ export class LambdaSimulator {
   ): void {
     const functions = this.#fleets.get(account)?.get(region);
     if (operation === 'ListFunctions') {
-      const all = [...(functions?.values() ?? [])].map((f) => f.configuration);
+      // FunctionVersion=ALL: as Lambda (and moto), each function's `$LATEST` (its ARN qualified
+      // with `:$LATEST`) followed by its published versions, each its own entry; pages of 50
+      // entries, so a function's versions can continue on the next page.
+      const fleet = [...(functions?.values() ?? [])];
+      const all =
+        url.searchParams.get('FunctionVersion') === 'ALL'
+          ? fleet.flatMap((f) => [
+              { ...f.configuration, FunctionArn: `${f.configuration.FunctionArn ?? ''}:$LATEST` },
+              ...f.versions,
+            ])
+          : fleet.map((f) => f.configuration);
       this.#reply(res, 200, page(all, url, 'Functions'));
       return;
     }

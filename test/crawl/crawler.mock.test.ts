@@ -157,7 +157,7 @@ describe('crawl decisions', () => {
     expect(JSON.stringify(result)).not.toMatch(/correct-horse|AKIAABCDEFGHIJKLMNOP|X-Amz-Signature/);
   });
 
-  it('with versions: one record per published version, aliases attached to what they serve', async () => {
+  it('with versions by function: one record per published version, aliases attached to what they serve', async () => {
     mock.on(ListFunctionsCommand).resolves({ Functions: [listed('f')] });
     mock.on(GetFunctionCommand).resolves({ Configuration: listed('f'), Tags: { team: 't' } });
     mock.on(ListVersionsByFunctionCommand).resolves({
@@ -170,7 +170,7 @@ describe('crawl decisions', () => {
     mock.on(ListAliasesCommand).resolves({
       Aliases: [{ Name: 'live', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }],
     });
-    const result = await crawl(options({ includeVersions: true }));
+    const result = await crawl(options({ includeVersions: true, versionsFrom: 'ListVersionsByFunction' }));
     expect(result.functions.map((f) => `${f.qualifier}:${f.source}`)).toEqual([
       '$LATEST:GetFunction',
       '1:ListVersionsByFunction',
@@ -188,12 +188,12 @@ describe('crawl decisions', () => {
     expect(result.regions[0]).toMatchObject({ versions: 2, fetched: 1, complete: true });
   });
 
-  it('with versions: a version listing that keeps failing is reported, not dropped', async () => {
+  it('with versions by function: a version listing that keeps failing is reported, not dropped', async () => {
     mock.on(ListFunctionsCommand).resolves({ Functions: [listed('f')] });
     mock.on(GetFunctionCommand).resolves({ Configuration: listed('f') });
     mock.on(ListVersionsByFunctionCommand).rejects(apiError('ServiceException', 500));
     mock.on(ListAliasesCommand).resolves({ Aliases: [] });
-    const result = await crawl(options({ includeVersions: true }));
+    const result = await crawl(options({ includeVersions: true, versionsFrom: 'ListVersionsByFunction' }));
     expect(result.functions[0]).toMatchObject({ status: 'ok', versionsError: { code: 'ServiceException' } });
     expect(result.regions[0]?.complete).toBe(false);
   });
