@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|exposure|rules|drift|iac] [-- --scenario N] [-- --functions N]
+ * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac] [-- --scenario N] [-- --functions N]
  */
-import { runExposureScenario, runScenario, scenarios, type Row } from './crawl.js';
+import { runExposureScenario, runScenario, scenarios, benchVersions, type Row } from './crawl.js';
 import { benchDrift } from './drift.js';
 import { benchIac } from './iac.js';
 import { benchRules } from './rules.js';
@@ -53,6 +53,10 @@ if (only === undefined || only === 'exposure') {
     '',
   );
 }
+if (only === undefined || only === 'versions')
+  lines.push(
+    ...(await benchVersions(args.includes('--functions') ? Number(args[args.indexOf('--functions') + 1]) : 1000)),
+  );
 if (only === undefined || only === 'rules') lines.push(...(await benchRules()));
 if (only === undefined || only === 'drift') lines.push(...(await benchDrift()));
 if (only === undefined || only === 'iac') lines.push(...(await benchIac()));

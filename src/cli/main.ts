@@ -86,8 +86,12 @@ function addSourceOptions(command: Command): Command {
     )
     .option(
       '--include-versions',
-      'also audit published versions (ListVersionsByFunction) and aliases (ListAliases)',
+      'also audit published versions (ListFunctions FunctionVersion=ALL) and the aliases of versioned functions (ListAliases)',
       false,
+    )
+    .option(
+      '--all-aliases',
+      'with --include-versions (implied): list the aliases of every function, also those with no published version (an alias on $LATEST); one more control-plane call per such function',
     )
     .option(
       '--no-exposure',

@@ -32,6 +32,8 @@ export interface SourceFlags {
   readonly maxRps?: number;
   readonly concurrency: number;
   readonly includeVersions: boolean;
+  /** `--all-aliases`: ListAliases for every function, not only those with a published version. */
+  readonly allAliases?: boolean;
   /** False with --no-exposure: no GetPolicy, GetFunctionUrlConfig or GetFunctionEventInvokeConfig. */
   readonly exposure?: boolean;
   readonly requestTimeout: number;
@@ -166,7 +168,8 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
                   ec2ClientFor: target.ec2ClientFor,
                   envHashKey: target.key,
                   concurrency: flags.concurrency,
-                  includeVersions: flags.includeVersions,
+                  includeVersions: flags.includeVersions || flags.allAliases === true,
+                  ...(flags.allAliases === true ? { aliases: 'all' as const } : {}),
                   exposure: flags.exposure === false ? 'none' : 'lean',
                   requestTimeoutMs: flags.requestTimeout * 1000,
                   signal: controller.signal,

@@ -13,7 +13,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { crawl, type CrawlOptions, type CrawlResult } from '../../src/crawl/crawler.js';
 import type { LambdaSimulator } from '../../src/simulator/server.js';
 import type { FunctionRecord } from '../../src/snapshot/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
 import { crawlSimulator, testKey, withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 const fast = { quotas: { getFunction: 5000, controlPlane: 5000, getPolicy: 5000 } };
 const regions = ['us-east-1', 'eu-west-1'];
@@ -109,6 +113,38 @@ describe('--include-versions against the simulator', () => {
       const all = await crawlSimulator(sim, endpoint, { ...fast, includeVersions: true, aliases: 'all' });
       expect(sim.stats.byOperation.ListAliases).toBe(60);
       expect(all.functions).toEqual(old.functions);
+    });
+  });
+
+  it('--all-aliases (through the CLI) lists the aliases of every function and implies --include-versions', async () => {
+    await withSimulator({ fleet: { functions: 12, regions: ['us-east-1'] } }, async (sim, endpoint) => {
+      const fn = [...sim.fleet.get('us-east-1')!.values()].find((f) => f.versions.length === 0)!;
+      fn.aliases.push({ Name: 'dev', FunctionVersion: '$LATEST', AliasArn: `${fn.configuration.FunctionArn}:dev` });
+      const cwd = tempDir('la-versions-');
+      const env = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_LAMBDA: endpoint };
+      const res = await runCli(
+        [
+          'scan',
+          '--regions',
+          'us-east-1',
+          '--all-aliases',
+          '--no-exposure',
+          '--fail-on',
+          'none',
+          '--output',
+          'snapshot=s.json',
+        ],
+        { cwd, env },
+      );
+      expect(res.code, res.stderr).toBe(0);
+      const snapshot = JSON.parse(readFileSync(join(cwd, 's.json'), 'utf8')) as { functions: FunctionRecord[] };
+      const record = snapshot.functions.find(
+        (f) => f.name === fn.configuration.FunctionName && f.qualifier === '$LATEST',
+      );
+      expect(record?.aliases).toEqual([{ name: 'dev', functionVersion: '$LATEST' }]);
+      expect(snapshot.functions.filter((f) => f.qualifier !== '$LATEST')).toHaveLength(publishedVersions(sim));
+      expect(sim.stats.byOperation.ListAliases).toBe(12);
+      expect(sim.stats.byOperation.ListVersionsByFunction).toBeUndefined();
     });
   });
 
