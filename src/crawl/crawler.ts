@@ -2,7 +2,9 @@
  * The crawl: for each region, ListFunctions pages feed GetFunction calls as they arrive (list and
  * get overlap), each call paced by its quota lane. Every listed function ends up as exactly one
  * record (plus one per published version with `--include-versions`): fetched, vanished, denied or
- * failed. Nothing is dropped.
+ * failed. Nothing is dropped. With `--include-versions` the listing asks for every version
+ * (`FunctionVersion=ALL`): `$LATEST` entries go on as without it, published versions wait for
+ * their function's record and, where a function has any, its aliases (ListAliases).
  */
 import {
   GetFunctionCommand,
@@ -312,7 +314,9 @@ async function crawlRegion(
   // Aliases start with the end of the listing (the shared lane is then free of ListFunctions
   // pages) and overlap the tail of the GetFunction calls.
   const aliasReads = new Map<string, Promise<CallResult<AliasConfiguration[]>>>();
-  if (byListing && listingError === undefined) {
+  // Also after a listing that failed part-way: the versions listed so far keep their aliases (the
+  // region is reported incomplete with the listing's error either way).
+  if (byListing) {
     const names = options.aliases === 'all' ? listedNames : [...versionsOf.keys()];
     for (const name of names) {
       const read = listAliases(name);

@@ -1,5 +1,5 @@
 /**
- * A local Lambda API on loopback: the REST paths of ListFunctions, GetFunction,
+ * A local Lambda API on loopback: the REST paths of ListFunctions (`FunctionVersion=ALL` too), GetFunction,
  * GetFunctionConfiguration, ListVersionsByFunction, ListAliases, GetPolicy, GetFunctionUrlConfig
  * and GetFunctionEventInvokeConfig, answering as Lambda does
  * (restJson1, `x-amzn-ErrorType`), with per account-region token buckets at the real quotas and

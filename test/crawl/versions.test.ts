@@ -215,6 +215,23 @@ describe('--include-versions decisions (SDK mocked)', () => {
     expect(result.regions[0]).toMatchObject({ listed: 2, fetched: 2, versions: 2, complete: true });
   });
 
+  it('a listing that fails part-way keeps the versions listed so far, with their aliases', async () => {
+    mock
+      .on(ListFunctionsCommand, { Marker: undefined })
+      .resolves({ Functions: [latest('f'), version('f', '1')], NextMarker: 'p2' });
+    mock
+      .on(ListFunctionsCommand, { Marker: 'p2' })
+      .rejects(Object.assign(new Error('boom'), { name: 'ServiceException', $metadata: { httpStatusCode: 500 } }));
+    mock.on(GetFunctionCommand).resolves({ Configuration: { ...latest('f'), FunctionArn: arn('f') } });
+    mock.on(ListAliasesCommand).resolves({ Aliases: [{ Name: 'live', FunctionVersion: '1' }] });
+    const result = await crawl(options());
+    expect(result.functions.map((f) => [f.qualifier, f.aliases?.[0]?.name])).toEqual([
+      ['$LATEST', undefined],
+      ['1', 'live'],
+    ]);
+    expect(result.regions[0]).toMatchObject({ complete: false, error: { code: 'ServiceException' } });
+  });
+
   it('an alias listing that keeps failing is reported on the function, and the crawl is incomplete', async () => {
     mock.on(ListFunctionsCommand).resolves({ Functions: [latest('f'), version('f', '1')] });
     mock.on(GetFunctionCommand).resolves({ Configuration: { ...latest('f'), FunctionArn: arn('f') } });
