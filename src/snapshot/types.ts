@@ -127,8 +127,10 @@ export interface FunctionRecord {
 }
 
 /**
- * Where a record came from. `template`: a CloudFormation/SAM template or CDK output; `plan`: a
- * Terraform plan (`terraform show -json`).
+ * Where a record came from. `ListVersionsByFunction`: a published version's record (listed today
+ * with `ListFunctions FunctionVersion=ALL`; the name is kept so snapshots and baselines compare).
+ * `template`: a CloudFormation/SAM template or CDK output; `plan`: a Terraform plan
+ * (`terraform show -json`).
  */
 export type RecordSource = 'GetFunction' | 'ListFunctions' | 'ListVersionsByFunction' | 'input' | 'template' | 'plan';
 
