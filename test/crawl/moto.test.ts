@@ -1,9 +1,8 @@
 // The crawl against moto, a real third-party implementation of the Lambda API: functions created
 // with boto3, crawled with the real AWS SDK over HTTP, compared field by field with what boto3 saw.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import type { GetFunctionResponse } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,8 @@ import { normalisePolicy } from '../../src/snapshot/policy.js';
 import { hashEnvValue } from '../../src/snapshot/redact.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { testKey } from '../helpers/sim.js';
-import { tempDir, track } from '../helpers/temp.js';
+import { startMoto } from '../helpers/moto.js';
+import { tempDir } from '../helpers/temp.js';
 import { describeWithTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
@@ -31,38 +31,10 @@ let seededExposure: Record<
 > = {};
 let result: CrawlResult;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitUntilUp(url: string, deadlineMs: number): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > end) throw new Error(`moto did not start at ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 // Every suite here needs python3 with moto and boto3: skipped, with a notice, without them.
 describeWithTool('moto', 'moto', () => {
   beforeAll(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = track(spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' }));
-    await waitUntilUp(`${endpoint}/moto-api/`, 30_000);
+    ({ endpoint, process: moto } = await startMoto());
     const { stdout } = await run('python3', [`${repoRoot}/test/fixtures/moto/seed.py`, endpoint], {
       maxBuffer: 16 * 1024 * 1024,
     });

@@ -1,27 +1,17 @@
 // An AWS organisation in moto, a real third-party implementation of Organizations, STS and Lambda
 // (moto scopes every resource by the account of the credentials; assumed-role credentials belong to
 // the role's account). `scan --org --role-name AuditRole --regions all` through the CLI.
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
+import { startMoto } from '../helpers/moto.js';
 import { tempDir } from '../helpers/temp.js';
+import { describeWithTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
-
-function motoAvailable(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import moto.server, boto3'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const hasMoto = motoAvailable();
-if (!hasMoto) console.warn('test/org/moto-org.test.ts skipped: python3 with moto[server] and boto3 is not installed');
 
 interface Seed {
   accounts: Record<'prod' | 'dev' | 'denied' | 'closed', string>;
@@ -33,33 +23,8 @@ interface SnapshotOut {
   functions: { arn: string; account: string; status: string }[];
 }
 
-let moto: ChildProcess | undefined;
 let endpoint = '';
 let seed: Seed;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitUntilUp(url: string, deadlineMs: number): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > end) throw new Error(`moto did not start at ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function scanOrg(extra: string[] = []) {
   const cwd = tempDir('la-org-');
@@ -98,25 +63,16 @@ function readSnapshot(file: string): SnapshotOut {
   return JSON.parse(readFileSync(file, 'utf8')) as SnapshotOut;
 }
 
-beforeAll(async () => {
-  if (!hasMoto) return;
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await waitUntilUp(`${endpoint}/moto-api/`, 30_000);
-  const { stdout } = await run('python3', [`${repoRoot}/test/fixtures/moto/seed_org.py`, endpoint]);
-  seed = JSON.parse(stdout) as Seed;
-}, 90_000);
+describeWithTool('moto', 'organisations against moto', () => {
+  beforeAll(async () => {
+    ({ endpoint } = await startMoto());
+    const { stdout } = await run('python3', [`${repoRoot}/test/fixtures/moto/seed_org.py`, endpoint]);
+    seed = JSON.parse(stdout) as Seed;
+  }, 90_000);
 
-afterAll(() => {
-  moto?.kill('SIGTERM');
-});
-
-// Sequential: the second case turns moto's IAM authorization on for the rest of the server's life.
-describe.sequential('scan --org against moto', () => {
-  it.skipIf(!hasMoto)(
-    "finds every active account's functions in every enabled region; the suspended account is skipped",
-    async () => {
+  // Sequential: the second case turns moto's IAM authorization on for the rest of the server's life.
+  describe.sequential('scan --org against moto', () => {
+    it("finds every active account's functions in every enabled region; the suspended account is skipped", async () => {
       const result = await scanOrg();
       expect(result.code, result.stderr).toBe(0);
       const snapshot = result.snapshot!;
@@ -132,13 +88,9 @@ describe.sequential('scan --org against moto', () => {
       expect(prodRegions.some((r) => r.startsWith('cn-') || r.startsWith('us-gov-'))).toBe(false);
       expect(snapshot.regions.some((r) => r.account === seed.accounts.closed)).toBe(false);
       expect(result.stderr).toContain(`skipped account ${seed.accounts.closed} (closed): state SUSPENDED`);
-    },
-    120_000,
-  );
+    }, 120_000);
 
-  it.skipIf(!hasMoto)(
-    'an account whose role cannot be assumed is listed with its error, the others are crawled, exit 3',
-    async () => {
+    it('an account whose role cannot be assumed is listed with its error, the others are crawled, exit 3', async () => {
       // From here moto enforces IAM: the caller may do anything but assume the "denied" account's role.
       const res = await fetch(`${endpoint}/moto-api/reset-auth`, {
         method: 'POST',
@@ -172,13 +124,9 @@ describe.sequential('scan --org against moto', () => {
           account,
         ).toBe(true);
       }
-    },
-    120_000,
-  );
+    }, 120_000);
 
-  it.skipIf(!hasMoto)(
-    'named regions: the denied account is recorded in each of them; --exclude-accounts leaves one out',
-    async () => {
+    it('named regions: the denied account is recorded in each of them; --exclude-accounts leaves one out', async () => {
       const result = await scanOrg(['--regions', 'us-east-1,eu-west-1', '--exclude-accounts', seed.accounts.dev]);
       expect(result.code, result.stderr).toBe(3);
       const snapshot = result.snapshot!;
@@ -193,7 +141,6 @@ describe.sequential('scan --org against moto', () => {
       expect(new Set(snapshot.regions.map((r) => r.account))).toEqual(
         new Set(['123456789012', seed.accounts.prod, seed.accounts.denied]),
       );
-    },
-    120_000,
-  );
+    }, 120_000);
+  });
 });
