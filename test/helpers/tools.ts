@@ -13,6 +13,8 @@
  * instead of a skip, so CI never passes by skipping.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe } from 'vitest';
 
 export type Tool = 'moto' | 'terraform' | 'cfn-lint' | 'chromium';
@@ -37,7 +39,13 @@ const checks: Record<Tool, ToolCheck> = {
     names: ['python3', 'moto'],
     probe: () => runs('python3', ['-c', 'import moto, boto3']),
   },
-  terraform: { needs: 'terraform on PATH', names: ['terraform'], probe: () => runs('terraform', ['version']) },
+  terraform: {
+    needs: `terraform on PATH and the hashicorp/aws 5.100.0 provider mirror at ${terraformMirror()} (TF_MIRROR)`,
+    names: ['terraform'],
+    probe: () =>
+      runs('terraform', ['version']) &&
+      existsSync(join(terraformMirror(), 'registry.terraform.io/hashicorp/aws/5.100.0')),
+  },
   'cfn-lint': {
     needs: 'cfn-lint on PATH (pip install cfn-lint)',
     names: ['cfn-lint'],
@@ -46,9 +54,14 @@ const checks: Record<Tool, ToolCheck> = {
   chromium: {
     needs: "Debian's chromium package (apt-get install chromium; no browser download)",
     names: ['chromium'],
-    probe: () => runs('chromium', ['--version']) || runs('chromium-browser', ['--version']),
+    probe: () => existsSync('/usr/bin/chromium') && runs('/usr/bin/chromium', ['--version']),
   },
 };
+
+/** The local filesystem mirror of the Terraform provider (the fixtures' generate.sh scripts use it too). */
+export function terraformMirror(): string {
+  return process.env.TF_MIRROR ?? '/opt/tf-plugins';
+}
 
 const cache = new Map<Tool, boolean>();
 

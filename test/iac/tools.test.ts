@@ -2,23 +2,15 @@
 // hashicorp/aws provider from a local mirror, offline) regenerates the committed plans, which must
 // give the same records. Each test skips with a notice when its tool is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 import { iacSnapshot } from '../helpers/iac.js';
 import { tempDir } from '../helpers/temp.js';
+import { describeWithTool, terraformMirror } from '../helpers/tools.js';
 
-const has = (cmd: string, args: string[]): boolean => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const hasCfnLint = has('cfn-lint', ['--version']);
-const mirror = process.env.TF_MIRROR ?? '/opt/tf-plugins';
-const hasTerraform =
-  has('terraform', ['version']) && existsSync(join(mirror, 'registry.terraform.io/hashicorp/aws/5.100.0'));
-if (!hasCfnLint) console.warn('skipping the cfn-lint validation of the IaC fixtures: cfn-lint is missing');
-if (!hasTerraform)
-  console.warn(
-    `skipping the Terraform plan regeneration: terraform or the hashicorp/aws 5.100.0 mirror at ${mirror} is missing`,
-  );
+const mirror = terraformMirror();
 
 const templates = [
   'examples/sam-template.yaml',
@@ -31,7 +23,7 @@ const templates = [
   'test/fixtures/iac/cdk.out/WorkerStack.template.json',
 ];
 
-describe.skipIf(!hasCfnLint)('cfn-lint', () => {
+describeWithTool('cfn-lint', 'cfn-lint', () => {
   // One cfn-lint run for every template (it takes seconds to start); each template is one case.
   // E2533: the fixtures use deprecated runtimes on purpose (they are what the audit must find).
   let output = '';
@@ -52,7 +44,7 @@ describe.skipIf(!hasCfnLint)('cfn-lint', () => {
   });
 });
 
-describe.skipIf(!hasTerraform)('terraform', () => {
+describeWithTool('terraform', 'terraform', () => {
   it.each(['test/fixtures/iac/terraform', 'test/fixtures/iac/same/terraform'])(
     '%s/generate.sh makes a plan that reads as the committed one',
     async (fixture) => {

@@ -1,10 +1,10 @@
 // The HTML report in a real browser: Debian's chromium, driven by playwright-core (no browser
 // download). The fleet is the demo's (the simulator's default fleet) plus one function whose name
 // and description are HTML: they must show as text and never run.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { buildSnapshot } from '../../src/snapshot/build.js';
 import { SEVERITIES } from '../../src/rules/types.js';
@@ -12,10 +12,9 @@ import { repoRoot } from '../helpers/cli.js';
 import { captureIo } from '../helpers/io.js';
 import { crawlSimulator, testKey, withSimulator } from '../helpers/sim.js';
 import { tempDir } from '../helpers/temp.js';
+import { describeWithTool } from '../helpers/tools.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`html-browser.test: ${CHROMIUM} is missing (apt-get install -y chromium); skipping`);
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -24,7 +23,7 @@ interface JsonReport {
   findings: { ruleId: string; suppressed: boolean; functionName: string; severity: string }[];
 }
 
-describe.skipIf(!hasChromium)('the HTML report in chromium', () => {
+describeWithTool('chromium', 'the HTML report in chromium', () => {
   const dir = tempDir('la-html-');
   let browser: Browser;
   let page: Page;
