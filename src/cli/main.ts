@@ -182,6 +182,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     )
     .option('--fail-on-drift', 'exit 1 when any drift finding (not suppressed) is present', false)
     .option('--no-color', 'no colours in the text output (also: NO_COLOR)')
+    .option('--report-snapshot', 'the JSON report also holds the whole snapshot (off: it is the snapshot output)')
     .addHelpText('after', `${SCAN_EXAMPLES}\n${EXIT_CODES_HELP}`)
     .action(async (flags: ScanFlags) => {
       if (flags.onlyNew && flags.acceptedFindings === undefined)
