@@ -2,7 +2,7 @@
  * Output formats: pure functions from a run to text. Adding a format is one file and one line here.
  */
 import { asffReport } from './asff.js';
-import { htmlReport } from './html.js';
+import { htmlReport, htmlReportChunks } from './html.js';
 import { jsonDocumentChunks } from './json-chunks.js';
 import { jsonReport, jsonReportChunks } from './json.js';
 import { junitReport } from './junit.js';
@@ -38,6 +38,7 @@ export const FORMAT_NAMES = Object.keys(formatters) as FormatName[];
  * chunks: the same text as their entry in `formatters`.
  */
 export const chunkedFormatters = {
+  html: htmlReportChunks,
   json: jsonReportChunks,
   snapshot: (run) => jsonDocumentChunks(run.snapshot),
 } satisfies Partial<Record<FormatName, (run: RunResult, options: FormatOptions) => Iterable<string>>>;
