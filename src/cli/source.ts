@@ -14,7 +14,7 @@ import { loadIac } from '../iac/load.js';
 import { loadInputs } from '../input/load.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
-import type { ErrorInfo, Snapshot } from '../snapshot/types.js';
+import type { ErrorInfo, SkippedAccountInfo, Snapshot } from '../snapshot/types.js';
 import { inShard, type Shard } from '../org/shard.js';
 import { checkShardSnapshots, mergedOrder } from '../org/merge.js';
 import { LambdaSimulator } from '../simulator/server.js';
@@ -134,10 +134,12 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       warn: logTo(io),
     });
   }
+  // Accounts --org or --exclude-accounts left out: named in the snapshot, so reports (and merge) have them.
+  const skippedAccounts: SkippedAccountInfo[] = [];
   const all = flags.demo
     ? [await demoTarget(flags, log)]
     : usesAccountFlags(flags)
-      ? await organizationTargets(flags, io, log)
+      ? await organizationTargets(flags, io, log, skippedAccounts)
       : await awsTargets(flags, io, log);
   const targets = flags.shard === undefined ? all : shardTargets(all, flags.shard, log);
   const key = targets[0]?.key ?? DEMO_ENV_KEY;
@@ -195,6 +197,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       functions: results.flatMap((r) => r.functions).sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)),
     };
     snapshot = buildSnapshot(merged, key, toolVersion(), io.now());
+    if (skippedAccounts.length > 0) snapshot = { ...snapshot, skippedAccounts };
   } finally {
     io.signal.removeEventListener('abort', onAbort);
     // Every target, including those another shard crawls (the demo's holds the simulator).
@@ -254,7 +257,12 @@ function usesAccountFlags(flags: SourceFlags): boolean {
 }
 
 /** --org / --accounts / --role-name / --regions all: discovery first (src/org), then one target per account. */
-async function organizationTargets(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Target[]> {
+async function organizationTargets(
+  flags: SourceFlags,
+  io: CliIo,
+  log: (line: string) => void,
+  skipped: SkippedAccountInfo[],
+): Promise<Target[]> {
   if (flags.profile && flags.profile.length > 1)
     throw new AuditError(
       'E_USAGE',
@@ -276,6 +284,7 @@ async function organizationTargets(flags: SourceFlags, io: CliIo, log: (line: st
     regions: flags.regions ?? [homeRegion],
     homeRegion,
   });
+  skipped.push(...plan.skipped);
   for (const s of plan.skipped) log(`skipped account ${s.account}${s.name ? ` (${s.name})` : ''}: ${s.reason}`);
   for (const [region, accounts] of plan.disabledRegions)
     log(

@@ -33,6 +33,7 @@ export function jsonReportChunks(run: RunResult, options?: Pick<FormatOptions, '
       bySeverity: countBySeverity(run),
     },
     crawl: run.snapshot.regions,
+    skippedAccounts: run.snapshot.skippedAccounts ?? [],
     rules: run.rules.map((r) => ({
       id: r.id,
       title: r.title,

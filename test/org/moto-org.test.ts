@@ -31,6 +31,7 @@ interface Seed {
 interface SnapshotOut {
   regions: { account: string; region: string; complete: boolean; listed: number; error?: { code: string } }[];
   functions: { arn: string; account: string; status: string }[];
+  skippedAccounts?: { account: string; name?: string; reason: string }[];
 }
 
 let moto: ChildProcess | undefined;
@@ -132,6 +133,10 @@ describe.sequential('scan --org against moto', () => {
       expect(prodRegions.some((r) => r.startsWith('cn-') || r.startsWith('us-gov-'))).toBe(false);
       expect(snapshot.regions.some((r) => r.account === seed.accounts.closed)).toBe(false);
       expect(result.stderr).toContain(`skipped account ${seed.accounts.closed} (closed): state SUSPENDED`);
+      // Named in the snapshot too, so the reports (and merge) have it.
+      expect(snapshot.skippedAccounts).toEqual([
+        { account: seed.accounts.closed, name: 'closed', reason: 'state SUSPENDED' },
+      ]);
     },
     120_000,
   );
@@ -190,6 +195,9 @@ describe.sequential('scan --org against moto', () => {
       ]);
       expect(snapshot.regions.some((r) => r.account === seed.accounts.dev)).toBe(false);
       expect(result.stderr).toContain(`skipped account ${seed.accounts.dev} (dev): excluded (--exclude-accounts)`);
+      expect(snapshot.skippedAccounts?.map((a) => `${a.account} ${a.reason}`)).toContain(
+        `${seed.accounts.dev} excluded (--exclude-accounts)`,
+      );
       expect(new Set(snapshot.regions.map((r) => r.account))).toEqual(
         new Set(['123456789012', seed.accounts.prod, seed.accounts.denied]),
       );
