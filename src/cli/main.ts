@@ -127,6 +127,10 @@ function addSourceOptions(command: Command): Command {
       '--shard <K/N>',
       'crawl only shard K of N of the account-regions (see docs/organizations.md)',
       parseShardFlag,
+    )
+    .option(
+      '--shard-balance <snapshot>',
+      "with --shard: split the shards by the function counts of the previous run's snapshot (every shard given the same file)",
     );
 }
 
