@@ -39,6 +39,18 @@ describe('skipped accounts', () => {
     expect(schemaErrors('report', report)).toBeUndefined();
   });
 
+  it('the text and Markdown reports name them', async () => {
+    const dir = tempDir('la-skipped-');
+    writeFileSync(join(dir, 's.json'), JSON.stringify({ ...fixture, skippedAccounts: skipped }));
+    const text = (await cli(['scan', '--input', 's.json', '--output', 'text', '--fail-on', 'none'], dir)).stdout;
+    expect(text).toContain(
+      'skipped 2 account(s): 333333333333 (old-sandbox): SUSPENDED; 444444444444: excluded (--exclude-accounts)',
+    );
+    const markdown = (await cli(['scan', '--input', 's.json', '--output', 'markdown', '--fail-on', 'none'], dir))
+      .stdout;
+    expect(markdown).toContain('Skipped 2 account(s), not crawled: 333333333333 (old-sandbox): SUSPENDED;');
+  });
+
   it('a run without any lists none', async () => {
     const dir = tempDir('la-skipped-');
     writeFileSync(join(dir, 's.json'), JSON.stringify(fixture));
