@@ -75,6 +75,8 @@ export async function writeAll(
     }
   } catch (error) {
     await Promise.all(temps.map(({ temp }) => unlink(temp).catch(() => undefined)));
+    // A report that failed to render is our bug, not an unwritable path: it stays what it is.
+    if (error instanceof ProducerError) throw error.cause;
     throw writeError(temps.at(-1)?.path ?? files[0]?.path ?? '', error);
   }
   for (const { temp, path } of temps) await rename(temp, path);
@@ -82,6 +84,13 @@ export async function writeAll(
 
 /** Characters gathered before a write: one write per chunk of a 100,000-function report would be 500,000 writes. */
 const WRITE_BATCH = 1 << 16;
+
+/** An error thrown while producing a file's chunks (a formatter's), told apart from a write's. */
+class ProducerError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('producing a file failed', { cause });
+  }
+}
 
 /** Chunks gathered into pieces of about `WRITE_BATCH` characters. */
 export function* batched(chunks: Iterable<string>, size = WRITE_BATCH): Generator<string, void, undefined> {
@@ -103,7 +112,17 @@ export function* batched(chunks: Iterable<string>, size = WRITE_BATCH): Generato
 async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
   const file = await open(path, 'wx', 0o666);
   try {
-    for (const piece of batched(chunks)) await file.write(piece, null, 'utf8');
+    const pieces = batched(chunks);
+    for (;;) {
+      let next: IteratorResult<string>;
+      try {
+        next = pieces.next();
+      } catch (error) {
+        throw new ProducerError(error);
+      }
+      if (next.done === true) break;
+      await file.write(next.value, null, 'utf8');
+    }
     await file.sync();
   } finally {
     await file.close();

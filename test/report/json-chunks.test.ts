@@ -68,7 +68,7 @@ describe('writeAll with chunked content', () => {
     expect(readdirSync(dir).sort()).toEqual(['a.json', 'sub']);
   });
 
-  it('writes nothing when producing a file fails midway: old files stay, no temp file is left', async () => {
+  it('writes nothing when producing a file fails midway: old files stay, no temp file is left, the error is kept', async () => {
     const dir = tempDir('la-chunks-');
     writeFileSync(join(dir, 'report.json'), 'old report\n');
     function* failing(): Generator<string> {
@@ -80,9 +80,21 @@ describe('writeAll with chunked content', () => {
         { path: join(dir, 'first.txt'), content: 'written first\n' },
         { path: join(dir, 'report.json'), content: failing() },
       ]),
-    ).rejects.toThrow(/could not write .*report\.json/);
+    ).rejects.toThrow(/^formatter failed$/);
     expect(readdirSync(dir)).toEqual(['report.json']);
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('old report\n');
+  });
+
+  it('reports a path it cannot write as a write error, and leaves no temp file', async () => {
+    const dir = tempDir('la-chunks-');
+    writeFileSync(join(dir, 'file'), '');
+    await expect(
+      writeAll([
+        { path: join(dir, 'a.json'), content: jsonDocumentChunks({ a: 1 }) },
+        { path: join(dir, 'file/b.json'), content: jsonDocumentChunks({ b: 2 }) },
+      ]),
+    ).rejects.toMatchObject({ code: 'E_WRITE' });
+    expect(readdirSync(dir)).toEqual(['file']);
   });
 });
 
