@@ -1,11 +1,14 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac] [-- --scenario N] [-- --functions N]
+ * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|org|scale] [-- --scenario N]
+ *   [-- --functions N] [-- --scale-functions N]
  */
 import { runExposureScenario, runScenario, scenarios, benchVersions, type Row } from './crawl.js';
 import { benchDrift } from './drift.js';
 import { benchIac } from './iac.js';
+import { benchOrg } from './org.js';
 import { benchRules } from './rules.js';
+import { benchScale } from './scale.js';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -60,4 +63,9 @@ if (only === undefined || only === 'versions')
 if (only === undefined || only === 'rules') lines.push(...(await benchRules()));
 if (only === undefined || only === 'drift') lines.push(...(await benchDrift()));
 if (only === undefined || only === 'iac') lines.push(...(await benchIac()));
+if (only === undefined || only === 'org') lines.push(...(await benchOrg()));
+if (only === undefined || only === 'scale') {
+  const functions = args.includes('--scale-functions') ? Number(args[args.indexOf('--scale-functions') + 1]) : 100_000;
+  lines.push(...(await benchScale(functions)));
+}
 console.log(lines.join('\n'));

@@ -131,6 +131,10 @@ function addSourceOptions(command: Command): Command {
       '--shard <K/N>',
       'crawl only shard K of N of the account-regions (see docs/organizations.md)',
       parseShardFlag,
+    )
+    .option(
+      '--shard-balance <snapshot>',
+      "with --shard: split the shards by the function counts of the previous run's snapshot (every shard given the same file)",
     );
 }
 
@@ -186,6 +190,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     )
     .option('--fail-on-drift', 'exit 1 when any drift finding (not suppressed) is present', false)
     .option('--no-color', 'no colours in the text output (also: NO_COLOR)')
+    .option('--report-snapshot', 'the JSON report also holds the whole snapshot (off: it is the snapshot output)')
     .addHelpText('after', `${SCAN_EXAMPLES}\n${EXIT_CODES_HELP}`)
     .action(async (flags: ScanFlags) => {
       if (flags.onlyNew && flags.acceptedFindings === undefined)

@@ -9,9 +9,9 @@ import type { RuleMeta } from '../rules/types.js';
 import { loadRuleSet, loadSuppressions } from '../policy/load.js';
 import { applySuppressions } from '../policy/suppressions.js';
 import { sarifPartPath, sarifParts } from '../report/sarif-split.js';
-import { formatters, type RunResult } from '../report/formats.js';
+import { chunkedFormatters, formatters, type RunResult } from '../report/formats.js';
 import { gate, type FailOn } from '../report/gate.js';
-import { checkWritable, writeAll, writeFileSafely } from '../report/write.js';
+import { batched, checkWritable, writeAll, writeFileSafely, type FileContent } from '../report/write.js';
 import { acceptedFindingsDocument, goneSinceAccepted, markNew, readAcceptedEntries } from '../rules/accepted.js';
 import { evaluateSnapshot } from '../iac/variants.js';
 import { compareFindings } from '../rules/evaluate.js';
@@ -41,6 +41,8 @@ export interface ScanFlags extends SourceFlags {
   readonly failOnDrift: boolean;
   /** False with --no-color. */
   readonly color: boolean;
+  /** --report-snapshot: the JSON report also holds the snapshot. */
+  readonly reportSnapshot?: boolean;
 }
 
 export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
@@ -164,8 +166,8 @@ async function writeOutputs(
   // stderr, not the log: a warning about a report must show even with --quiet.
   const warn = (line: string): void => void io.stderr.write(`lambda-audit: ${line}\n`);
   const stdoutColor = flags.color && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  const files: { format: string; path: string; content: string }[] = [];
-  const toStdout: string[] = [];
+  const files: { format: string; path: string; content: FileContent }[] = [];
+  const toStdout: FileContent[] = [];
   for (const spec of outputs) {
     if (spec.format === 'sarif') {
       // One file, or with more accounts than one file may hold several (sarif-split.ts), never an
@@ -189,17 +191,34 @@ async function writeOutputs(
         );
       continue;
     }
-    const content = formatters[spec.format as keyof typeof formatters](run, {
+    const options = {
       color: spec.path === undefined && stdoutColor,
       warn,
-    });
+      reportSnapshot: flags.reportSnapshot === true,
+    };
+    // JSON and the snapshot in chunks, produced as they are written: at 100,000 functions their
+    // text is hundreds of MB, more than the run itself holds.
+    const content =
+      spec.format in chunkedFormatters
+        ? chunkedFormatters[spec.format as keyof typeof chunkedFormatters](run, options)
+        : formatters[spec.format as keyof typeof formatters](run, options);
     if (spec.path === undefined) toStdout.push(content);
     else files.push({ format: spec.format, path: spec.path, content });
   }
   // Files all or none, then standard output.
   await writeAll(files.map(({ path, content }) => ({ path: resolve(io.cwd, path), content })));
   for (const f of files) log(`wrote ${f.format} to ${f.path}`);
-  for (const content of toStdout) io.stdout.write(content);
+  for (const content of toStdout) await writeStdout(io, content);
+}
+
+/** Standard output, chunk by chunk, waiting whenever the pipe's buffer is full. */
+async function writeStdout(io: CliIo, content: FileContent): Promise<void> {
+  if (typeof content === 'string') {
+    io.stdout.write(content);
+    return;
+  }
+  for (const piece of batched(content))
+    if (!io.stdout.write(piece)) await new Promise<void>((done) => io.stdout.once('drain', () => done()));
 }
 
 /** Functions whose policy, URL or invoke config read was denied or failed, named (the first ten). */

@@ -3,6 +3,7 @@
  * endpoint). Shared by `scan` and `baseline`.
  */
 import { setMaxListeners } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { EC2Client } from '@aws-sdk/client-ec2';
@@ -12,10 +13,11 @@ import { crawl, type CrawlResult } from '../crawl/crawler.js';
 import { AuditError } from '../errors.js';
 import { loadIac } from '../iac/load.js';
 import { loadInputs } from '../input/load.js';
+import { parseJsonFile } from '../json.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
-import type { ErrorInfo, Snapshot } from '../snapshot/types.js';
-import { inShard, type Shard } from '../org/shard.js';
+import type { ErrorInfo, SkippedAccountInfo, Snapshot } from '../snapshot/types.js';
+import { balancedShards, inShard, type PreviousRegion, type Shard } from '../org/shard.js';
 import { checkShardSnapshots, mergedOrder } from '../org/merge.js';
 import { LambdaSimulator } from '../simulator/server.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
@@ -56,6 +58,8 @@ export interface SourceFlags {
   readonly parallel?: number;
   /** Crawl only this shard's account-regions (src/org/shard.ts). */
   readonly shard?: Shard;
+  /** `--shard-balance SNAPSHOT`: split the shards by the function counts of this previous snapshot. */
+  readonly shardBalance?: string;
   /** `lambda-audit merge`: the inputs are the snapshots of shards of one run (src/org/merge.ts). */
   readonly mergeShards?: boolean;
 }
@@ -84,6 +88,8 @@ interface Target {
 }
 
 export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Snapshot> {
+  if (flags.shardBalance !== undefined && flags.shard === undefined)
+    throw new AuditError('E_USAGE', '--shard-balance goes with --shard K/N (it says how the shards split the crawl)');
   if (flags.iac && flags.iac.length > 0) {
     if (flags.demo || (flags.input?.length ?? 0) > 0)
       throw new AuditError(
@@ -136,12 +142,16 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       warn: logTo(io),
     });
   }
+  // Read before any API call: a bad file costs no discovery.
+  const shard = flags.shard === undefined ? undefined : await balancedShard(flags.shard, flags.shardBalance, io);
+  // Accounts --org or --exclude-accounts left out: named in the snapshot, so reports (and merge) have them.
+  const skippedAccounts: SkippedAccountInfo[] = [];
   const all = flags.demo
     ? [await demoTarget(flags, log)]
     : usesAccountFlags(flags)
-      ? await organizationTargets(flags, io, log)
+      ? await organizationTargets(flags, io, log, skippedAccounts)
       : await awsTargets(flags, io, log);
-  const targets = flags.shard === undefined ? all : shardTargets(all, flags.shard, log);
+  const targets = shard === undefined ? all : shardTargets(all, shard, log);
   const key = targets[0]?.key ?? DEMO_ENV_KEY;
   // Every account-region's crawl listens to the run's signal: far more than EventTarget's default of 10.
   const controller = new AbortController();
@@ -198,6 +208,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       functions: results.flatMap((r) => r.functions).sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)),
     };
     snapshot = buildSnapshot(merged, key, toolVersion(), io.now());
+    if (skippedAccounts.length > 0) snapshot = { ...snapshot, skippedAccounts };
   } finally {
     io.signal.removeEventListener('abort', onAbort);
     // Every target, including those another shard crawls (the demo's holds the simulator).
@@ -205,6 +216,35 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
   }
   for (const region of snapshot.regions) log(summaryLine(region));
   return snapshot;
+}
+
+/** `--shard K/N`, with the split of `--shard-balance SNAPSHOT` (the previous run's) when given. */
+async function balancedShard(shard: Shard, file: string | undefined, io: CliIo): Promise<Shard> {
+  if (file === undefined) return shard;
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    throw new AuditError(
+      'E_INPUT',
+      `--shard-balance: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: error },
+    );
+  }
+  const value = parseJsonFile(file, text) as { regions?: unknown };
+  const regions = Array.isArray(value?.regions) ? (value.regions as unknown[]) : undefined;
+  const valid = (r: unknown): r is PreviousRegion =>
+    typeof r === 'object' &&
+    r !== null &&
+    typeof (r as PreviousRegion).account === 'string' &&
+    typeof (r as PreviousRegion).region === 'string' &&
+    typeof (r as PreviousRegion).listed === 'number';
+  if (regions === undefined || !regions.every(valid))
+    throw new AuditError(
+      'E_INPUT',
+      `--shard-balance: ${file} is not a lambda-audit snapshot (expected "regions" with account, region and listed); give the snapshot of the previous run (--output snapshot=PATH, or the merged one)`,
+    );
+  return { ...shard, assigned: balancedShards(regions, shard.count) };
 }
 
 /** This shard's account-regions; an account that failed as a whole counts as its region `all`. */
@@ -257,7 +297,12 @@ function usesAccountFlags(flags: SourceFlags): boolean {
 }
 
 /** --org / --accounts / --role-name / --regions all: discovery first (src/org), then one target per account. */
-async function organizationTargets(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Target[]> {
+async function organizationTargets(
+  flags: SourceFlags,
+  io: CliIo,
+  log: (line: string) => void,
+  skipped: SkippedAccountInfo[],
+): Promise<Target[]> {
   if (flags.profile && flags.profile.length > 1)
     throw new AuditError(
       'E_USAGE',
@@ -279,6 +324,7 @@ async function organizationTargets(flags: SourceFlags, io: CliIo, log: (line: st
     regions: flags.regions ?? [homeRegion],
     homeRegion,
   });
+  skipped.push(...plan.skipped);
   for (const s of plan.skipped) log(`skipped account ${s.account}${s.name ? ` (${s.name})` : ''}: ${s.reason}`);
   for (const [region, accounts] of plan.disabledRegions)
     log(

@@ -100,6 +100,10 @@ export async function loadInputs(files: readonly string[], options: InputOptions
   const byArn = new Map([...snapshots.flatMap((s) => s.functions), ...records].map((f) => [f.arn, f]));
   const functions = [...byArn.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
   const regions = [...snapshots.flatMap((s) => s.regions), ...statsFor(records)];
+  // Shards of one run each name the same skipped accounts: once each.
+  const skippedAccounts = [
+    ...new Map(snapshots.flatMap((s) => s.skippedAccounts ?? []).map((a) => [a.account, a])).values(),
+  ].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     tool: { name: 'lambda-audit', version: options.toolVersion },
@@ -110,6 +114,7 @@ export async function loadInputs(files: readonly string[], options: InputOptions
     envHashKeyId: [...keyIds][0] ?? 'unknown00000',
     regions,
     functions,
+    ...(skippedAccounts.length === 0 ? {} : { skippedAccounts }),
   };
 }
 

@@ -2,8 +2,9 @@
  * Output formats: pure functions from a run to text. Adding a format is one file and one line here.
  */
 import { asffReport } from './asff.js';
-import { htmlReport } from './html.js';
-import { jsonReport } from './json.js';
+import { htmlReport, htmlReportChunks } from './html.js';
+import { jsonDocumentChunks } from './json-chunks.js';
+import { jsonReport, jsonReportChunks } from './json.js';
 import { junitReport } from './junit.js';
 import { markdownReport } from './markdown.js';
 import { ocsfReport } from './ocsf.js';
@@ -31,3 +32,13 @@ export const formatters = {
 
 export type FormatName = keyof typeof formatters;
 export const FORMAT_NAMES = Object.keys(formatters) as FormatName[];
+
+/**
+ * Formats whose text may be too big for one string (100,000 functions: hundreds of MB), written in
+ * chunks: the same text as their entry in `formatters`.
+ */
+export const chunkedFormatters = {
+  html: htmlReportChunks,
+  json: jsonReportChunks,
+  snapshot: (run) => jsonDocumentChunks(run.snapshot),
+} satisfies Partial<Record<FormatName, (run: RunResult, options: FormatOptions) => Iterable<string>>>;

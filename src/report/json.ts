@@ -1,7 +1,8 @@
 /** The JSON report: versioned, schema in schemas/report.schema.json. */
 import { SEVERITIES, type Severity } from '../rules/types.js';
+import { jsonDocumentChunks } from './json-chunks.js';
+import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
-import { toJson } from './write.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -11,9 +12,15 @@ export function countBySeverity(run: RunResult, suppressed = false): Record<Seve
   return counts;
 }
 
-export function jsonReport(run: RunResult): string {
-  const active = run.findings.filter((f) => !f.suppressed);
-  return toJson({
+export function jsonReport(run: RunResult, options?: Pick<FormatOptions, 'reportSnapshot'>): string {
+  return [...jsonReportChunks(run, options)].join('');
+}
+
+/** The JSON report in chunks (json-chunks.ts), for writing a report too big for one string. */
+export function jsonReportChunks(run: RunResult, options?: Pick<FormatOptions, 'reportSnapshot'>): Iterable<string> {
+  let active = 0;
+  for (const f of run.findings) if (!f.suppressed) active++;
+  return jsonDocumentChunks({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: run.snapshot.tool,
     generatedAt: run.snapshot.generatedAt,
@@ -21,11 +28,12 @@ export function jsonReport(run: RunResult): string {
     summary: {
       complete: run.snapshot.regions.every((r) => r.complete),
       functions: run.snapshot.functions.length,
-      findings: active.length,
-      suppressed: run.findings.length - active.length,
+      findings: active,
+      suppressed: run.findings.length - active,
       bySeverity: countBySeverity(run),
     },
     crawl: run.snapshot.regions,
+    skippedAccounts: run.snapshot.skippedAccounts ?? [],
     rules: run.rules.map((r) => ({
       id: r.id,
       title: r.title,
@@ -39,6 +47,6 @@ export function jsonReport(run: RunResult): string {
     notJudged: run.notJudged,
     suppressions: run.suppressions,
     drift: run.drift ?? null,
-    snapshot: run.snapshot,
+    ...(options?.reportSnapshot === true ? { snapshot: run.snapshot } : {}),
   });
 }

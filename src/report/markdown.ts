@@ -17,6 +17,12 @@ export function markdownReport(run: RunResult): string {
     '',
   );
   lines.push(...incompleteCrawl(run));
+  const skipped = run.snapshot.skippedAccounts ?? [];
+  if (skipped.length > 0)
+    lines.push(
+      `Skipped ${skipped.length} account(s), not crawled: ${skipped.map((a) => `${a.account}${a.name === undefined ? '' : ` (${cell(a.name)})`}: ${cell(a.reason)}`).join('; ')}.`,
+      '',
+    );
   if (run.notJudged.length > 0) {
     lines.push('### Not judged', '', '| Rule | Functions | Why |', '|---|---:|---|');
     for (const n of run.notJudged)

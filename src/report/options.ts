@@ -4,4 +4,9 @@ export interface FormatOptions {
   readonly color: boolean;
   /** A line for stderr (for example: SARIF left results out to fit GitHub's limits). */
   readonly warn: (line: string) => void;
+  /**
+   * The JSON report also holds the whole snapshot (`--report-snapshot`). Off by default: the
+   * snapshot is its own output, and a second copy of it doubled the report. @default false
+   */
+  readonly reportSnapshot?: boolean;
 }

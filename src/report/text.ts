@@ -27,6 +27,11 @@ export function textReport(run: RunResult, options: FormatOptions): string {
     lines.push(
       `  WARNING ${r.account}/${r.region} incomplete: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${r.error.code})` : ''}`,
     );
+  const skipped = run.snapshot.skippedAccounts ?? [];
+  if (skipped.length > 0)
+    lines.push(
+      `  skipped ${skipped.length} account(s): ${skipped.map((a) => `${a.account}${a.name === undefined ? '' : ` (${a.name})`}: ${a.reason}`).join('; ')}`,
+    );
   const counts = countBySeverity(run);
   const suppressed = run.findings.filter((f) => f.suppressed).length;
   lines.push(

@@ -53,8 +53,16 @@ export async function checkWritable(path: string, shown = path): Promise<void> {
   }
 }
 
+/**
+ * A file's content: its text, or its text in chunks (json-chunks.ts) for a file too big to hold as
+ * one string. Chunks are produced while the file is written.
+ */
+export type FileContent = string | Iterable<string>;
+
 /** Writes every file or none: all go to temp files first, and only then are renamed into place. */
-export async function writeAll(files: readonly { readonly path: string; readonly content: string }[]): Promise<void> {
+export async function writeAll(
+  files: readonly { readonly path: string; readonly content: FileContent }[],
+): Promise<void> {
   const temps: { temp: string; path: string }[] = [];
   try {
     for (const { path, content } of files) {
@@ -62,13 +70,63 @@ export async function writeAll(files: readonly { readonly path: string; readonly
       await mkdir(dirname(path), { recursive: true });
       const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       temps.push({ temp, path });
-      await writeFileAtomic(temp, content, { encoding: 'utf8' });
+      if (typeof content === 'string') await writeFileAtomic(temp, content, { encoding: 'utf8' });
+      else await writeChunks(temp, content);
     }
   } catch (error) {
     await Promise.all(temps.map(({ temp }) => unlink(temp).catch(() => undefined)));
+    // A report that failed to render is our bug, not an unwritable path: it stays what it is.
+    if (error instanceof ProducerError) throw error.cause;
     throw writeError(temps.at(-1)?.path ?? files[0]?.path ?? '', error);
   }
   for (const { temp, path } of temps) await rename(temp, path);
+}
+
+/** Characters gathered before a write: one write per chunk of a 100,000-function report would be 500,000 writes. */
+const WRITE_BATCH = 1 << 16;
+
+/** An error thrown while producing a file's chunks (a formatter's), told apart from a write's. */
+class ProducerError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('producing a file failed', { cause });
+  }
+}
+
+/** Chunks gathered into pieces of about `WRITE_BATCH` characters. */
+export function* batched(chunks: Iterable<string>, size = WRITE_BATCH): Generator<string, void, undefined> {
+  let batch: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    batch.push(chunk);
+    length += chunk.length;
+    if (length >= size) {
+      yield batch.join('');
+      batch = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield batch.join('');
+}
+
+/** Writes chunks to a new file, a batch at a time, flushed to disk (as write-file-atomic does) before it is closed. */
+async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+  const file = await open(path, 'wx', 0o666);
+  try {
+    const pieces = batched(chunks);
+    for (;;) {
+      let next: IteratorResult<string>;
+      try {
+        next = pieces.next();
+      } catch (error) {
+        throw new ProducerError(error);
+      }
+      if (next.done === true) break;
+      await file.write(next.value, null, 'utf8');
+    }
+    await file.sync();
+  } finally {
+    await file.close();
+  }
 }
 
 const special = ['/proc', '/sys', '/dev'];

@@ -244,4 +244,13 @@ export interface Snapshot {
   readonly envHashKeyId: string;
   readonly regions: readonly RegionStats[];
   readonly functions: readonly FunctionRecord[];
+  /** Accounts of the organisation left out of the crawl (suspended, closed, excluded), sorted; absent when none. */
+  readonly skippedAccounts?: readonly SkippedAccountInfo[];
+}
+
+/** An account left out, and why (src/org/accounts.ts). */
+export interface SkippedAccountInfo {
+  readonly account: string;
+  readonly name?: string;
+  readonly reason: string;
 }

@@ -255,10 +255,13 @@ describe('the CLI', () => {
       async (sim, endpoint) => {
         const env = { ...creds, AWS_ENDPOINT_URL_LAMBDA: endpoint };
         const cwd = mkdtempSync(join(tmpdir(), 'la-exp-'));
-        const result = await runCli(['scan', '--output', 'json=r.json', '--fail-on', 'none', '--no-drift'], {
-          cwd,
-          env,
-        });
+        const result = await runCli(
+          ['scan', '--output', 'json=r.json', '--report-snapshot', '--fail-on', 'none', '--no-drift'],
+          {
+            cwd,
+            env,
+          },
+        );
         expect(result.code).toBe(3);
         const deniedNames = [...sim.fleet.get('us-east-1')!.keys()].filter((name) =>
           result.stderr.includes(`${name} policy (denied: AccessDeniedException)`),

@@ -91,7 +91,7 @@ describe('ASFF', () => {
   });
 
   it('archives an accepted finding that is gone, but not one whose function could not be read', async () => {
-    const report = JSON.parse((await scanFixture('json', ['--fail-on', 'none'])).stdout) as {
+    const report = JSON.parse((await scanFixture('json', ['--fail-on', 'none', '--report-snapshot'])).stdout) as {
       findings: { ruleId: string; arn: string }[];
       snapshot: { functions: { arn: string; status: string }[] };
     };

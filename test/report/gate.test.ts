@@ -91,6 +91,7 @@ describe('offline input', () => {
       input('planned-ok.json'),
       '--output',
       'json',
+      '--report-snapshot',
     ]);
     const report = JSON.parse(result.stdout) as {
       snapshot: { functions: { name: string; configuration: { Runtime: string } }[] };
