@@ -38,6 +38,8 @@ export interface SourceFlags {
   readonly allAliases?: boolean;
   /** False with --no-exposure: no GetPolicy, GetFunctionUrlConfig or GetFunctionEventInvokeConfig. */
   readonly exposure?: boolean;
+  /** --all-exposure-reads: the URL and invoke config of every function (the crawler's `exposure: 'all'`). */
+  readonly allExposureReads?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -180,7 +182,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
                   concurrency: flags.concurrency,
                   includeVersions: flags.includeVersions || flags.allAliases === true,
                   ...(flags.allAliases === true ? { aliases: 'all' as const } : {}),
-                  exposure: flags.exposure === false ? 'none' : 'lean',
+                  exposure: flags.exposure === false ? 'none' : flags.allExposureReads === true ? 'all' : 'lean',
                   requestTimeoutMs: flags.requestTimeout * 1000,
                   signal: controller.signal,
                   onProgress: (p) =>

@@ -1,13 +1,13 @@
 // The exposure rules and dlq-missing against what the simulator's fleet planted, through the whole
 // CLI (crawl, evaluate, JSON and SARIF): precision and recall 1.0.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXPOSURE_RULES } from '../../src/simulator/exposure.js';
 import { runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/sim.js';
 import { countByRule, planted, score } from './ground-truth.js';
+import { tempDir } from '../helpers/temp.js';
 
 const creds = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
 
@@ -30,7 +30,7 @@ describe('exposure rules against the planted ground truth', () => {
         quotas: { getFunction: 5000, controlPlane: 5000, getPolicy: 5000 },
       },
       async (sim, endpoint) => {
-        const cwd = mkdtempSync(join(tmpdir(), 'la-truth-'));
+        const cwd = tempDir('la-truth-');
         const result = await runCli(
           [
             'scan',

@@ -1,8 +1,7 @@
 // Exposure reads (GetPolicy, GetFunctionUrlConfig, GetFunctionEventInvokeConfig) over real HTTP,
 // through the real AWS SDK, against the simulator: what comes back, what is skipped and why, and
 // what a refusal does to the run.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READ_ONLY_COMMANDS } from '../../src/crawl/client.js';
@@ -19,6 +18,7 @@ import type { LambdaSimulator } from '../../src/simulator/server.js';
 import { runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { crawlSimulator, withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 const fast = { quotas: { getFunction: 5000, controlPlane: 5000, getPolicy: 5000 } };
 
@@ -249,12 +249,12 @@ describe('which policies could grant lambda:InvokeFunctionUrl', () => {
 
 describe('the CLI', () => {
   const creds = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
-  it('exits 3 naming the functions whose policy could not be read; --no-exposure makes no exposure read', async () => {
+  it('exits 3 naming the functions whose policy could not be read; --no-exposure reads none, --all-exposure-reads all', async () => {
     await withSimulator(
       { fleet: { functions: 40, regions: ['us-east-1'] }, ...fast, faults: { policyDenyRate: 0.1 } },
       async (sim, endpoint) => {
         const env = { ...creds, AWS_ENDPOINT_URL_LAMBDA: endpoint };
-        const cwd = mkdtempSync(join(tmpdir(), 'la-exp-'));
+        const cwd = tempDir('la-exp-');
         const result = await runCli(
           ['scan', '--output', 'json=r.json', '--report-snapshot', '--fail-on', 'none', '--no-drift'],
           {
@@ -283,6 +283,15 @@ describe('the CLI', () => {
         });
         expect(quick.code).toBe(0);
         expect(Object.keys(sim.stats.byOperation).sort()).toEqual(['GetFunction', 'ListFunctions']);
+
+        // --all-exposure-reads: the URL and invoke config of every function, whatever its policy and DLQ.
+        sim.resetStats();
+        const full = await runCli(['scan', '--all-exposure-reads', '--output', 'json=f.json', '--fail-on', 'none'], {
+          cwd,
+          env,
+        });
+        expect(full.code).toBe(3); // the same denied policies
+        expect(sim.stats.byOperation).toMatchObject({ GetFunctionUrlConfig: 40, GetFunctionEventInvokeConfig: 40 });
       },
     );
   });
