@@ -41,8 +41,15 @@ export interface ClientOptions {
 }
 
 export function createLambdaClient(options: ClientOptions): LambdaClient {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
-  const client = new LambdaClient({
+  const client = new LambdaClient(clientConfig(options, options.maxSockets));
+  guardReadOnly(client.middlewareStack, READ_ONLY_COMMANDS);
+  return client;
+}
+
+/** What every client we build shares: no SDK retries, keep-alive sockets, the caller's endpoint and credentials. */
+function clientConfig(options: ClientOptions, maxSockets: number) {
+  const agentOptions = { keepAlive: true, maxSockets };
+  return {
     region: options.region,
     maxAttempts: 1,
     requestHandler: {
@@ -53,9 +60,7 @@ export function createLambdaClient(options: ClientOptions): LambdaClient {
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-  });
-  guardReadOnly(client.middlewareStack, READ_ONLY_COMMANDS);
-  return client;
+  };
 }
 
 /**
@@ -106,19 +111,7 @@ export const readOnlyPlugin = (allowed: ReadonlySet<string>): Pluggable<any, any
  */
 export async function createEc2Client(options: ClientOptions): Promise<EC2Client> {
   const { EC2Client } = await import('@aws-sdk/client-ec2');
-  const agentOptions = { keepAlive: true, maxSockets: Math.min(options.maxSockets, 8) };
-  const client = new EC2Client({
-    region: options.region,
-    maxAttempts: 1,
-    requestHandler: {
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-      connectionTimeout: 5_000,
-    },
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.profile === undefined ? {} : { profile: options.profile }),
-    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-  });
+  const client = new EC2Client(clientConfig(options, Math.min(options.maxSockets, 8)));
   guardReadOnly(client.middlewareStack, READ_ONLY_EC2_COMMANDS);
   return client;
 }

@@ -7,7 +7,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { AuditError } from '../errors.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
-import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type RegionStats, type Snapshot } from '../snapshot/types.js';
+import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type Snapshot } from '../snapshot/types.js';
+import { fileRegionStats } from '../snapshot/build.js';
 import { cdkStacks } from './cdk.js';
 import { functionsFromTemplate, type TemplateSource } from './cfn.js';
 import { checkResources, parse, readText, relativePath } from './files.js';
@@ -71,7 +72,9 @@ export async function loadIac(paths: readonly string[], options: IacOptions): Pr
     tool: { name: 'lambda-audit', version: options.toolVersion },
     generatedAt: options.now.toISOString(),
     envHashKeyId: key.id,
-    regions: regionStats(functions),
+    regions: fileRegionStats(functions, PLAN_ACCOUNT).sort((a, b) =>
+      `${a.account}/${a.region}` < `${b.account}/${b.region}` ? -1 : 1,
+    ),
     functions,
   };
   return withAlternates(snapshot, alternates);
@@ -155,27 +158,4 @@ function fromTemplate(source: TemplateSource, options: IacOptions): Found {
       `${source.file}: ${id} has more parameter and condition combinations than are judged (64); pass --iac-param to fix some`,
     );
   return functions;
-}
-
-function regionStats(records: readonly FunctionRecord[]): RegionStats[] {
-  const groups = new Map<string, FunctionRecord[]>();
-  for (const r of records)
-    groups.set(`${r.account}/${r.region}`, [...(groups.get(`${r.account}/${r.region}`) ?? []), r]);
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, group]) => ({
-      account: group[0]?.account ?? PLAN_ACCOUNT,
-      region: group[0]?.region ?? 'unknown',
-      complete: true,
-      listed: group.length,
-      fetched: group.length,
-      vanished: 0,
-      denied: 0,
-      failed: 0,
-      versions: 0,
-      throttled: 0,
-      retries: 0,
-      requests: 0,
-      durationMs: 0,
-    }));
 }

@@ -13,7 +13,8 @@ import { recordFromGetFunction } from '../crawl/records.js';
 import { AuditError } from '../errors.js';
 import { parseJsonFile } from '../json.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
-import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type RegionStats, type Snapshot } from '../snapshot/types.js';
+import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type Snapshot } from '../snapshot/types.js';
+import { fileRegionStats } from '../snapshot/build.js';
 
 let validator: ReturnType<Ajv2020['compile']> | undefined;
 /** The shipped snapshot schema (schemas/, two levels up from src/input and dist/input), compiled once. */
@@ -99,7 +100,7 @@ export async function loadInputs(files: readonly string[], options: InputOptions
   // laid over a snapshot of what is deployed.
   const byArn = new Map([...snapshots.flatMap((s) => s.functions), ...records].map((f) => [f.arn, f]));
   const functions = [...byArn.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
-  const regions = [...snapshots.flatMap((s) => s.regions), ...statsFor(records)];
+  const regions = [...snapshots.flatMap((s) => s.regions), ...fileRegionStats(records)];
   // Shards of one run each name the same skipped accounts: once each.
   const skippedAccounts = [
     ...new Map(snapshots.flatMap((s) => s.skippedAccounts ?? []).map((a) => [a.account, a])).values(),
@@ -151,27 +152,6 @@ function withoutTags(record: FunctionRecord): FunctionRecord {
       { path: 'tags', reason: 'not-in-input', detail: 'list-functions and get-function-configuration carry no tags' },
     ],
   };
-}
-
-function statsFor(records: readonly FunctionRecord[]): RegionStats[] {
-  const groups = new Map<string, FunctionRecord[]>();
-  for (const r of records)
-    groups.set(`${r.account}/${r.region}`, [...(groups.get(`${r.account}/${r.region}`) ?? []), r]);
-  return [...groups.values()].map((group) => ({
-    account: group[0]?.account ?? 'unknown',
-    region: group[0]?.region ?? 'unknown',
-    complete: true,
-    listed: group.length,
-    fetched: group.length,
-    vanished: 0,
-    denied: 0,
-    failed: 0,
-    versions: 0,
-    throttled: 0,
-    retries: 0,
-    requests: 0,
-    durationMs: 0,
-  }));
 }
 
 async function readJson(file: string): Promise<unknown> {

@@ -1,6 +1,6 @@
 import type { CrawlResult } from '../crawl/crawler.js';
 import type { EnvHashKey } from './redact.js';
-import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from './types.js';
+import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type RegionStats, type Snapshot } from './types.js';
 
 export function buildSnapshot(result: CrawlResult, key: EnvHashKey, toolVersion: string, generatedAt: Date): Snapshot {
   return {
@@ -16,4 +16,34 @@ export function buildSnapshot(result: CrawlResult, key: EnvHashKey, toolVersion:
 /** A crawl is incomplete when some listed function could not be fetched, or a listing failed. */
 export function isComplete(snapshot: Pick<Snapshot, 'regions'>): boolean {
   return snapshot.regions.every((r) => r.complete);
+}
+
+/**
+ * Region stats for records read from files (AWS CLI JSON, templates, plans): nothing was crawled,
+ * so each account-region is complete with every record fetched and no requests. In the order the
+ * account-regions first appear.
+ */
+export function fileRegionStats(records: readonly FunctionRecord[], defaultAccount = 'unknown'): RegionStats[] {
+  const groups = new Map<string, FunctionRecord[]>();
+  for (const r of records) {
+    const key = `${r.account}/${r.region}`;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()].map((group) => ({
+    account: group[0]?.account ?? defaultAccount,
+    region: group[0]?.region ?? 'unknown',
+    complete: true,
+    listed: group.length,
+    fetched: group.length,
+    vanished: 0,
+    denied: 0,
+    failed: 0,
+    versions: 0,
+    throttled: 0,
+    retries: 0,
+    requests: 0,
+    durationMs: 0,
+  }));
 }
