@@ -91,6 +91,12 @@ async function obvious(
   return { fetched, lost };
 }
 
+/** Clears the simulator's stats and buckets, then lets the buckets fill, as after an idle spell. */
+export async function settle(endpoint: string): Promise<void> {
+  await fetch(`${endpoint}/__simulator/reset`, { method: 'POST' });
+  await new Promise((r) => setTimeout(r, 1200));
+}
+
 export async function startSimulator(
   options: SimulatorOptions,
 ): Promise<{ endpoint: string; regions: string[]; child: ChildProcess }> {
@@ -110,8 +116,7 @@ export async function runScenario(scenario: Scenario, names: string[] = Object.k
   try {
     for (const name of names) {
       const crawler = crawlers[name]!;
-      await fetch(`${sim.endpoint}/__simulator/reset`, { method: 'POST' });
-      await new Promise((r) => setTimeout(r, 1200)); // let the buckets fill, as after an idle spell
+      await settle(sim.endpoint);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const { lost } = await crawler(sim.endpoint, sim.regions);
@@ -204,8 +209,7 @@ export async function runExposureScenario(functions = 300): Promise<ExposureRow[
   const rows: ExposureRow[] = [];
   try {
     for (const [name, exposure] of Object.entries(exposureCrawlers)) {
-      await fetch(`${sim.endpoint}/__simulator/reset`, { method: 'POST' });
-      await new Promise((r) => setTimeout(r, 1200));
+      await settle(sim.endpoint);
       const t0 = performance.now();
       const res = await crawl({
         regions: sim.regions,
@@ -274,8 +278,7 @@ export async function runVersionsScenario(
     for (const exposure of exposures) {
       let before: string | undefined;
       for (const [name, versionsFrom] of Object.entries(versionsCrawlers)) {
-        await fetch(`${sim.endpoint}/__simulator/reset`, { method: 'POST' });
-        await new Promise((r) => setTimeout(r, 1200));
+        await settle(sim.endpoint);
         const t0 = performance.now();
         const res = await crawl({
           regions: sim.regions,

@@ -3,6 +3,7 @@ import { baselinesFrom } from '../src/drift/baseline.js';
 import { driftRegion, type FunctionDrift } from '../src/drift/diff.js';
 import { driftFindings } from '../src/drift/findings.js';
 import { loadDriftPolicy } from '../src/drift/policy.js';
+import { fileRegionStats } from '../src/snapshot/build.js';
 import type { FunctionRecord, Snapshot } from '../src/snapshot/types.js';
 import { syntheticRecords } from './records.js';
 
@@ -44,24 +45,7 @@ export async function benchDrift(count = 100_000): Promise<string[]> {
 }
 
 function toSnapshot(records: FunctionRecord[]): Snapshot {
-  const regions = [...new Set(records.map((r) => `${r.account}/${r.region}`))].map((k) => {
-    const [account = '', region = ''] = k.split('/');
-    return {
-      account,
-      region,
-      complete: true,
-      listed: 0,
-      fetched: 0,
-      vanished: 0,
-      denied: 0,
-      failed: 0,
-      versions: 0,
-      throttled: 0,
-      retries: 0,
-      requests: 0,
-      durationMs: 0,
-    };
-  });
+  const regions = fileRegionStats(records);
   return {
     schemaVersion: 1,
     tool: { name: 'lambda-audit', version: 'bench' },

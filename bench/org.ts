@@ -11,7 +11,7 @@ import { createLambdaClient } from '../src/crawl/client.js';
 import { crawl, type CrawlResult } from '../src/crawl/crawler.js';
 import { envHashKey } from '../src/snapshot/redact.js';
 import type { SimulatorStats } from '../src/simulator/server.js';
-import { startSimulator } from './crawl.js';
+import { settle, startSimulator } from './crawl.js';
 
 export interface OrgScenario {
   readonly accounts: number;
@@ -76,10 +76,6 @@ export async function runOrgScenario(scenario: OrgScenario): Promise<OrgRow> {
         })),
     }).finally(() => client?.destroy());
   };
-  const settle = async (): Promise<void> => {
-    await fetch(`${sim.endpoint}/__simulator/reset`, { method: 'POST' });
-    await new Promise((r) => setTimeout(r, 1200)); // let the buckets fill, as after an idle spell
-  };
   try {
     // Alone: the first, a middle and the last account-region (every fleet has the same shape).
     const samples = scenario.aloneSamples ?? 3;
@@ -90,7 +86,7 @@ export async function runOrgScenario(scenario: OrgScenario): Promise<OrgRow> {
     ];
     let slowestAlone = 0;
     for (const i of picked) {
-      await settle();
+      await settle(sim.endpoint);
       const t0 = performance.now();
       await crawlOne(targets[i]!);
       const wall = (performance.now() - t0) / 1000;
@@ -98,7 +94,7 @@ export async function runOrgScenario(scenario: OrgScenario): Promise<OrgRow> {
       console.error(`  alone ${targets[i]!.account}/${targets[i]!.region}: ${wall.toFixed(1)}s`);
     }
     // All at once: the global bound (--parallel) set to the number of account-regions.
-    await settle();
+    await settle(sim.endpoint);
     const limit = pLimit(targets.length);
     const cpu0 = process.cpuUsage();
     const sim0 = processCpuS(sim.child.pid);
