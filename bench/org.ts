@@ -2,13 +2,12 @@
  * Organisation benchmark (issue 13): 40 account-regions crawled at once, each at Lambda's real
  * quotas (the simulator gives every account-region its own buckets), against the same
  * account-regions crawled one at a time. Crawled as the CLI crawls them (src/cli/source.ts): one
- * `crawl()` per account-region with its own client, default (lean) exposure reads.
+ * job per account-region, spread over crawler threads (src/crawl/threads.ts), default (lean) exposure reads.
  */
 import { readFileSync } from 'node:fs';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import pLimit from 'p-limit';
-import { createLambdaClient } from '../src/crawl/client.js';
-import { crawl, type CrawlResult } from '../src/crawl/crawler.js';
+import type { AccountRegionJob } from '../src/crawl/account-region.js';
+import type { CrawlResult } from '../src/crawl/crawler.js';
+import { autoThreads, crawlAll } from '../src/crawl/threads.js';
 import { envHashKey } from '../src/snapshot/redact.js';
 import type { SimulatorStats } from '../src/simulator/server.js';
 import { settle, startSimulator } from './crawl.js';
@@ -19,9 +18,13 @@ export interface OrgScenario {
   readonly functionsPerRegion: number;
   /** Account-regions crawled alone for the comparison (the slowest of them counts). @default 3 */
   readonly aloneSamples?: number;
+  /** Crawler threads for the run at once. @default autoThreads, as the CLI */
+  readonly threads?: number;
 }
 
 export interface OrgRow {
+  /** Crawler threads of the run at once. */
+  readonly threads: number;
   readonly accountRegions: number;
   readonly functions: number;
   readonly parallelWallS: number;
@@ -51,6 +54,7 @@ function processCpuS(pid: number | undefined): number {
 const accountId = (i: number): string => String(210_000_000_000 + i * 1_111).padStart(12, '0');
 
 export async function runOrgScenario(scenario: OrgScenario): Promise<OrgRow> {
+  const threads = scenario.threads;
   const ids = Array.from({ length: scenario.accounts }, (_, i) => accountId(i));
   const regions = REGIONS.slice(0, scenario.regionsPerAccount);
   const fleet = (i: number) => ({ functions: scenario.functionsPerRegion * regions.length, regions, seed: 1000 + i });
@@ -60,54 +64,54 @@ export async function runOrgScenario(scenario: OrgScenario): Promise<OrgRow> {
     accounts: Object.fromEntries(ids.map((id) => [`AKID${id}`, id])),
     latencyMs: 40,
   });
-  const targets = ids.flatMap((account) => regions.map((region) => ({ account, region })));
-  const crawlOne = async ({ account, region }: { account: string; region: string }): Promise<CrawlResult> => {
-    let client: LambdaClient | undefined;
-    return crawl({
-      regions: [region],
-      envHashKey: key,
-      exposure: 'lean',
-      clientFor: (r) =>
-        (client = createLambdaClient({
-          region: r,
-          endpoint: sim.endpoint,
-          credentials: { accessKeyId: `AKID${account}`, secretAccessKey: 'bench' },
-          maxSockets: 32 + 16, // as the CLI: --concurrency 32, plus the shared and GetPolicy lanes
-        })),
-    }).finally(() => client?.destroy());
-  };
+  const jobs: AccountRegionJob[] = ids.flatMap((account) =>
+    regions.map((region) => ({
+      account,
+      region,
+      key,
+      settings: { exposure: 'lean' as const, concurrency: 32 },
+      client: {
+        endpoint: sim.endpoint,
+        ec2Endpoint: sim.endpoint, // the simulator serves DescribeSubnets (subnet zones) too
+        credentials: { accessKeyId: `AKID${account}`, secretAccessKey: 'bench' },
+        maxSockets: 32 + 16, // as the CLI: --concurrency 32, plus the shared and GetPolicy lanes
+      },
+    })),
+  );
+  const crawlJobs = (batch: AccountRegionJob[], parallel: number): Promise<CrawlResult[]> =>
+    crawlAll(batch, { parallel, signal: new AbortController().signal, ...(threads === undefined ? {} : { threads }) });
   try {
     // Alone: the first, a middle and the last account-region (every fleet has the same shape).
     const samples = scenario.aloneSamples ?? 3;
     const picked = [
       ...new Set(
-        Array.from({ length: samples }, (_, i) => Math.round((i * (targets.length - 1)) / Math.max(1, samples - 1))),
+        Array.from({ length: samples }, (_, i) => Math.round((i * (jobs.length - 1)) / Math.max(1, samples - 1))),
       ),
     ];
     let slowestAlone = 0;
     for (const i of picked) {
       await settle(sim.endpoint);
       const t0 = performance.now();
-      await crawlOne(targets[i]!);
+      await crawlJobs([jobs[i]!], 1);
       const wall = (performance.now() - t0) / 1000;
       slowestAlone = Math.max(slowestAlone, wall);
-      console.error(`  alone ${targets[i]!.account}/${targets[i]!.region}: ${wall.toFixed(1)}s`);
+      console.error(`  alone ${jobs[i]!.account}/${jobs[i]!.region}: ${wall.toFixed(1)}s`);
     }
     // All at once: the global bound (--parallel) set to the number of account-regions.
     await settle(sim.endpoint);
-    const limit = pLimit(targets.length);
     const cpu0 = process.cpuUsage();
     const sim0 = processCpuS(sim.child.pid);
     const t0 = performance.now();
-    const results = await Promise.all(targets.map((t) => limit(() => crawlOne(t))));
+    const results = await crawlJobs(jobs, jobs.length);
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const simCpuS = processCpuS(sim.child.pid) - sim0;
     const stats = (await (await fetch(`${sim.endpoint}/__simulator/stats`)).json()) as SimulatorStats;
-    const functions = targets.length * scenario.functionsPerRegion;
+    const functions = jobs.length * scenario.functionsPerRegion;
     const ok = results.reduce((n, r) => n + r.functions.filter((f) => f.status === 'ok').length, 0);
     const row: OrgRow = {
-      accountRegions: targets.length,
+      threads: threads ?? autoThreads(jobs.length),
+      accountRegions: jobs.length,
       functions,
       parallelWallS: wall,
       slowestAloneS: slowestAlone,
@@ -118,7 +122,7 @@ export async function runOrgScenario(scenario: OrgScenario): Promise<OrgRow> {
       lost: functions - ok,
     };
     console.error(
-      `  ${targets.length} account-regions at once: ${wall.toFixed(1)}s (${row.ratio.toFixed(2)}x the slowest alone), ${row.cpuMsPerFn.toFixed(2)} CPU ms/fn, lost ${row.lost}`,
+      `  ${jobs.length} account-regions at once on ${row.threads} threads: ${wall.toFixed(1)}s (${row.ratio.toFixed(2)}x the slowest alone), ${row.cpuMsPerFn.toFixed(2)} CPU ms/fn, lost ${row.lost}`,
     );
     return row;
   } finally {
@@ -135,9 +139,9 @@ export async function benchOrg(
     '',
     `${scenario.accounts} accounts x ${scenario.regionsPerAccount} regions x ${scenario.functionsPerRegion} functions, each account-region at the real quotas (GetFunction 100 rps, GetPolicy 15 rps, control plane 15 rps), 40 ms per answer, default exposure reads; the simulator in one child process.`,
     '',
-    '| account-regions | functions | wall s, all at once | slowest alone s | ratio | CPU ms/fn | simulator CPU ms/fn | throttled % | lost |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${r.accountRegions} | ${r.functions} | ${r.parallelWallS.toFixed(1)} | ${r.slowestAloneS.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.cpuMsPerFn.toFixed(2)} | ${r.simulatorCpuMsPerFn.toFixed(2)} | ${r.throttledPct.toFixed(2)} | ${r.lost} |`,
+    '| account-regions | threads | functions | wall s, all at once | slowest alone s | ratio | CPU ms/fn | simulator CPU ms/fn | throttled % | lost |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${r.accountRegions} | ${r.threads} | ${r.functions} | ${r.parallelWallS.toFixed(1)} | ${r.slowestAloneS.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.cpuMsPerFn.toFixed(2)} | ${r.simulatorCpuMsPerFn.toFixed(2)} | ${r.throttledPct.toFixed(2)} | ${r.lost} |`,
     '',
     'ratio = wall of all at once / the slowest sampled account-region crawled alone (target: at most 1.1); CPU ms/fn = the crawling process (not the simulator) over all functions; simulator CPU ms/fn = the simulator process over the same run.',
     '',

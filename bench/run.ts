@@ -3,6 +3,7 @@
  * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|org|scale] [-- --scenario N]
  *   [-- --functions N] [-- --scale-functions N]
  */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as bin/lambda-audit.js: a note for us, not for the tables
 import { runExposureScenario, runScenario, scenarios, benchVersions, type Row } from './crawl.js';
 import { benchDrift } from './drift.js';
 import { benchIac } from './iac.js';

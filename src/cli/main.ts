@@ -132,6 +132,11 @@ function addSourceOptions(command: Command): Command {
         .argParser(positiveNumber('--parallel', { integer: true, max: 1000 })),
     )
     .option(
+      '--threads <n>',
+      'crawler threads for those account-regions; 1 crawls in the main thread (default: one per 4 account-regions at once, on every core but one)',
+      positiveNumber('--threads', { integer: true, max: 256 }),
+    )
+    .option(
       '--shard <K/N>',
       'crawl only shard K of N of the account-regions (see docs/organizations.md)',
       parseShardFlag,

@@ -6,10 +6,15 @@ import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import { createEc2Client, createLambdaClient } from '../crawl/client.js';
-import pLimit from 'p-limit';
-import { crawl, type CrawlResult } from '../crawl/crawler.js';
+import { createLambdaClient } from '../crawl/client.js';
+import type { CrawlResult } from '../crawl/crawler.js';
+import {
+  incompleteRegion,
+  type AccountRegionJob,
+  type ClientSpec,
+  type CrawlSettings,
+} from '../crawl/account-region.js';
+import { crawlAll } from '../crawl/threads.js';
 import { AuditError } from '../errors.js';
 import { loadIac } from '../iac/load.js';
 import { loadInputs } from '../input/load.js';
@@ -58,6 +63,8 @@ export interface SourceFlags {
   readonly externalId?: string;
   /** Account-regions crawled at once, over every account. @default ACCOUNT_REGIONS_AT_ONCE */
   readonly parallel?: number;
+  /** Crawler threads (src/crawl/threads.ts); 1: crawl in the main thread. @default one per 4 account-regions at once, on every core but one */
+  readonly threads?: number;
   /** Crawl only this shard's account-regions (src/org/shard.ts). */
   readonly shard?: Shard;
   /** `--shard-balance SNAPSHOT`: split the shards by the function counts of this previous snapshot. */
@@ -83,9 +90,9 @@ interface Target {
   readonly error?: ErrorInfo;
   readonly regions: readonly string[];
   readonly key: EnvHashKey;
-  readonly clientFor: (region: string) => LambdaClient;
-  /** EC2 (DescribeSubnets, for subnet Availability Zones). */
-  readonly ec2ClientFor: (region: string) => Promise<EC2Client>;
+  /** Endpoints and credentials of every account-region's clients (Lambda, and EC2 for subnet zones). */
+  readonly client: ClientSpec;
+  /** Ends what the target holds (the demo's simulator). */
   readonly close: () => Promise<void>;
 }
 
@@ -164,44 +171,36 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
   let snapshot: Snapshot;
   try {
     const progress = io.stderr.isTTY && !flags.quiet ? ttyProgress(io.stderr as NodeJS.WriteStream) : silentProgress;
+    const settings: CrawlSettings = {
+      concurrency: flags.concurrency,
+      includeVersions: flags.includeVersions || flags.allAliases === true,
+      ...(flags.allAliases === true ? { aliases: 'all' as const } : {}),
+      exposure: flags.exposure === false ? 'none' : flags.allExposureReads === true ? 'all' : 'lean',
+      requestTimeoutMs: flags.requestTimeout * 1000,
+      ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
+    };
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
-    const limit = pLimit(flags.parallel ?? ACCOUNT_REGIONS_AT_ONCE);
-    const results = await Promise.all(
-      targets.flatMap((target, i) =>
-        target.error
-          ? [Promise.resolve(failedAccount(target, target.error))]
-          : target.regions.map((region) =>
-              limit(async () => {
-                // Each account-region's client (and its sockets) lives as long as its crawl.
-                let client: LambdaClient | undefined;
-                const result = await crawl({
-                  regions: [region],
-                  clientFor: (r) => (client = target.clientFor(r)),
-                  ec2ClientFor: target.ec2ClientFor,
-                  envHashKey: target.key,
-                  concurrency: flags.concurrency,
-                  includeVersions: flags.includeVersions || flags.allAliases === true,
-                  ...(flags.allAliases === true ? { aliases: 'all' as const } : {}),
-                  exposure: flags.exposure === false ? 'none' : flags.allExposureReads === true ? 'all' : 'lean',
-                  requestTimeoutMs: flags.requestTimeout * 1000,
-                  signal: controller.signal,
-                  onProgress: (p) =>
-                    progress.update(
-                      targets.length > 1 ? { ...p, region: `${target.label ?? target.account ?? i}/${p.region}` } : p,
-                    ),
-                  ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
-                }).finally(() => client?.destroy());
-                const account = target.account;
-                return account === undefined
-                  ? result
-                  : {
-                      ...result,
-                      regions: result.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)),
-                    };
-              }),
-            ),
-      ),
+    const jobs: AccountRegionJob[] = targets.flatMap((target, i) =>
+      target.error
+        ? []
+        : target.regions.map((region) => ({
+            ...(target.account === undefined ? {} : { account: target.account }),
+            ...(targets.length > 1 ? { label: target.label ?? target.account ?? String(i) } : {}),
+            region,
+            client: target.client,
+            key: target.key,
+            settings,
+          })),
     );
+    const results = [
+      ...targets.flatMap((target) => (target.error ? [failedAccount(target, target.error)] : [])),
+      ...(await crawlAll(jobs, {
+        parallel: flags.parallel ?? ACCOUNT_REGIONS_AT_ONCE,
+        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+        signal: controller.signal,
+        onProgress: (p) => progress.update(p),
+      })),
+    ];
     progress.done();
     const merged = {
       regions: results
@@ -269,22 +268,7 @@ function failedAccount(target: Target, error: ErrorInfo): CrawlResult {
   const regions = target.regions.length > 0 ? target.regions : ['all'];
   return {
     functions: [],
-    regions: regions.map((region) => ({
-      account: target.account ?? 'unknown',
-      region,
-      complete: false,
-      listed: 0,
-      fetched: 0,
-      vanished: 0,
-      denied: 0,
-      failed: 0,
-      versions: 0,
-      throttled: 0,
-      retries: 0,
-      requests: 0,
-      durationMs: 0,
-      error,
-    })),
+    regions: regions.map((region) => incompleteRegion(target.account ?? 'unknown', region, error)),
   };
 }
 
@@ -343,33 +327,18 @@ async function organizationTargets(
   return plan.work.map((w) => {
     const auth =
       w.credentials === undefined ? (profile === undefined ? {} : { profile }) : { credentials: w.credentials };
-    const ec2Clients: EC2Client[] = [];
     return {
       account: w.account,
       ...(w.error === undefined ? {} : { error: w.error }),
       regions: w.regions,
       key,
-      clientFor: (region: string) =>
-        createLambdaClient({
-          region,
-          maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
-          ...(endpoint === undefined ? {} : { endpoint }),
-          ...auth,
-        }),
-      ec2ClientFor: async (region: string) => {
-        const client = await createEc2Client({
-          region,
-          maxSockets: 8,
-          ...(ec2Endpoint === undefined ? {} : { endpoint: ec2Endpoint }),
-          ...auth,
-        });
-        ec2Clients.push(client);
-        return client;
+      client: {
+        maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
+        ...(endpoint === undefined ? {} : { endpoint }),
+        ...(ec2Endpoint === undefined ? {} : { ec2Endpoint }),
+        ...auth,
       },
-      close: () => {
-        for (const c of ec2Clients) c.destroy();
-        return Promise.resolve();
-      },
+      close: () => Promise.resolve(),
     };
   });
 }
@@ -387,21 +356,13 @@ async function demoTarget(flags: SourceFlags, log: (line: string) => void): Prom
   return {
     regions: Array.isArray(flags.regions) ? flags.regions : simulator.regions,
     key: DEMO_ENV_KEY,
-    clientFor: (region) =>
-      createLambdaClient({
-        region,
-        endpoint,
-        maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
-        credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
-      }),
     // The simulator serves EC2 DescribeSubnets on the same endpoint.
-    ec2ClientFor: (region) =>
-      createEc2Client({
-        region,
-        endpoint,
-        maxSockets: 8,
-        credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
-      }),
+    client: {
+      endpoint,
+      ec2Endpoint: endpoint,
+      maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
+      credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
+    },
     close: () => simulator.stop(),
   };
 }
@@ -440,31 +401,14 @@ async function awsTarget(
   } finally {
     probe.destroy();
   }
-  const clients: { destroy(): void }[] = [];
   // EC2's endpoint: AWS_ENDPOINT_URL_EC2, else the Lambda endpoint when one is set (a local
   // emulator such as the simulator, moto or LocalStack serves both), else AWS.
   const ec2Endpoint = io.env.AWS_ENDPOINT_URL_EC2 ?? endpoint;
   return {
     ...(labelled && profile !== undefined ? { label: profile } : {}),
     regions,
-    clientFor: (region) => {
-      const client = createLambdaClient({ ...common, region });
-      clients.push(client);
-      return client;
-    },
-    ec2ClientFor: async (region) => {
-      const client = await createEc2Client({
-        ...common,
-        region,
-        ...(ec2Endpoint === undefined ? {} : { endpoint: ec2Endpoint }),
-      });
-      clients.push(client);
-      return client;
-    },
-    close: () => {
-      for (const c of clients) c.destroy();
-      return Promise.resolve();
-    },
+    client: { ...common, ...(ec2Endpoint === undefined ? {} : { ec2Endpoint }) },
+    close: () => Promise.resolve(),
   };
 }
 

@@ -60,10 +60,12 @@ export class QuotaLane {
   async call<T>(send: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<CallResult<T>> {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) this.stats.retries++;
+      let sentAt: number | undefined;
       try {
         const value = await this.#limit(async () => {
           await this.limiter.acquire(signal);
           this.stats.requests++;
+          sentAt = this.#clock.now();
           return sendOnce(send, signal, this.#timeoutMs);
         });
         this.limiter.onSuccess();
@@ -73,7 +75,7 @@ export class QuotaLane {
         const kind = classify(error);
         if (kind === 'throttled') {
           this.stats.throttled++;
-          this.limiter.onThrottle();
+          this.limiter.onThrottle(sentAt);
         }
         const delay = nextDelay(
           kind,

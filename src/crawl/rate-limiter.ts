@@ -12,12 +12,20 @@
  * accepted in the last second" overstates what is left by the burst. A 429 proves the bucket is
  * empty: from then on every accepted request is one token refilled, so the accepted rate between
  * that 429 and a later one (at least `measureMs` apart) is exactly what is left, whatever the
- * bucket size. So a 429 starts an episode: the rate is cut multiplicatively first (to 60 %, or to
- * 95 % when it is a probe just above the last known edge), and a further 429 once the measuring
+ * bucket size. So a 429 starts an episode: the rate is cut multiplicatively first, and a further 429 once the measuring
  * window has passed settles the rate at 97 % of the accepted rate measured since the episode
  * began. An episode that sees no further 429 for a second ends without a measure: a deep cut went
  * below what is left, so the rate goes back half way to where it was; either way the rate the 429
  * stopped becomes the edge, so the next 429 near it is a probe, cut only a little.
+ *
+ * How deep the first cut goes depends on what the 429 can mean. Near the last known edge it is a
+ * probe, cut to 95 %. Otherwise the first cut is tentative, to 90 %: at a bucket holding about one
+ * request (Lambda's 15 rps quotas hold little burst), two requests that arrive close together
+ * (network or event-loop jitter, many crawls on one machine) draw a 429 at a rate the quota allows,
+ * and cutting such a crawl deep costs it seconds of climbing back. A 429 for a request sent after
+ * the cut tells them apart: the bucket is still empty at 90 %, so someone else is using the quota,
+ * and the cut goes deep (to 60 % of the rate before). A tentative cut that sees no such 429 for a
+ * second was jitter: the rate goes back to where it was.
  *
  * Between episodes the rate probes upwards, slowly at first (0.5 %/s) and doubling every 2 s, so a
  * crawl sharing its quota stays just under what is left, and one whose neighbour went away climbs
@@ -55,8 +63,10 @@ interface Episode {
   readonly start: number;
   /** The rate before the episode's cut. */
   readonly before: number;
-  /** A deep (first) cut rather than a shallow one after a probe. */
-  readonly deep: boolean;
+  /** A deep cut (the rate goes back half way at a quiet end) rather than a shallow one after a probe. */
+  deep: boolean;
+  /** A first cut that may have been jitter: deepened by a 429 for a request sent after it. */
+  tentative: boolean;
   /** Requests accepted since `start`: each is one token refilled. */
   accepted: number;
   lastThrottle: number;
@@ -65,7 +75,9 @@ interface Episode {
 const PROBE_DOUBLING_MS = 2000;
 /** The slowest probe (requests/s gained per second), so a rate near the minimum still climbs. */
 const PROBE_FLOOR = 0.05;
-/** Cut on a 429 with nothing measured recently: deep enough to stop most 429s at once. */
+/** First cut on a 429 with nothing measured recently, until a later request proves it too shallow. */
+const TENTATIVE_CUT = 0.9;
+/** Cut once a request sent after the tentative cut is throttled too: deep enough to stop most 429s at once. */
 const DEEP_CUT = 0.6;
 /** Cut on a 429 while probing just above a recent measure. */
 const SHALLOW_CUT = 0.95;
@@ -138,13 +150,24 @@ export class AdaptiveRateLimiter {
     else this.#raise(now);
   }
 
-  /** The service answered 429. */
-  onThrottle(): void {
+  /**
+   * The service answered 429 to a request sent at `sentAt` (the clock's time; unknown: sent before
+   * any cut, as the requests in flight at a cut were).
+   */
+  onThrottle(sentAt = -Infinity): void {
     const now = this.#clock.now();
     const episode = this.#endQuietEpisode(now);
     if (episode) {
       episode.lastThrottle = now;
       const elapsed = now - episode.start;
+      if (episode.tentative && sentAt > episode.start) {
+        // Sent at the tentative rate and still throttled: not jitter, someone else uses the quota.
+        episode.tentative = false;
+        episode.deep = true;
+        this.#rate = this.#clamp(Math.min(this.#rate, episode.before * DEEP_CUT));
+        this.#cutAt(now);
+        return;
+      }
       if (elapsed < this.#measureMs) return; // in flight before the cut, or too soon to measure
       // Still throttled after a measuring window: the bucket stayed empty, so the accepted count
       // is what was refilled, i.e. what is left for us.
@@ -160,8 +183,15 @@ export class AdaptiveRateLimiter {
     if (now - this.#lastCut < this.#cooldown) return;
     const edge = this.#edge;
     const probing = edge !== undefined && now - edge.at < MEASURE_TTL_MS && this.#rate <= edge.rate * 1.15;
-    this.#episode = { start: now, before: this.#rate, deep: !probing, accepted: 0, lastThrottle: now };
-    this.#rate = this.#clamp(this.#rate * (probing ? SHALLOW_CUT : DEEP_CUT));
+    this.#episode = {
+      start: now,
+      before: this.#rate,
+      deep: false,
+      tentative: !probing,
+      accepted: 0,
+      lastThrottle: now,
+    };
+    this.#rate = this.#clamp(this.#rate * (probing ? SHALLOW_CUT : TENTATIVE_CUT));
     this.#cutAt(now);
   }
 
@@ -182,7 +212,8 @@ export class AdaptiveRateLimiter {
     this.#episode = undefined;
     // Accepted at least this much while the bucket may have been refilling: a lower bound.
     const lower = (episode.accepted * 1000) / (now - episode.start);
-    if (episode.deep) this.#rate = this.#clamp(Math.max(this.#rate, lower, (this.#rate + episode.before) / 2));
+    if (episode.tentative) this.#rate = this.#clamp(Math.max(this.#rate, episode.before));
+    else if (episode.deep) this.#rate = this.#clamp(Math.max(this.#rate, lower, (this.#rate + episode.before) / 2));
     this.#lastRaise = now;
     // What is left is a little under where the 429 came: a 429 near there again is a probe.
     this.#edge = { rate: episode.before, at: now };

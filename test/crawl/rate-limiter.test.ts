@@ -109,14 +109,37 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.rate).toBe(15);
   });
 
-  it('cuts multiplicatively on a first 429, once for the requests already in flight', () => {
+  it('cuts tentatively on a first 429, once for the requests already in flight', () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
-    limiter.onThrottle();
-    limiter.onThrottle();
+    const sentBefore = clock.now();
+    limiter.onThrottle(sentBefore);
+    limiter.onThrottle(sentBefore);
     limiter.onThrottle();
     expect(limiter.cuts).toBe(1);
+    expect(limiter.rate).toBeCloseTo(90, 5);
+  });
+
+  it('cuts deep when a request sent after the tentative cut is throttled too (someone else uses the quota)', async () => {
+    const clock = new FakeClock();
+    const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
+    limiter.onThrottle(clock.now());
+    await clock.advance(30);
+    limiter.onThrottle(clock.now() - 10); // sent 20 ms after the cut
+    expect(limiter.cuts).toBe(2);
     expect(limiter.rate).toBeCloseTo(60, 5);
+    limiter.onThrottle(clock.now()); // in the same episode: no further cut before the measure
+    expect(limiter.rate).toBeCloseTo(60, 5);
+  });
+
+  it('goes back to the rate before when a tentative cut sees no further 429 (jitter)', async () => {
+    const clock = new FakeClock();
+    const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock });
+    limiter.onThrottle(clock.now());
+    expect(limiter.rate).toBeCloseTo(13.5, 5);
+    await accepted(limiter, clock, 13.5, 1.2);
+    expect(limiter.rate).toBeCloseTo(15, 5);
+    expect(limiter.measured).toBeUndefined();
   });
 
   it('settles on the rate accepted while the bucket was empty, not on the burst before it', async () => {

@@ -1,0 +1,110 @@
+/**
+ * One account-region's crawl as a plain description (`AccountRegionJob`): which endpoint and
+ * credentials, which hash key, which crawl settings. Being data rather than closures, a job runs
+ * the same in this thread or in a crawler thread (`threads.ts`), and both paths build their clients
+ * here. Each job's clients (and their sockets) live as long as its crawl.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { EnvHashKey } from '../snapshot/redact.js';
+import type { ErrorInfo, RegionStats } from '../snapshot/types.js';
+import { createEc2Client, createLambdaClient } from './client.js';
+import { crawl, type CrawlOptions, type CrawlResult, type RegionProgress } from './crawler.js';
+
+/** How to reach one account: Lambda (and EC2) endpoint, and whose credentials. */
+export interface ClientSpec {
+  /** Lambda's endpoint; absent: AWS (or AWS_ENDPOINT_URL_LAMBDA through the SDK). */
+  readonly endpoint?: string;
+  /** EC2's endpoint (DescribeSubnets); absent: AWS, or AWS_ENDPOINT_URL_EC2 through the SDK. */
+  readonly ec2Endpoint?: string;
+  /** A profile of the shared config files; with no profile and no credentials, the default chain. */
+  readonly profile?: string;
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Sockets for the Lambda client: the GetFunction lane's concurrency plus the two 15 rps lanes. */
+  readonly maxSockets: number;
+}
+
+/** The crawl's settings that travel to a crawler thread (no callbacks, clocks or signals). */
+export type CrawlSettings = Pick<
+  CrawlOptions,
+  'maxRps' | 'quotas' | 'concurrency' | 'includeVersions' | 'versionsFrom' | 'aliases' | 'exposure' | 'requestTimeoutMs'
+>;
+
+export interface AccountRegionJob {
+  /** Known before the crawl (account flags): the stats of an empty region carry it. */
+  readonly account?: string;
+  /** How progress names this account-region (`label/region`); absent: the region alone. */
+  readonly label?: string;
+  readonly region: string;
+  readonly client: ClientSpec;
+  readonly key: EnvHashKey;
+  readonly settings: CrawlSettings;
+}
+
+/** Crawls one account-region in this thread. Rejects only when `signal` aborts. */
+export async function crawlAccountRegion(
+  job: AccountRegionJob,
+  signal: AbortSignal,
+  onProgress?: (progress: RegionProgress) => void,
+): Promise<CrawlResult> {
+  const auth = {
+    ...(job.client.profile === undefined ? {} : { profile: job.client.profile }),
+    ...(job.client.credentials === undefined ? {} : { credentials: job.client.credentials }),
+  };
+  const lambda = createLambdaClient({
+    region: job.region,
+    maxSockets: job.client.maxSockets,
+    ...(job.client.endpoint === undefined ? {} : { endpoint: job.client.endpoint }),
+    ...auth,
+  });
+  let ec2: Promise<EC2Client> | undefined;
+  try {
+    const result = await crawl({
+      ...job.settings,
+      regions: [job.region],
+      clientFor: () => lambda,
+      // Built on first use: a region without VPC functions never loads the EC2 SDK.
+      ec2ClientFor: (region) =>
+        (ec2 ??= createEc2Client({
+          region,
+          maxSockets: 8,
+          ...(job.client.ec2Endpoint === undefined ? {} : { endpoint: job.client.ec2Endpoint }),
+          ...auth,
+        })),
+      envHashKey: job.key,
+      signal,
+      ...(onProgress === undefined
+        ? {}
+        : {
+            onProgress: (p) => onProgress(job.label === undefined ? p : { ...p, region: `${job.label}/${p.region}` }),
+          }),
+    });
+    const account = job.account;
+    return account === undefined
+      ? result
+      : { ...result, regions: result.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)) };
+  } finally {
+    lambda.destroy();
+    if (ec2) (await ec2.catch(() => undefined))?.destroy();
+  }
+}
+
+/** An account-region with nothing crawled, and why: one incomplete entry, so reports list it and the run exits 3. */
+export function incompleteRegion(account: string, region: string, error: ErrorInfo): RegionStats {
+  return {
+    account,
+    region,
+    complete: false,
+    listed: 0,
+    fetched: 0,
+    vanished: 0,
+    denied: 0,
+    failed: 0,
+    versions: 0,
+    throttled: 0,
+    retries: 0,
+    requests: 0,
+    durationMs: 0,
+    error,
+  };
+}
