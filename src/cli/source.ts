@@ -23,7 +23,7 @@ import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, SkippedAccountInfo, Snapshot } from '../snapshot/types.js';
 import { balancedShards, inShard, type PreviousRegion, type Shard } from '../org/shard.js';
-import { checkShardSnapshots, mergedOrder } from '../org/merge.js';
+import { checkShardSnapshots, markShard, mergedOrder } from '../org/merge.js';
 import { LambdaSimulator } from '../simulator/server.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
 import { logTo, type CliIo } from './io.js';
@@ -130,7 +130,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       );
     const files = flags.input.map((f) => resolve(io.cwd, f));
     if (flags.mergeShards) {
-      await checkShardSnapshots(files, flags.input);
+      await checkShardSnapshots(files, flags.input, logTo(io));
       return mergedOrder(
         await loadInputs(files, {
           key: () => loadEnvHashKey(io.env, log),
@@ -210,6 +210,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
     };
     snapshot = buildSnapshot(merged, key, toolVersion(), io.now());
     if (skippedAccounts.length > 0) snapshot = { ...snapshot, skippedAccounts };
+    if (shard !== undefined) snapshot = markShard(snapshot, shard); // so merge can tell a shard is missing
   } finally {
     io.signal.removeEventListener('abort', onAbort);
     // Every target, including those another shard crawls (the demo's holds the simulator).

@@ -23,8 +23,12 @@ export function crawlGaps(run: RunResult): CrawlGap[] {
   for (const r of run.snapshot.regions) {
     const here = run.snapshot.functions.filter((f) => f.account === r.account && f.region === r.region);
     const at = { account: r.account, region: r.region };
+    // The service's own message says why (an SCP's explicit deny, a missing permission, a role not assumed).
     if (r.error)
-      gaps.push({ ...at, text: `listing the functions failed (${r.error.code}); functions there may be missing` });
+      gaps.push({
+        ...at,
+        text: `listing the functions failed (${r.error.code}${r.error.message ? `: ${r.error.message}` : ''}); functions there may be missing`,
+      });
     const unfetched = here.filter((f) => f.status === 'denied' || f.status === 'failed');
     if (r.denied + r.failed > 0 || unfetched.length > 0)
       gaps.push({

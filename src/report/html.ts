@@ -1,9 +1,9 @@
 /**
  * A self-contained HTML report: one file, no network at view time (a Content-Security-Policy
  * forbids any fetch and allows only the one inline script, by hash). The summary, crawl
- * completeness, not-judged counts, compliance, drift and suppressed findings are rendered here,
- * so they read and print with JavaScript off; the findings table is rendered in the browser from
- * an embedded JSON block, a page at a time, sortable and filterable.
+ * completeness, skipped accounts, not-judged counts, compliance, drift and suppressed findings
+ * are rendered here, so they read and print with JavaScript off; the findings table is rendered
+ * in the browser from an embedded JSON block, a page at a time, sortable and filterable.
  *
  * Everything from AWS (names, messages, tags) is attacker-controlled text: it is HTML-escaped
  * here, and the JSON block escapes `<`, `>`, `&` and U+2028/2029 so it cannot end its element.
@@ -48,7 +48,7 @@ export function* htmlReportChunks(run: RunResult): Generator<string, void, undef
 <p class="meta">Generated ${h(run.snapshot.generatedAt)} by lambda-audit ${h(run.snapshot.tool.version)}; rules as of ${h(run.asOf)}; ${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s).</p>
 ${summary(run, active.length, suppressed.length)}
 ${byRule(run, active)}
-${crawl(run)}
+${crawl(run)}${skippedAccounts(run)}
 ${notJudged(run)}
 ${compliance(run, active)}
 ${drift(run)}
@@ -113,6 +113,21 @@ function crawl(run: RunResult): string {
   });
   return `<h2>Crawl completeness</h2>
 <table id="crawl"><thead><tr><th>Account</th><th>Region</th><th>Status</th><th class="num">Listed</th><th class="num">Fetched</th><th class="num">Denied</th><th class="num">Failed</th><th>Not read</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+/** Accounts the organisation run left out, after the crawl table; nothing when there are none. */
+function skippedAccounts(run: RunResult): string {
+  const skipped = run.snapshot.skippedAccounts ?? [];
+  if (skipped.length === 0) return '';
+  const rows = skipped.map(
+    (a) =>
+      `<tr data-account="${h(a.account)}"><td>${h(a.account)}</td><td>${h(a.name ?? '')}</td><td>${h(a.reason)}</td></tr>`,
+  );
+  return `
+<h2>Skipped accounts</h2>
+<p>${skipped.length} account(s) of the organisation were not crawled: their functions are not in this report.</p>
+<table id="skipped-accounts"><thead><tr><th>Account</th><th>Name</th><th>Reason</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
 }
 

@@ -8,12 +8,15 @@
  *   message and in `properties`;
  * - `partialFingerprints.primaryLocationLineHash` is the finding's stable fingerprint;
  * - suppressed findings are left out (GitHub ignores `suppressions`);
+ * - what the run could not read, and the accounts it skipped, are notifications of each run's
+ *   invocation (`toolExecutionNotifications`), where GitHub's tool status looks;
  * - limits: 25,000 results and rules per run, 20 runs per file, 10 MB gzipped. Past them the
  *   lowest severities are dropped first, and a warning says so.
  */
 import { gzipSync } from 'node:zlib';
 import { fingerprint } from '../rules/fingerprint.js';
 import { SEVERITIES, severityRank, type Finding, type RuleMeta, type Severity } from '../rules/types.js';
+import type { SkippedAccountInfo } from '../snapshot/types.js';
 import { crawlGaps, type CrawlGap } from './gaps.js';
 import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
@@ -104,6 +107,7 @@ function document(
   perAccount: readonly { account: string; findings: Finding[] }[],
 ): unknown {
   const gaps = crawlGaps(run);
+  const skipped = run.snapshot.skippedAccounts ?? [];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -112,7 +116,12 @@ function document(
         driver: { name: 'lambda-audit', semanticVersion: run.snapshot.tool.version, rules: rules.map(sarifRule) },
       },
       automationDetails: { id: `lambda-audit/${account}/` },
-      invocations: [invocation(gaps.filter((g) => g.account === account))],
+      invocations: [
+        invocation(
+          gaps.filter((g) => g.account === account),
+          skipped,
+        ),
+      ],
       results: findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId) ?? 0)),
       properties: {
         account,
@@ -161,20 +170,30 @@ function ruleProperties(rule: RuleMeta): Record<string, unknown> {
 
 /**
  * The run's invocation: `executionSuccessful` is false when something could not be read, and a
- * notification per gap says what, so GitHub's tool status shows an incomplete scan.
+ * notification per gap says what, so GitHub's tool status shows an incomplete scan. Accounts the
+ * organisation run left out (suspended, closed, excluded) follow as `note`s: not a failure, but
+ * a reader of any run, in any of the split files, learns the run did not cover them. They have
+ * no run of their own: an empty run would close their open alerts.
  */
-function invocation(gaps: readonly CrawlGap[]): unknown {
+function invocation(gaps: readonly CrawlGap[], skipped: readonly SkippedAccountInfo[]): unknown {
+  const notifications = [
+    ...gaps.map((g) => ({
+      level: 'warning',
+      descriptor: { id: 'crawl-incomplete' },
+      message: { text: `${g.account}/${g.region}: ${g.text}` },
+    })),
+    ...skipped.map((a) => ({
+      level: 'note',
+      descriptor: { id: 'account-skipped' },
+      message: {
+        text: `account ${a.account}${a.name === undefined ? '' : ` (${a.name})`} skipped, not crawled: ${a.reason}`,
+      },
+      properties: { account: a.account, ...(a.name === undefined ? {} : { name: a.name }), reason: a.reason },
+    })),
+  ];
   return {
     executionSuccessful: gaps.length === 0,
-    ...(gaps.length === 0
-      ? {}
-      : {
-          toolExecutionNotifications: gaps.map((g) => ({
-            level: 'warning',
-            descriptor: { id: 'crawl-incomplete' },
-            message: { text: `${g.account}/${g.region}: ${g.text}` },
-          })),
-        }),
+    ...(notifications.length === 0 ? {} : { toolExecutionNotifications: notifications }),
   };
 }
 

@@ -25,7 +25,7 @@ export function textReport(run: RunResult, options: FormatOptions): string {
   );
   for (const r of incomplete)
     lines.push(
-      `  WARNING ${r.account}/${r.region} incomplete: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${r.error.code})` : ''}`,
+      `  WARNING ${r.account}/${r.region} incomplete: ${r.failed} failed, ${r.denied} denied${r.error ? `, listing failed (${r.error.code}${r.error.message ? `: ${r.error.message}` : ''})` : ''}`,
     );
   const skipped = run.snapshot.skippedAccounts ?? [];
   if (skipped.length > 0)

@@ -246,6 +246,23 @@ export interface Snapshot {
   readonly functions: readonly FunctionRecord[];
   /** Accounts of the organisation left out of the crawl (suspended, closed, excluded), sorted; absent when none. */
   readonly skippedAccounts?: readonly SkippedAccountInfo[];
+  /**
+   * `scan --shard K/N`: which shard of a run this snapshot is, so `merge` can tell that one is
+   * missing (src/org/merge.ts). Absent from an unsharded run's snapshot and from a merged one.
+   */
+  readonly shard?: ShardInfo;
+}
+
+export interface ShardInfo {
+  /** K, 1-based. */
+  readonly index: number;
+  /** N: how many shards the run has. */
+  readonly count: number;
+  /**
+   * With `--shard-balance`: identifies the split (a digest of the account-region -> shard
+   * assignment); every shard of one run has the same. Absent when the shards go by hash.
+   */
+  readonly balance?: string;
 }
 
 /** An account left out, and why (src/org/accounts.ts). */

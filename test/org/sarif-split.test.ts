@@ -14,7 +14,14 @@ import { withSimulator } from '../helpers/sim.js';
 import { tempDir } from '../helpers/temp.js';
 
 interface SarifLog {
-  runs: { automationDetails: { id: string }; results: unknown[]; properties: { account: string } }[];
+  runs: {
+    automationDetails: { id: string };
+    results: unknown[];
+    properties: { account: string };
+    invocations: {
+      toolExecutionNotifications?: { level: string; descriptor: { id: string }; message: { text: string } }[];
+    }[];
+  }[];
 }
 
 const ajv = new Ajv4.default({ allErrors: true, strict: false });
@@ -89,6 +96,31 @@ describe('SARIF split over files', () => {
     const covered = parts.flatMap((p) => githubChecks(p.content));
     expect(covered).toEqual(Array.from({ length: 40 }, (_, a) => account(a)));
     expect(warnings).toEqual([]);
+  });
+
+  it('skipped accounts: a note in every run of every file, which all still pass the GitHub checks', () => {
+    const skipped = [
+      { account: '999999999998', name: 'sandbox', reason: 'state SUSPENDED' },
+      { account: '999999999999', reason: 'excluded (--exclude-accounts)' },
+    ];
+    const run = orgRun(45, 2);
+    const withSkipped = { ...run, snapshot: { ...run.snapshot, skippedAccounts: skipped } } as RunResult;
+    const parts = sarifParts(withSkipped, { color: false, warn: () => undefined });
+    expect(parts).toHaveLength(3);
+    for (const part of parts) {
+      githubChecks(part.content);
+      const log = JSON.parse(part.content) as SarifLog;
+      for (const r of log.runs)
+        expect(
+          r.invocations[0]!.toolExecutionNotifications?.map((n) => `${n.level} ${n.descriptor.id} ${n.message.text}`),
+        ).toEqual([
+          'note account-skipped account 999999999998 (sandbox) skipped, not crawled: state SUSPENDED',
+          'note account-skipped account 999999999999 skipped, not crawled: excluded (--exclude-accounts)',
+        ]);
+    }
+    // No run of their own: a run without results would close their alerts.
+    const covered = parts.flatMap((p) => (JSON.parse(p.content) as SarifLog).runs.map((r) => r.properties.account));
+    expect(covered).toEqual(Array.from({ length: 45 }, (_, a) => account(a)));
   });
 
   it('a group over the gzipped size is halved until it fits, without dropping results', () => {

@@ -2,6 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AuditError } from '../../src/errors.js';
+import { checkShardSet, shardInfo } from '../../src/org/merge.js';
 import { parseShard, shardOf } from '../../src/org/shard.js';
 import { runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/sim.js';
@@ -31,6 +33,11 @@ describe('shardOf (rendezvous hashing)', () => {
     for (const bad of ['0/3', '4/3', '3', 'a/b', '1/0']) expect(() => parseShard(bad)).toThrow(/K\/N/);
   });
 });
+
+interface ShardSnapshot {
+  regions: unknown[];
+  shard?: unknown;
+}
 
 interface Report {
   generatedAt?: string;
@@ -95,9 +102,9 @@ describe('scan --shard K/N, then merge', () => {
             { cwd, env },
           );
           expect([0, 1], shard.stderr).toContain(shard.code);
-          shardSizes.push(
-            (JSON.parse(readFileSync(join(cwd, `shard-${k}.json`), 'utf8')) as { regions: unknown[] }).regions.length,
-          );
+          const written = JSON.parse(readFileSync(join(cwd, `shard-${k}.json`), 'utf8')) as ShardSnapshot;
+          expect(written.shard).toEqual({ index: k, count: 3 });
+          shardSizes.push(written.regions.length);
           expect(shard.stderr).toMatch(new RegExp(`shard ${k}/3: \\d+ of 12 account-regions`));
         }
         expect(shardSizes.reduce((n, c) => n + c, 0)).toBe(12);
@@ -122,13 +129,43 @@ describe('scan --shard K/N, then merge', () => {
         expect(untimed(read('merged.json'))).toEqual(untimed(read('whole.json')));
         expect(untimed(read('merged-report.json'))).toEqual(untimed(read('whole-report.json')));
         expect(read('merged.sarif')).toBe(read('whole.sarif'));
+        expect(JSON.parse(read('merged.json'))).not.toHaveProperty('shard');
+        expect(merged.stderr).not.toMatch(/cannot check/);
         const report = JSON.parse(read('merged-report.json')) as Report;
         expect(report.findings.length).toBeGreaterThan(0);
 
-        // Shards overlapping (the same file twice) are refused, naming both.
-        const twice = await runCli(['merge', 'shard-1.json', 'shard-1.json', '--no-drift'], { cwd, env });
+        // A missing shard, a shard given twice, a whole run among shards: refused, saying which.
+        const refused: [string[], RegExp][] = [
+          [['shard-1.json', 'shard-3.json'], /shard 2\/3 is missing: got 1\/3, 3\/3/],
+          [['shard-2.json'], /shards 1\/3, 3\/3 are missing: got 2\/3/],
+          [['shard-1.json', 'shard-1.json', 'shard-2.json', 'shard-3.json'], /shard 1\/3 is given twice/],
+          [['shard-1.json', 'shard-2.json', 'shard-3.json', 'whole.json'], /whole\.json is not a shard/],
+        ];
+        for (const [files, message] of refused) {
+          const result = await runCli(['merge', ...files, '--no-drift'], { cwd, env });
+          expect(result.code, files.join(' ')).toBe(2);
+          expect(result.stderr).toMatch(message);
+        }
+        // Snapshots that do not say which shard they are (an older lambda-audit's): merged as
+        // before, with a warning that a missing shard would go unseen.
+        for (const k of [1, 2, 3]) {
+          const { shard, ...unmarked } = JSON.parse(read(`shard-${k}.json`)) as ShardSnapshot;
+          expect(shard).toBeDefined();
+          writeFileSync(join(cwd, `old-${k}.json`), JSON.stringify(unmarked));
+        }
+        const old = await runCli(
+          ['merge', 'old-1.json', 'old-2.json', 'old-3.json', ...common, '--output', 'snapshot=old.json'],
+          { cwd, env },
+        );
+        expect(old.code, old.stderr).toBe(whole.code);
+        expect(old.stderr).toMatch(
+          /warning: old-1\.json, old-2\.json, old-3\.json do not say which shard they are .*cannot check that no shard is missing/,
+        );
+        expect(untimed(read('old.json'))).toEqual(untimed(read('whole.json')));
+        // Without shard fields, overlapping inputs are still refused by their account-regions.
+        const twice = await runCli(['merge', 'old-1.json', 'old-1.json', '--no-drift'], { cwd, env });
         expect(twice.code).toBe(2);
-        expect(twice.stderr).toMatch(/shard-1\.json and shard-1\.json both hold/);
+        expect(twice.stderr).toMatch(/old-1\.json and old-1\.json both hold/);
         // A shard taken under another hash key is refused.
         const rekeyed = await runCli(
           ['scan', ...crawlArgs, ...common, '--shard', '2/3', '--output', 'snapshot=shard-2b.json'],
@@ -141,4 +178,86 @@ describe('scan --shard K/N, then merge', () => {
       },
     );
   }, 120_000);
+});
+
+describe('checkShardSet', () => {
+  const hash = (index: number, count: number) => ({ index, count });
+  const balanced = (index: number, count: number, balance: string) => ({ index, count, balance });
+  const check = (shards: unknown[]): { error?: string; warnings: string[] } => {
+    const warnings: string[] = [];
+    try {
+      checkShardSet(
+        shards.map((shard, i) => ({ label: `s${i + 1}.json`, shard })),
+        (w) => warnings.push(w),
+      );
+      return { warnings };
+    } catch (error) {
+      expect(error).toBeInstanceOf(AuditError);
+      expect((error as AuditError).code).toBe('E_INPUT');
+      expect((error as AuditError).exitCode).toBe(2);
+      return { error: (error as Error).message, warnings };
+    }
+  };
+  it.each<[string, unknown[], RegExp | undefined]>([
+    ['every shard once', [hash(2, 3), hash(1, 3), hash(3, 3)], undefined],
+    ['one shard of one', [hash(1, 1)], undefined],
+    ['every shard of one balanced split', [balanced(1, 2, 'aaaaaaaaaaaa'), balanced(2, 2, 'aaaaaaaaaaaa')], undefined],
+    ['a missing shard', [hash(1, 3), hash(3, 3)], /^shard 2\/3 is missing: got 1\/3, 3\/3; /],
+    ['missing shards', [hash(4, 4)], /^shards 1\/4, 2\/4, 3\/4 are missing: got 4\/4; /],
+    ['a shard twice', [hash(1, 2), hash(2, 2), hash(1, 2)], /^shard 1\/2 is given twice \(s1\.json and s3\.json\)/],
+    ['shards of different N', [hash(1, 2), hash(2, 3)], /^shards of different N: s1\.json is 1\/2, s2\.json is 2\/3/],
+    ['sharded and unsharded', [hash(1, 2), undefined, hash(2, 2)], /^s2\.json is not a shard .* s1\.json is 1\/2/],
+    [
+      'splits of different --shard-balance files',
+      [balanced(1, 2, 'aaaaaaaaaaaa'), balanced(2, 2, 'bbbbbbbbbbbb')],
+      /^shards split differently: s1\.json by --shard-balance \(aaaaaaaaaaaa\), s2\.json by --shard-balance \(bbbbbbbbbbbb\)/,
+    ],
+    [
+      'hash and a balanced split',
+      [hash(1, 2), balanced(2, 2, 'aaaaaaaaaaaa')],
+      /^shards split differently: s1\.json by hash/,
+    ],
+    ['a malformed shard field', [hash(1, 2), { index: 3, count: 2 }], /^s2\.json: "shard" should be/],
+  ])('%s', (_name, shards, error) => {
+    const result = check(shards);
+    if (error === undefined) expect(result.error).toBeUndefined();
+    else expect(result.error).toMatch(error);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('snapshots without shard fields: accepted, with a warning that completeness cannot be checked', () => {
+    const result = check([undefined, undefined]);
+    expect(result.error).toBeUndefined();
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^lambda-audit: warning: s1\.json, s2\.json do not say which shard they are/),
+    ]);
+  });
+
+  it('shardInfo: a balanced split is named by its assignment, not by the file it came from', () => {
+    const assigned = (entries: [string, number][]) => ({ index: 1, count: 2, assigned: new Map(entries) });
+    expect(shardInfo({ index: 2, count: 3 })).toEqual({ index: 2, count: 3 });
+    const a = shardInfo(
+      assigned([
+        ['1/us-east-1', 1],
+        ['2/us-east-1', 2],
+      ]),
+    );
+    expect(a.balance).toMatch(/^[0-9a-f]{12}$/);
+    expect(
+      shardInfo(
+        assigned([
+          ['2/us-east-1', 2],
+          ['1/us-east-1', 1],
+        ]),
+      ).balance,
+    ).toBe(a.balance);
+    expect(
+      shardInfo(
+        assigned([
+          ['1/us-east-1', 2],
+          ['2/us-east-1', 1],
+        ]),
+      ).balance,
+    ).not.toBe(a.balance);
+  });
 });

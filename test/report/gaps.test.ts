@@ -56,7 +56,7 @@ describe('crawl gaps', () => {
       ),
     );
     expect(gaps.map((g) => g.text)).toEqual([
-      'listing the functions failed (ServiceException); functions there may be missing',
+      'listing the functions failed (ServiceException: x); functions there may be missing',
       expect.stringMatching(/^7 function\(s\) could not be fetched \(0 denied, 7 failed\): .*f4 and 2 more$/),
     ]);
   });
