@@ -139,7 +139,13 @@ async function crawlRegion(
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.random === undefined ? {} : { random: options.random }),
   };
-  const getLane = new QuotaLane({ ...laneBase, ratePerSecond: Math.min(quotas.getFunction, cap), concurrency });
+  const policyRate = Math.min(quotas.getPolicy ?? LAMBDA_QUOTAS.getPolicy, cap);
+  // With the exposure reads, every function waits for its GetPolicy (15 rps, the crawl's floor):
+  // GetFunction then goes at that pace too. Faster would finish no crawl sooner, and would spend
+  // the account's GetFunction quota and the machine's CPU in a burst at the start (with many
+  // account-regions at once, a burst that stalls the event loop and sends requests in clumps).
+  const getRate = Math.min(quotas.getFunction, cap, (options.exposure ?? 'lean') === 'none' ? Infinity : policyRate);
+  const getLane = new QuotaLane({ ...laneBase, ratePerSecond: getRate, concurrency });
   // The 15 rps lanes idle (the shared one during the listing, GetPolicy until the first page) and
   // then start: no catch-up burst, since a bucket of 1.5 tokens answers the second of two
   // back-to-back requests with a 429, and a cut measured on a second of almost nothing sends the
@@ -152,7 +158,7 @@ async function crawlRegion(
   });
   const policyLane = new QuotaLane({
     ...laneBase,
-    ratePerSecond: Math.min(quotas.getPolicy ?? LAMBDA_QUOTAS.getPolicy, cap),
+    ratePerSecond: policyRate,
     concurrency: Math.min(8, concurrency),
     burst: 0,
   });

@@ -68,7 +68,7 @@ export class QuotaLane {
           sentAt = this.#clock.now();
           return sendOnce(send, signal, this.#timeoutMs);
         });
-        this.limiter.onSuccess();
+        this.limiter.onSuccess(sentAt);
         return { ok: true, value, attempts: attempt };
       } catch (error) {
         if (signal.aborted) throw signal.reason;

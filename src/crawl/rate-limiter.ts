@@ -12,8 +12,8 @@
  * accepted in the last second" overstates what is left by the burst. A 429 proves the bucket is
  * empty: from then on every accepted request is one token refilled, so the accepted rate between
  * that 429 and a later one (at least `measureMs` apart) is exactly what is left, whatever the
- * bucket size. So a 429 starts an episode: the rate is cut multiplicatively first, and a further 429 once the measuring
- * window has passed settles the rate at 97 % of the accepted rate measured since the episode
+ * bucket size. So a 429 starts an episode: the rate is cut multiplicatively first, and a further
+ * 429 once the measuring window has passed settles the rate at 97 % of the accepted rate measured since the episode
  * began. An episode that sees no further 429 for a second ends without a measure: a deep cut went
  * below what is left, so the rate goes back half way to where it was; either way the rate the 429
  * stopped becomes the edge, so the next 429 near it is a probe, cut only a little.
@@ -22,10 +22,15 @@
  * probe, cut to 95 %. Otherwise the first cut is tentative, to 90 %: at a bucket holding about one
  * request (Lambda's 15 rps quotas hold little burst), two requests that arrive close together
  * (network or event-loop jitter, many crawls on one machine) draw a 429 at a rate the quota allows,
- * and cutting such a crawl deep costs it seconds of climbing back. A 429 for a request sent after
- * the cut tells them apart: the bucket is still empty at 90 %, so someone else is using the quota,
- * and the cut goes deep (to 60 % of the rate before). A tentative cut that sees no such 429 for a
- * second was jitter: the rate goes back to where it was.
+ * and cutting such a crawl deep costs it seconds of climbing back. What the lane sends after the
+ * cut tells them apart (the lane reports when each request was sent):
+ * - a 429 for a request sent at least 4 intervals after the cut, with at least 10 % of those sent
+ *   since throttled, means the bucket is still empty at 90 %: someone else is using the quota, and
+ *   the cut goes deep (to 60 % of the rate before);
+ * - a 429 for a request sent before the cut (answered late, as after a stall) says nothing;
+ * - a measure needs 5 answers to requests sent since the cut and 10 % of them throttled; with
+ *   fewer throttled, the bucket did not stay empty, and the rate is cut no more than a probe's;
+ * - a tentative cut that sees no further 429 for a second was jitter: the rate goes back.
  *
  * Between episodes the rate probes upwards, slowly at first (0.5 %/s) and doubling every 2 s, so a
  * crawl sharing its quota stays just under what is left, and one whose neighbour went away climbs
@@ -69,6 +74,9 @@ interface Episode {
   tentative: boolean;
   /** Requests accepted since `start`: each is one token refilled. */
   accepted: number;
+  /** Of the requests sent after `start` (when the lane says when it sent them): accepted, and throttled. */
+  acceptedAfter: number;
+  throttledAfter: number;
   lastThrottle: number;
 }
 
@@ -79,6 +87,15 @@ const PROBE_FLOOR = 0.05;
 const TENTATIVE_CUT = 0.9;
 /** Cut once a request sent after the tentative cut is throttled too: deep enough to stop most 429s at once. */
 const DEEP_CUT = 0.6;
+/**
+ * A 429 for a request sent this many intervals after a tentative cut deepens it: the requests
+ * sent just after the cut may still arrive in the clump (a stall) that drew the first 429.
+ */
+const ESCALATE_AFTER_INTERVALS = 4;
+/** Answers to requests sent since the cut that a measure needs. */
+const MIN_MEASURE_ANSWERS = 5;
+/** Below this share of 429s among the requests sent since a cut, a 429 is no measure of what is left. */
+const MIN_THROTTLED_SHARE = 0.1;
 /** Cut on a 429 while probing just above a recent measure. */
 const SHALLOW_CUT = 0.95;
 /** Settle this far under the measured rate, so the probe, not the throttle, finds the edge. */
@@ -142,12 +159,13 @@ export class AdaptiveRateLimiter {
     });
   }
 
-  /** The service accepted a request. */
-  onSuccess(): void {
+  /** The service accepted a request sent at `sentAt` (the clock's time, when known). */
+  onSuccess(sentAt?: number): void {
     const now = this.#clock.now();
     const episode = this.#endQuietEpisode(now);
-    if (episode) episode.accepted++;
-    else this.#raise(now);
+    if (!episode) return this.#raise(now);
+    episode.accepted++;
+    if (sentAt !== undefined && sentAt > episode.start) episode.acceptedAfter++;
   }
 
   /**
@@ -160,8 +178,14 @@ export class AdaptiveRateLimiter {
     if (episode) {
       episode.lastThrottle = now;
       const elapsed = now - episode.start;
-      if (episode.tentative && sentAt > episode.start) {
-        // Sent at the tentative rate and still throttled: not jitter, someone else uses the quota.
+      const sentAfter = sentAt > episode.start;
+      if (sentAfter) episode.throttledAfter++;
+      // In flight at the cut (answered late, as after a stall): it says nothing of the rate since.
+      else if (Number.isFinite(sentAt)) return;
+      // Sent at the tentative rate and still throttled: not jitter, someone else uses the quota.
+      const sentSince = episode.acceptedAfter + episode.throttledAfter;
+      const weak = sentAfter && episode.throttledAfter < MIN_THROTTLED_SHARE * sentSince;
+      if (episode.tentative && !weak && sentAt - episode.start >= (ESCALATE_AFTER_INTERVALS * 1000) / this.#rate) {
         episode.tentative = false;
         episode.deep = true;
         this.#rate = this.#clamp(Math.min(this.#rate, episode.before * DEEP_CUT));
@@ -169,12 +193,23 @@ export class AdaptiveRateLimiter {
         return;
       }
       if (elapsed < this.#measureMs) return; // in flight before the cut, or too soon to measure
+      // Too few answers to requests sent since the cut (the rest still in flight, as in a stall):
+      // the accepted count would measure the stall, not what is left.
+      if (sentAfter && sentSince < MIN_MEASURE_ANSWERS) return;
       // Still throttled after a measuring window: the bucket stayed empty, so the accepted count
-      // is what was refilled, i.e. what is left for us.
+      // is what was refilled, i.e. what is left for us. Unless few of the requests sent since the
+      // cut were throttled: then the bucket did not stay empty (a lone 429 among answered ones,
+      // two arrivals close together after a stall), the count is only what we happened to send,
+      // and the rate is cut no more than a probe's.
       const left = (episode.accepted * 1000) / elapsed;
-      this.#measured = { rate: left, at: now };
-      this.#edge = this.#measured;
-      this.#rate = this.#clamp(Math.min(this.#rate, left * SETTLE));
+      if (weak) {
+        this.#edge = { rate: this.#rate, at: now };
+        this.#rate = this.#clamp(Math.min(this.#rate, Math.max(left * SETTLE, this.#rate * SHALLOW_CUT)));
+      } else {
+        this.#measured = { rate: left, at: now };
+        this.#edge = this.#measured;
+        this.#rate = this.#clamp(Math.min(this.#rate, left * SETTLE));
+      }
       this.#episode = undefined;
       this.#cutAt(now);
       return;
@@ -189,6 +224,8 @@ export class AdaptiveRateLimiter {
       deep: false,
       tentative: !probing,
       accepted: 0,
+      acceptedAfter: 0,
+      throttledAfter: 0,
       lastThrottle: now,
     };
     this.#rate = this.#clamp(this.#rate * (probing ? SHALLOW_CUT : TENTATIVE_CUT));

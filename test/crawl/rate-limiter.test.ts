@@ -123,13 +123,54 @@ describe('AdaptiveRateLimiter', () => {
   it('cuts deep when a request sent after the tentative cut is throttled too (someone else uses the quota)', async () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
-    limiter.onThrottle(clock.now());
+    const cut = clock.now();
+    limiter.onThrottle(cut);
     await clock.advance(30);
-    limiter.onThrottle(clock.now() - 10); // sent 20 ms after the cut
+    limiter.onThrottle(cut + 20); // sent 20 ms after the cut (under 4 intervals): may be the same clump
+    expect(limiter.cuts).toBe(1);
+    await clock.advance(50);
+    limiter.onThrottle(cut + 60); // sent 60 ms after it, 5 intervals at 90 rps: the bucket is still empty
     expect(limiter.cuts).toBe(2);
     expect(limiter.rate).toBeCloseTo(60, 5);
     limiter.onThrottle(clock.now()); // in the same episode: no further cut before the measure
     expect(limiter.rate).toBeCloseTo(60, 5);
+  });
+
+  it('takes no measure from a request in flight at the cut and answered late (a stall)', async () => {
+    const clock = new FakeClock();
+    const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock });
+    const cut = clock.now();
+    limiter.onThrottle(cut - 5);
+    await clock.advance(700); // nothing answered meanwhile
+    limiter.onThrottle(cut - 3); // sent before the cut
+    expect(limiter.rate).toBeCloseTo(13.5, 5);
+    expect(limiter.measured).toBeUndefined();
+  });
+
+  it('takes no measure while the requests sent since the cut are still unanswered (a stall)', async () => {
+    const clock = new FakeClock();
+    const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock });
+    const cut = clock.now();
+    limiter.onThrottle(cut);
+    await clock.advance(600); // a stall: nothing answered
+    limiter.onThrottle(cut + 60); // sent just after the cut, answered 540 ms later
+    expect(limiter.rate).toBeCloseTo(13.5, 5);
+    expect(limiter.measured).toBeUndefined();
+  });
+
+  it('cuts no more than a probe on a lone 429 among answered requests sent since the cut', async () => {
+    const clock = new FakeClock();
+    const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock });
+    const cut = clock.now();
+    limiter.onThrottle(cut);
+    for (let i = 0; i < 12; i++) {
+      await clock.advance(74);
+      limiter.onSuccess(clock.now() - 40);
+    }
+    limiter.onThrottle(clock.now() - 40); // 1 of 13 sent since the cut
+    expect(limiter.cuts).toBe(2);
+    expect(limiter.rate).toBeGreaterThanOrEqual(13.5 * 0.95 - 1e-9);
+    expect(limiter.measured).toBeUndefined();
   });
 
   it('goes back to the rate before when a tentative cut sees no further 429 (jitter)', async () => {
