@@ -6,6 +6,7 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { NOTHING_REQUESTED } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, RegionStats } from '../snapshot/types.js';
 import { createEc2Client, createLambdaClient } from './client.js';
@@ -97,14 +98,7 @@ export function incompleteRegion(account: string, region: string, error: ErrorIn
     complete: false,
     listed: 0,
     fetched: 0,
-    vanished: 0,
-    denied: 0,
-    failed: 0,
-    versions: 0,
-    throttled: 0,
-    retries: 0,
-    requests: 0,
-    durationMs: 0,
+    ...NOTHING_REQUESTED,
     error,
   };
 }

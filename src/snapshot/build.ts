@@ -37,13 +37,18 @@ export function fileRegionStats(records: readonly FunctionRecord[], defaultAccou
     complete: true,
     listed: group.length,
     fetched: group.length,
-    vanished: 0,
-    denied: 0,
-    failed: 0,
-    versions: 0,
-    throttled: 0,
-    retries: 0,
-    requests: 0,
-    durationMs: 0,
+    ...NOTHING_REQUESTED,
   }));
 }
+
+/** The counters of a region where no request was made: read from files, or not crawled at all. */
+export const NOTHING_REQUESTED = {
+  vanished: 0,
+  denied: 0,
+  failed: 0,
+  versions: 0,
+  throttled: 0,
+  retries: 0,
+  requests: 0,
+  durationMs: 0,
+} as const;
