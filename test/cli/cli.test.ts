@@ -7,6 +7,7 @@ import { generateFleet } from '../../src/simulator/fleet.js';
 import { planted, score } from '../crawl/ground-truth.js';
 import { withSimulator } from '../helpers/sim.js';
 import { tempDir } from '../helpers/temp.js';
+import type { RegionStats } from '../../src/snapshot/types.js';
 
 const creds = {
   AWS_ACCESS_KEY_ID: 'AKIDCLITEST',
@@ -184,5 +185,24 @@ describe('lambda-audit CLI', () => {
     const { execFileSync } = await import('node:child_process');
     const out = execFileSync(process.execPath, [join(repoRoot, 'bin/lambda-audit.js'), '--help'], { encoding: 'utf8' });
     expect(out).toMatch(/Usage: lambda-audit/);
+  });
+
+  it('the installed bin crawls over crawler threads from dist (--threads 2)', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const cwd = tempDir('la-threads-');
+    const report = join(cwd, 'report.json');
+    const args = ['scan', '--demo', '--threads', '2', '--no-exposure', '--fail-on', 'none'];
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(repoRoot, 'bin/lambda-audit.js'), ...args, '--output', `json=${report}`],
+      { cwd, encoding: 'utf8', timeout: 120_000 },
+    );
+    const crawl = (JSON.parse(readFileSync(report, 'utf8')) as { crawl: RegionStats[] }).crawl;
+    expect(crawl.map((r) => [r.region, r.listed, r.complete])).toEqual([
+      ['eu-west-1', 500, true],
+      ['us-east-1', 500, true],
+    ]);
+    expect(stderr).not.toMatch(/CrawlerThreadFailed|Warning/);
   });
 });
