@@ -1,5 +1,6 @@
 /** JUnit XML for CI test tabs: a suite per rule, a failing case per finding, a passing case for a clean rule. */
 import { crawlGaps, type CrawlGap } from './gaps.js';
+import type { SkippedAccountInfo } from '../snapshot/types.js';
 import type { RunResult } from './run.js';
 
 export function junitReport(run: RunResult): string {
@@ -23,23 +24,29 @@ export function junitReport(run: RunResult): string {
     ].join('\n');
   });
   const gaps = crawlGaps(run);
+  const skipped = run.snapshot.skippedAccounts ?? [];
   const tests =
-    run.rules.reduce((n, r) => n + Math.max(1, active.filter((f) => f.ruleId === r.id).length), 0) + gaps.length;
+    run.rules.reduce((n, r) => n + Math.max(1, active.filter((f) => f.ruleId === r.id).length), 0) +
+    gaps.length +
+    skipped.length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="lambda-audit" tests="${tests}" failures="${active.length + gaps.length}">`,
-    ...crawlSuite(gaps),
+    `<testsuites name="lambda-audit" tests="${tests}" failures="${active.length + gaps.length}"${skippedAttr(skipped)}>`,
+    ...crawlSuite(gaps, skipped),
     ...suites,
     '</testsuites>',
     '',
   ].join('\n');
 }
 
-/** An incomplete crawl fails a `crawl` suite, a case per gap naming what was not read. */
-function crawlSuite(gaps: readonly CrawlGap[]): string[] {
-  if (gaps.length === 0) return [];
+/**
+ * An incomplete crawl fails a `crawl` suite, a case per gap naming what was not read; an account
+ * the run left out (suspended, closed, excluded) is a skipped case there, so the CI tab shows it.
+ */
+function crawlSuite(gaps: readonly CrawlGap[], skipped: readonly SkippedAccountInfo[]): string[] {
+  if (gaps.length + skipped.length === 0) return [];
   return [
-    `  <testsuite name="crawl" tests="${gaps.length}" failures="${gaps.length}">`,
+    `  <testsuite name="crawl" tests="${gaps.length + skipped.length}" failures="${gaps.length}"${skippedAttr(skipped)}>`,
     ...gaps.map((g) =>
       [
         `    <testcase classname="crawl" name="${xml(`${g.account}/${g.region}`)}">`,
@@ -47,8 +54,20 @@ function crawlSuite(gaps: readonly CrawlGap[]): string[] {
         '    </testcase>',
       ].join('\n'),
     ),
+    ...skipped.map((s) =>
+      [
+        `    <testcase classname="crawl" name="${xml(s.name === undefined ? s.account : `${s.account} (${s.name})`)}">`,
+        `      <skipped message="${xml(`account skipped, not crawled: ${s.reason}`)}"/>`,
+        '    </testcase>',
+      ].join('\n'),
+    ),
     '  </testsuite>',
   ];
+}
+
+/** `skipped="N"` when some accounts were skipped (nothing otherwise, as before there were any). */
+function skippedAttr(skipped: readonly unknown[]): string {
+  return skipped.length === 0 ? '' : ` skipped="${skipped.length}"`;
 }
 
 function xml(text: string): string {

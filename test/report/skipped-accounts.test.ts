@@ -119,6 +119,21 @@ describe('skipped accounts', () => {
     expect(log.runs[1]!.invocations[0]!.toolExecutionNotifications![0]!.descriptor.id).toBe('crawl-incomplete');
   });
 
+  it('JUnit: a skipped case per skipped account in the crawl suite', async () => {
+    const dir = tempDir('la-skipped-');
+    writeFileSync(join(dir, 's.json'), JSON.stringify({ ...fixture, skippedAccounts: skipped }));
+    const xml = (await cli(['scan', '--input', 's.json', '--output', 'junit', '--fail-on', 'none'], dir)).stdout;
+    const suite = xml.slice(xml.indexOf('<testsuite name="crawl"')).split('</testsuite>')[0]!;
+    expect(suite).toMatch(/^<testsuite name="crawl" tests="(\d+)" failures="(\d+)" skipped="2">/);
+    const [, tests, failures] = /tests="(\d+)" failures="(\d+)"/.exec(suite)!;
+    expect(Number(tests) - Number(failures)).toBe(2);
+    expect(suite).toContain(
+      '<testcase classname="crawl" name="333333333333 (old-sandbox)">\n      <skipped message="account skipped, not crawled: SUSPENDED"/>',
+    );
+    expect(suite).toContain('<skipped message="account skipped, not crawled: excluded (--exclude-accounts)"/>');
+    expect(xml).toMatch(/<testsuites name="lambda-audit" tests="\d+" failures="\d+" skipped="2">/);
+  });
+
   it('a run without any lists none', async () => {
     const dir = tempDir('la-skipped-');
     writeFileSync(join(dir, 's.json'), JSON.stringify(fixture));
