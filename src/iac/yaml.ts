@@ -15,7 +15,7 @@ import {
   type Event,
   type Schema,
 } from 'js-yaml';
-import { YamlSyntaxError, type Position, type YamlDocument } from '../policy/yaml.js';
+import { positionFinder, YamlSyntaxError, type YamlDocument } from '../policy/yaml.js';
 
 /** Tag name -> long-form key. `!Ref` and `!Condition` are not `Fn::`. */
 const intrinsics: Record<string, string> = {
@@ -102,18 +102,7 @@ export function parseTemplate(text: string, filename: string): YamlDocument {
     throw error;
   }
   const keys = keyOffsets(events, text);
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const toPosition = (offset: number): Position => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
-  };
+  const toPosition = positionFinder(text);
   return {
     value,
     position(pointer) {

@@ -57,18 +57,7 @@ export function parseYaml(text: string, filename: string): YamlDocument {
     }
     throw error;
   }
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const toPosition = (offset: number): Position => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
-  };
+  const toPosition = positionFinder(text);
 
   const values = new Map<string, number>();
   const keys = new Map<string, number>();
@@ -183,4 +172,20 @@ function openQuoteAt(text: string, offset: number): { line: number; column: numb
     else if (ch !== ' ' && ch !== '\t') previous = ch;
   }
   return open !== undefined && open.line < line ? open : undefined;
+}
+
+/** Maps a character offset in `text` to its 1-based line and column (binary search over line starts). */
+export function positionFinder(text: string): (offset: number) => Position {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
+  };
 }
