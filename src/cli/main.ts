@@ -25,7 +25,7 @@ import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { runScan, type ScanFlags } from './scan.js';
 import type { SourceFlags } from './source.js';
 import { runBaseline, type BaselineFlags } from './baseline.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:

@@ -28,7 +28,7 @@ import { LambdaSimulator } from '../simulator/server.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
 import { logTo, type CliIo } from './io.js';
 import { silentProgress, summaryLine, ttyProgress } from './progress.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../version.js';
 
 export interface SourceFlags {
   /** A list, or `all`: the regions enabled in each account (with the account flags). */

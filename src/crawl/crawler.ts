@@ -18,6 +18,7 @@ import {
 import { setMaxListeners } from 'node:events';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.js';
+import { withSignal } from './client.js';
 import { systemClock, type Clock } from './clock.js';
 import { readExposure, type ExposureReads } from './exposure.js';
 import { QuotaLane, type CallResult } from './lane.js';
@@ -201,7 +202,7 @@ async function crawlRegion(
     const name = listed.FunctionArn ?? listed.FunctionName;
     // GetFunction and the exposure reads go at once, each on its lane: GetPolicy is the floor.
     const [res, exposure] = await Promise.all([
-      getLane.call((s) => client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: s }), signal),
+      getLane.call((s) => client.send(withSignal(new GetFunctionCommand({ FunctionName: name }), s)), signal),
       readExposure(exposureDeps, listed),
     ]);
     let latest: FunctionRecord;
@@ -233,7 +234,7 @@ async function crawlRegion(
   const listAliases = (name: string): Promise<CallResult<AliasConfiguration[]>> =>
     paginate<AliasConfiguration>(controlLane, signal, (marker, s) =>
       client
-        .send(new ListAliasesCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), { abortSignal: s })
+        .send(withSignal(new ListAliasesCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), s))
         .then((o) => ({ items: o.Aliases ?? [], next: o.NextMarker })),
     );
 
@@ -262,9 +263,7 @@ async function crawlRegion(
   const fetchVersions = async (name: string, latest: FunctionRecord): Promise<FunctionRecord[]> => {
     const versions = await paginate(controlLane, signal, (marker, s) =>
       client
-        .send(new ListVersionsByFunctionCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), {
-          abortSignal: s,
-        })
+        .send(withSignal(new ListVersionsByFunctionCommand({ FunctionName: name, MaxItems: 50, Marker: marker }), s))
         .then((o) => ({ items: o.Versions ?? [], next: o.NextMarker })),
     );
     const aliases = await listAliases(name);
@@ -292,8 +291,14 @@ async function crawlRegion(
     const page = await controlLane.call(
       (s) =>
         client.send(
-          new ListFunctionsCommand({ MaxItems: 50, Marker: marker, ...(byListing ? { FunctionVersion: 'ALL' } : {}) }),
-          { abortSignal: s },
+          withSignal(
+            new ListFunctionsCommand({
+              MaxItems: 50,
+              Marker: marker,
+              ...(byListing ? { FunctionVersion: 'ALL' } : {}),
+            }),
+            s,
+          ),
         ),
       signal,
     );

@@ -29,6 +29,7 @@ import type {
   ResourcePolicy,
   UnknownPart,
 } from '../snapshot/types.js';
+import { withSignal } from './client.js';
 import type { CallResult, QuotaLane } from './lane.js';
 
 /**
@@ -82,14 +83,14 @@ export async function readExposure(deps: ExposureDeps, listed: FunctionConfigura
     if (deps.reads === 'lean' && listed.DeadLetterConfig?.TargetArn) return skip('eventInvokeConfig', HAS_DLQ_DETAIL);
     await deps.listingDone;
     const res = await deps.controlLane.call(
-      (s) => client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: name }), { abortSignal: s }),
+      (s) => client.send(withSignal(new GetFunctionEventInvokeConfigCommand({ FunctionName: name }), s)),
       signal,
     );
     settle(parts, 'eventInvokeConfig', res, eventInvokeInfo);
   };
   const readPolicyThenUrl = async (): Promise<void> => {
     const res = await deps.policyLane.call(
-      (s) => client.send(new GetPolicyCommand({ FunctionName: name }), { abortSignal: s }),
+      (s) => client.send(withSignal(new GetPolicyCommand({ FunctionName: name }), s)),
       signal,
     );
     settle(parts, 'policy', res, (out) => parsePolicy(out.Policy));
@@ -99,7 +100,7 @@ export async function readExposure(deps: ExposureDeps, listed: FunctionConfigura
     }
     await deps.listingDone;
     const url = await deps.controlLane.call(
-      (s) => client.send(new GetFunctionUrlConfigCommand({ FunctionName: name }), { abortSignal: s }),
+      (s) => client.send(withSignal(new GetFunctionUrlConfigCommand({ FunctionName: name }), s)),
       signal,
     );
     settle(parts, 'functionUrl', url, functionUrlInfo);

@@ -16,6 +16,7 @@
  */
 import type { DescribeSubnetsCommandOutput, EC2Client } from '@aws-sdk/client-ec2';
 import type { FunctionRecord, UnknownPart } from '../snapshot/types.js';
+import { withSignal } from './client.js';
 import { QuotaLane, type LaneOptions } from './lane.js';
 import { errorInfo } from './retry.js';
 
@@ -70,11 +71,13 @@ export async function withSubnetAzs(
     const { DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2');
     const describe = (ids: readonly string[], token: string | undefined, s: AbortSignal) =>
       client.send(
-        new DescribeSubnetsCommand({
-          Filters: [{ Name: 'subnet-id', Values: [...ids] }],
-          ...(token === undefined ? {} : { NextToken: token }),
-        }),
-        { abortSignal: s },
+        withSignal(
+          new DescribeSubnetsCommand({
+            Filters: [{ Name: 'subnet-id', Values: [...ids] }],
+            ...(token === undefined ? {} : { NextToken: token }),
+          }),
+          s,
+        ),
       );
     for (const [key, subnets] of groups)
       cache.set(key, await lookUp([...subnets].sort(), lane, describe, options.signal));
