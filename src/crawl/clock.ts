@@ -14,17 +14,50 @@ export const systemClock: Clock = {
         reject(signal.reason as Error);
         return;
       }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason as Error);
-      };
       const timer = setTimeout(
         () => {
-          signal?.removeEventListener('abort', onAbort);
+          forget();
           resolve();
         },
         Math.max(0, ms),
       );
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const forget = signal
+        ? whenAborted(signal, (reason) => {
+            clearTimeout(timer);
+            reject(reason);
+          })
+        : () => {};
     }),
 };
+
+const inFlight = new WeakMap<AbortSignal, Set<(reason: Error) => void>>();
+
+/**
+ * Calls `onAbort` with the reason when `signal` aborts (at once if it has); the returned function
+ * forgets it. One listener per signal, however many attempts wait on it: an EventTarget scans its
+ * listeners on every add and remove, and a crawl of hundreds of account-regions has thousands of
+ * attempts in flight on the one crawl signal. The reason is typed as what an abort gives (an Error
+ * or a DOMException).
+ */
+export function whenAborted(signal: AbortSignal, onAbort: (reason: Error) => void): () => void {
+  if (signal.aborted) {
+    onAbort(signal.reason as Error);
+    return () => {};
+  }
+  let waiting = inFlight.get(signal);
+  if (!waiting) {
+    const all = new Set<(reason: Error) => void>();
+    inFlight.set(signal, (waiting = all));
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const f of all) f(signal.reason as Error);
+        all.clear();
+      },
+      { once: true },
+    );
+  }
+  const set = waiting;
+  set.add(onAbort);
+  return () => void set.delete(onAbort);
+}

@@ -4,7 +4,7 @@
  * limiter's back. Backoff sleeps hold no slot.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, whenAborted, type Clock } from './clock.js';
 import { AdaptiveRateLimiter } from './rate-limiter.js';
 import { classify, defaultRetryPolicy, nextDelay, retryAfterMs, type FailureKind, type RetryPolicy } from './retry.js';
 
@@ -118,9 +118,7 @@ async function sendOnce<T>(
     if (!controller.signal.aborted) controller.abort(reason);
     onAbort?.();
   };
-  const onOuter = (): void => abort(outer.reason);
-  if (outer.aborted) onOuter();
-  else outer.addEventListener('abort', onOuter, { once: true });
+  const forget = whenAborted(outer, abort);
   const timer = setTimeout(
     () => abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
     timeoutMs,
@@ -129,6 +127,6 @@ async function sendOnce<T>(
     return await Promise.race([send(controller.signal), aborted]);
   } finally {
     clearTimeout(timer);
-    outer.removeEventListener('abort', onOuter);
+    forget();
   }
 }
