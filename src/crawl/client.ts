@@ -14,6 +14,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type {
   AuthScheme,
+  Endpoint,
   HttpHandlerOptions,
   HttpRequest,
   HttpResponse,
@@ -74,7 +75,7 @@ function clientConfig(options: ClientOptions, maxSockets: number) {
       httpsAgent: new HttpsAgent(agentOptions),
       connectionTimeout: 5_000,
     },
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.endpoint === undefined ? {} : { endpoint: parsedEndpoint(options.endpoint) }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   };
@@ -132,6 +133,21 @@ export async function createEc2Client(options: ClientOptions): Promise<EC2Client
   guardReadOnly(client.middlewareStack, READ_ONLY_EC2_COMMANDS);
   leanStack(client);
   return client;
+}
+
+/**
+ * A custom endpoint, parsed once: given as a string, the SDK parses it again for every request
+ * (twice), which is measurable at thousands of requests a second.
+ */
+function parsedEndpoint(endpoint: string): Endpoint {
+  const url = new URL(endpoint);
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname,
+    path: url.pathname,
+    ...(url.port === '' ? {} : { port: Number(url.port) }),
+    ...(url.search === '' ? {} : { query: Object.fromEntries(url.searchParams) }),
+  };
 }
 
 const attemptSignals = new WeakMap<object, AbortSignal>();

@@ -139,7 +139,15 @@ export interface RedactedConfig {
 
 /** Returns a copy of `config` with environment values hashed, and the facts about those values. */
 export function redactConfiguration(config: FunctionConfiguration, key: EnvHashKey): RedactedConfig {
-  const { Environment, ...rest } = stripMetadata(config);
+  // Response metadata (from a whole SDK answer given as a configuration, or an --input file) is not configuration.
+  /* eslint-disable @typescript-eslint/no-unused-vars -- taken out of the copy on purpose */
+  const {
+    Environment,
+    $metadata: _metadata,
+    ResponseMetadata: _responseMetadata,
+    ...rest
+  } = config as FunctionConfiguration & { $metadata?: unknown; ResponseMetadata?: unknown };
+  /* eslint-enable @typescript-eslint/no-unused-vars */
   const variables = Environment?.Variables;
   if (!Environment) return { configuration: rest };
   if (!variables) return { configuration: { ...rest, Environment: sanitizeEnvironmentError(Environment) } };
@@ -189,11 +197,4 @@ export function sanitizeMessage(message: string): string {
     .replace(/(https?:\/\/[^\s?"']+)\?[^\s"']*/g, '$1?<redacted>')
     .replace(/[A-Za-z0-9+/=_-]{64,}/g, '<redacted>')
     .slice(0, 500);
-}
-
-function stripMetadata(config: FunctionConfiguration): FunctionConfiguration {
-  const copy = { ...config } as FunctionConfiguration & { $metadata?: unknown; ResponseMetadata?: unknown };
-  delete copy.$metadata;
-  delete copy.ResponseMetadata;
-  return copy;
 }
