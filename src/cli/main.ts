@@ -133,7 +133,7 @@ function addSourceOptions(command: Command): Command {
     )
     .option(
       '--threads <n>',
-      'crawler threads for those account-regions; 1 crawls in the main thread (default: one per 4 account-regions at once, on every core but one)',
+      'crawler threads for those account-regions; 1 crawls in the main thread (default: one per 8 account-regions at once, on every core but one)',
       positiveNumber('--threads', { integer: true, max: 256 }),
     )
     .option(

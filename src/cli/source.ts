@@ -63,7 +63,7 @@ export interface SourceFlags {
   readonly externalId?: string;
   /** Account-regions crawled at once, over every account. @default ACCOUNT_REGIONS_AT_ONCE */
   readonly parallel?: number;
-  /** Crawler threads (src/crawl/threads.ts); 1: crawl in the main thread. @default one per 4 account-regions at once, on every core but one */
+  /** Crawler threads (src/crawl/threads.ts); 1: crawl in the main thread. @default one per 8 account-regions at once, on every core but one */
   readonly threads?: number;
   /** Crawl only this shard's account-regions (src/org/shard.ts). */
   readonly shard?: Shard;

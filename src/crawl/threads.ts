@@ -1,11 +1,12 @@
 /**
- * Many account-regions at once, over crawler threads. The crawl is CPU-bound long before it is
- * quota-bound: every request costs about a millisecond of the AWS SDK's work (serialising, signing,
- * parsing; docs/benchmarks.md), and one account-region at its full quotas makes up to 130 requests
- * a second. One thread therefore keeps about six account-regions at full speed; forty at once need
- * more than one core. So the jobs are spread over worker threads (`crawl-thread.ts`), each running several
- * crawls with their own quota lanes, while this thread only hands out jobs, answers for
- * credentials and relays progress.
+ * Many account-regions at once, over crawler threads. At organisation scale the crawl is CPU-bound
+ * before it is quota-bound: a request costs about 0.6 ms of CPU (the AWS SDK's serialising, signing
+ * and parsing, Node's HTTP client, our records; docs/benchmarks.md), and one account-region makes
+ * about 40 requests a second with the exposure reads (GetFunction paced at GetPolicy's 15 rps) or up
+ * to 130 without them. One thread carries about 40 account-regions of the first kind (measured: 40
+ * at once within 1.1x of one alone) and about 12 of the second. So the jobs are spread over worker
+ * threads (`crawl-thread.ts`), each running several crawls with their own quota lanes, while this
+ * thread only hands out jobs, answers for credentials and relays progress.
  *
  * - `--parallel` stays the global bound on account-regions at once (sockets, memory); threads only
  *   decide where they run. A job goes to the thread with the fewest running.
@@ -26,10 +27,12 @@ import type { CrawlResult, RegionProgress } from './crawler.js';
 import type { FromThread, ToThread, WireJob } from './thread-protocol.js';
 
 /**
- * Account-regions one thread is given before another thread is started. About six saturate a
- * thread at full quotas; four leave room for the bursts of the listing and for garbage collection.
+ * Account-regions one thread is given before another thread is started. About 12 saturate a
+ * thread at full quotas without the exposure reads (the heaviest case); 8 leave room for the
+ * bursts of the listing and for garbage collection. A thread also costs its own start-up (loading
+ * the SDK, a cold JIT), so fewer, fuller threads are better than many light ones.
  */
-export const ACCOUNT_REGIONS_PER_THREAD = 4;
+export const ACCOUNT_REGIONS_PER_THREAD = 8;
 
 export interface CrawlAllOptions {
   /** Account-regions crawled at once, over all threads. */

@@ -86,14 +86,15 @@ describe('crawler threads', () => {
 
   it.each([
     [1, 8, 1],
-    [4, 8, 1],
-    [5, 8, 2],
-    [20, 8, 5],
-    [40, 8, 7],
+    [8, 8, 1],
+    [9, 8, 2],
+    [20, 8, 3],
+    [40, 8, 5],
+    [80, 8, 7],
     [40, 2, 1],
     [40, 1, 1],
   ])('%i account-regions at once on %i cores: %i threads', (atOnce, cores, threads) => {
-    expect(ACCOUNT_REGIONS_PER_THREAD).toBe(4);
+    expect(ACCOUNT_REGIONS_PER_THREAD).toBe(8);
     expect(autoThreads(atOnce, cores)).toBe(threads);
   });
 });
