@@ -28,6 +28,8 @@
  *   since throttled, means the bucket is still empty at 90 %: someone else is using the quota, and
  *   the cut goes deep (to 60 % of the rate before);
  * - a 429 for a request sent before the cut (answered late, as after a stall) says nothing;
+ * - a 429 answered more than twice as late as the fastest accepted request does not deepen the
+ *   cut: the event loop stalled around it, and a stall sends requests together;
  * - a measure needs 5 answers to requests sent since the cut and 10 % of them throttled; with
  *   fewer throttled, the bucket did not stay empty, and the rate is cut no more than a probe's;
  * - a tentative cut that sees no further 429 for a second was jitter: the rate goes back.
@@ -94,6 +96,14 @@ const DEEP_CUT = 0.6;
 const ESCALATE_AFTER_INTERVALS = 4;
 /** Answers to requests sent since the cut that a measure needs. */
 const MIN_MEASURE_ANSWERS = 5;
+/**
+ * A 429 answered this many times later than the fastest accepted request is a stall's: the event
+ * loop was busy around it (40 crawls listing at once in their first second, measured in
+ * docs/benchmarks.md), and requests then reach the service's small bucket together. It does not
+ * deepen a tentative cut; a neighbour's 429s come back at the usual round trip, and a measure
+ * still settles the rate if the bucket stays empty.
+ */
+const LATE_ANSWER_FACTOR = 2;
 /** Below this share of 429s among the requests sent since a cut, a 429 is no measure of what is left. */
 const MIN_THROTTLED_SHARE = 0.1;
 /** Cut on a 429 while probing just above a recent measure. */
@@ -123,6 +133,8 @@ export class AdaptiveRateLimiter {
   /** Where the edge was last found: the measure, or the rate a single 429 stopped. */
   #edge: { readonly rate: number; readonly at: number } | undefined;
   #cuts = 0;
+  /** The shortest round trip of an accepted request (sent to answered), once one is known. */
+  #fastest: number | undefined;
 
   constructor(options: RateLimiterOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be > 0, got ${options.ratePerSecond}`);
@@ -162,6 +174,7 @@ export class AdaptiveRateLimiter {
   /** The service accepted a request sent at `sentAt` (the clock's time, when known). */
   onSuccess(sentAt?: number): void {
     const now = this.#clock.now();
+    if (sentAt !== undefined) this.#fastest = Math.min(this.#fastest ?? Infinity, now - sentAt);
     const episode = this.#endQuietEpisode(now);
     if (!episode) return this.#raise(now);
     episode.accepted++;
@@ -185,7 +198,13 @@ export class AdaptiveRateLimiter {
       // Sent at the tentative rate and still throttled: not jitter, someone else uses the quota.
       const sentSince = episode.acceptedAfter + episode.throttledAfter;
       const weak = sentAfter && episode.throttledAfter < MIN_THROTTLED_SHARE * sentSince;
-      if (episode.tentative && !weak && sentAt - episode.start >= (ESCALATE_AFTER_INTERVALS * 1000) / this.#rate) {
+      const late = this.#fastest !== undefined && now - sentAt > LATE_ANSWER_FACTOR * this.#fastest;
+      if (
+        episode.tentative &&
+        !weak &&
+        !late &&
+        sentAt - episode.start >= (ESCALATE_AFTER_INTERVALS * 1000) / this.#rate
+      ) {
         episode.tentative = false;
         episode.deep = true;
         this.#rate = this.#clamp(Math.min(this.#rate, episode.before * DEEP_CUT));

@@ -136,6 +136,23 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.rate).toBeCloseTo(60, 5);
   });
 
+  it.each([
+    ['at the usual round trip: a neighbour, cut deep', 45, 9],
+    ['three times later than the fastest: a stall, the cut stays tentative', 120, 13.5],
+  ])('a 429 for a request sent after the tentative cut, answered %s', async (_, roundTripMs, rate) => {
+    const clock = new FakeClock();
+    const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock });
+    await clock.advance(40);
+    limiter.onSuccess(clock.now() - 40); // the fastest answer so far: 40 ms
+    const cut = clock.now();
+    limiter.onThrottle(cut - 40);
+    await clock.advance(300);
+    const sentAt = cut + 300; // 4 intervals at 13.5 rps after the cut
+    await clock.advance(roundTripMs);
+    limiter.onThrottle(sentAt);
+    expect(limiter.rate).toBeCloseTo(rate, 5);
+  });
+
   it('takes no measure from a request in flight at the cut and answered late (a stall)', async () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock });
