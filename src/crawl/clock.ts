@@ -44,20 +44,24 @@ export function whenAborted(signal: AbortSignal, onAbort: (reason: Error) => voi
     onAbort(signal.reason as Error);
     return () => {};
   }
-  let waiting = inFlight.get(signal);
-  if (!waiting) {
-    const all = new Set<(reason: Error) => void>();
-    inFlight.set(signal, (waiting = all));
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const f of all) f(signal.reason as Error);
-        all.clear();
-      },
-      { once: true },
-    );
-  }
-  const set = waiting;
-  set.add(onAbort);
-  return () => void set.delete(onAbort);
+  const waiters = waitersOf(signal);
+  waiters.add(onAbort);
+  return () => void waiters.delete(onAbort);
+}
+
+/** The signal's waiters, and its one listener that calls them, made on first use. */
+function waitersOf(signal: AbortSignal): Set<(reason: Error) => void> {
+  const known = inFlight.get(signal);
+  if (known) return known;
+  const waiters = new Set<(reason: Error) => void>();
+  inFlight.set(signal, waiters);
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const f of waiters) f(signal.reason as Error);
+      waiters.clear();
+    },
+    { once: true },
+  );
+  return waiters;
 }
