@@ -45,6 +45,9 @@ export const LAMBDA_QUOTAS = {
   getPolicy: 15,
 } as const;
 
+/** Catch-up (`RateLimiterOptions.burst`) of the 15 rps lanes, in request intervals: see `crawlRegion`. */
+const SMALL_BUCKET_CATCH_UP = 0.25;
+
 export interface CrawlOptions {
   readonly regions: readonly string[];
   /** Builds the client for a region (the CLI uses `createLambdaClient`; tests pass their own). */
@@ -147,27 +150,28 @@ async function crawlRegion(
   // account-regions at once, a burst that stalls the event loop and sends requests in clumps).
   const getRate = Math.min(quotas.getFunction, cap, (options.exposure ?? 'lean') === 'none' ? Infinity : policyRate);
   const getLane = new QuotaLane({ ...laneBase, ratePerSecond: getRate, concurrency });
-  // The 15 rps lanes idle (the shared one during the listing, GetPolicy until the first page) and
-  // then start: no catch-up burst, since a bucket of 1.5 tokens answers the second of two
-  // back-to-back requests with a 429, and a cut measured on a second of almost nothing sends the
-  // rate far below the quota for the rest of a short crawl.
+  // The 15 rps lanes catch up a quarter of an interval of timer lateness, no more: with 40
+  // account-regions on one thread the event loop lags 10-15 ms on average, and a limiter that
+  // catches up nothing lost that on every request (about 1 s per 150 requests, measured in
+  // docs/benchmarks.md). Two requests still go at least 0.75 of an interval apart, so a bucket of
+  // 1.5 tokens (0.1 s at 15 rps, the smallest we model) accepts them with a quarter of an interval
+  // to spare for network jitter; a whole interval (the default) would send two back to back after
+  // an idle spell (the listing), and the second would draw a 429.
   const controlLane = new QuotaLane({
     ...laneBase,
     ratePerSecond: Math.min(quotas.controlPlane, cap),
     concurrency: Math.min(8, concurrency),
-    burst: 0,
+    burst: SMALL_BUCKET_CATCH_UP,
   });
   const policyLane = new QuotaLane({
     ...laneBase,
     ratePerSecond: policyRate,
     concurrency: Math.min(8, concurrency),
-    burst: 0,
+    burst: SMALL_BUCKET_CATCH_UP,
   });
   const lanes = [getLane, controlLane, policyLane];
   const laneTotal = (key: 'requests' | 'throttled' | 'retries'): number =>
     lanes.reduce((n, lane) => n + lane.stats[key], 0);
-  let finishListing: () => void = () => undefined;
-  const listingFinished = new Promise<void>((resolve) => (finishListing = resolve));
   const client = options.clientFor(region);
   const exposureDeps = {
     client,
@@ -175,7 +179,6 @@ async function crawlRegion(
     controlLane,
     signal,
     reads: options.exposure ?? 'lean',
-    listingDone: listingFinished,
   };
   const ctx: RecordContext = { region, key: options.envHashKey };
   const started = clock.now();
@@ -301,6 +304,8 @@ async function crawlRegion(
           ),
         ),
       signal,
+      // Ahead of the exposure and version reads that share the lane: the pages feed every lane.
+      { first: true },
     );
     if (!page.ok) {
       listingError = errorInfo(page.error, page.attempts);
@@ -321,7 +326,6 @@ async function crawlRegion(
     report();
   } while (marker);
   listingDone = true;
-  finishListing();
   // Aliases start with the end of the listing (the shared lane is then free of ListFunctions
   // pages) and overlap the tail of the GetFunction calls.
   const aliasReads = new Map<string, Promise<CallResult<AliasConfiguration[]>>>();

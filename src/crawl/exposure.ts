@@ -56,11 +56,6 @@ export interface ExposureDeps {
   readonly controlLane: QuotaLane;
   readonly signal: AbortSignal;
   readonly reads: ExposureReads;
-  /**
-   * Resolves when the region's listing is done. Shared-lane reads wait for it, so a ListFunctions
-   * page (which feeds GetPolicy, the floor) never queues behind them.
-   */
-  readonly listingDone: Promise<void>;
 }
 
 export const NO_EXPOSURE_DETAIL = '--no-exposure';
@@ -81,7 +76,6 @@ export async function readExposure(deps: ExposureDeps, listed: FunctionConfigura
   const { client, signal } = deps;
   const readConfig = async (): Promise<void> => {
     if (deps.reads === 'lean' && listed.DeadLetterConfig?.TargetArn) return skip('eventInvokeConfig', HAS_DLQ_DETAIL);
-    await deps.listingDone;
     const res = await deps.controlLane.call(
       (s) => client.send(withSignal(new GetFunctionEventInvokeConfigCommand({ FunctionName: name }), s)),
       signal,
@@ -98,7 +92,6 @@ export async function readExposure(deps: ExposureDeps, listed: FunctionConfigura
       if (parts.policy === undefined) return skip('functionUrl', POLICY_NOT_READ_DETAIL);
       if (!mayGrantUrlInvoke(parts.policy)) return skip('functionUrl', NO_URL_GRANT_DETAIL);
     }
-    await deps.listingDone;
     const url = await deps.controlLane.call(
       (s) => client.send(withSignal(new GetFunctionUrlConfigCommand({ FunctionName: name }), s)),
       signal,

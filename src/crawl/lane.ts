@@ -2,8 +2,12 @@
  * A quota lane: one (account, region, quota group). Every attempt, first or retry, waits for the
  * lane's rate limiter and takes one of its in-flight slots, so retries never spend quota behind the
  * limiter's back. Backoff sleeps hold no slot.
+ *
+ * A call may go first (`{ first: true }`): ahead of every waiting call that does not, in the slot
+ * queue and at the limiter. The listing's pages do: they feed every other lane of the region, and
+ * the reads that share their lane then fill the slots between two pages instead of waiting for
+ * the listing to end.
  */
-import pLimit, { type LimitFunction } from 'p-limit';
 import { systemClock, whenAborted, type Clock } from './clock.js';
 import { AdaptiveRateLimiter } from './rate-limiter.js';
 import { classify, defaultRetryPolicy, nextDelay, retryAfterMs, type FailureKind, type RetryPolicy } from './retry.js';
@@ -21,6 +25,11 @@ export interface LaneOptions {
   readonly random?: () => number;
 }
 
+export interface CallOptions {
+  /** Ahead of every waiting call that is not `first` (FIFO among those that are). */
+  readonly first?: boolean;
+}
+
 export interface LaneStats {
   requests: number;
   throttled: number;
@@ -34,7 +43,7 @@ export type CallResult<T> =
 export class QuotaLane {
   readonly limiter: AdaptiveRateLimiter;
   readonly stats: LaneStats = { requests: 0, throttled: 0, retries: 0 };
-  readonly #limit: LimitFunction;
+  readonly #slots: Slots;
   readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
   readonly #clock: Clock;
@@ -47,7 +56,7 @@ export class QuotaLane {
       clock: this.#clock,
       ...(options.burst === undefined ? {} : { burst: options.burst }),
     });
-    this.#limit = pLimit(options.concurrency);
+    this.#slots = new Slots(options.concurrency);
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#retry = options.retry ?? defaultRetryPolicy;
     this.#random = options.random ?? Math.random;
@@ -57,17 +66,26 @@ export class QuotaLane {
    * Runs `send` until it succeeds or its failure is final. `send` gets a signal that aborts on the
    * per-attempt timeout or when `signal` (the whole crawl) aborts. A crawl abort rejects.
    */
-  async call<T>(send: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<CallResult<T>> {
+  async call<T>(
+    send: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+    options: CallOptions = {},
+  ): Promise<CallResult<T>> {
+    const first = options.first === true;
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) this.stats.retries++;
       let sentAt: number | undefined;
       try {
-        const value = await this.#limit(async () => {
-          await this.limiter.acquire(signal);
+        await this.#slots.take(first);
+        let value: T;
+        try {
+          await this.limiter.acquire(signal, first);
           this.stats.requests++;
           sentAt = this.#clock.now();
-          return sendOnce(send, signal, this.#timeoutMs);
-        });
+          value = await sendOnce(send, signal, this.#timeoutMs);
+        } finally {
+          this.#slots.release();
+        }
         this.limiter.onSuccess(sentAt);
         return { ok: true, value, attempts: attempt };
       } catch (error) {
@@ -88,6 +106,37 @@ export class QuotaLane {
         await this.#clock.sleep(delay, signal);
       }
     }
+  }
+}
+
+/** In-flight slots, handed out in arrival order with `first` takers ahead of the rest. */
+class Slots {
+  #free: number;
+  readonly #queue: { readonly resolve: () => void; readonly first: boolean }[] = [];
+
+  constructor(size: number) {
+    if (!(size >= 1)) throw new RangeError(`concurrency must be >= 1, got ${size}`);
+    this.#free = size;
+  }
+
+  take(first: boolean): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const taker = { resolve, first };
+      if (!first) return void this.#queue.push(taker);
+      const at = this.#queue.findIndex((t) => !t.first);
+      this.#queue.splice(at === -1 ? this.#queue.length : at, 0, taker);
+    });
+  }
+
+  /** A released slot goes straight to the next taker, so a newcomer never overtakes the queue. */
+  release(): void {
+    const next = this.#queue.shift();
+    if (next) next.resolve();
+    else this.#free++;
   }
 }
 

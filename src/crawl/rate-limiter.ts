@@ -63,6 +63,7 @@ interface Waiter {
   readonly resolve: () => void;
   readonly reject: (reason: unknown) => void;
   readonly signal: AbortSignal | undefined;
+  readonly first: boolean;
 }
 
 /** From a 429 (the service's bucket is empty) until the rate is settled on a measure. */
@@ -162,11 +163,17 @@ export class AdaptiveRateLimiter {
     return this.#measured?.rate;
   }
 
-  /** Waits for this request's turn. FIFO; rejects if `signal` aborts while waiting. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for this request's turn: FIFO, with `first` requests ahead of every waiting one that is
+   * not. Rejects if `signal` aborts while waiting.
+   */
+  acquire(signal?: AbortSignal, first = false): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise<void>((resolve, reject) => {
-      this.#waiters.push({ resolve, reject, signal });
+      const waiter = { resolve, reject, signal, first };
+      const at = first ? this.#waiters.findIndex((w) => !w.first) : -1;
+      if (at === -1) this.#waiters.push(waiter);
+      else this.#waiters.splice(at, 0, waiter);
       void this.#pump();
     });
   }

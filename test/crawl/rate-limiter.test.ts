@@ -99,6 +99,54 @@ describe('AdaptiveRateLimiter', () => {
     expect(times[100]).toBeCloseTo(1000, 5);
   });
 
+  describe('timer lateness (a busy event loop wakes the limiter late)', () => {
+    /** A fake clock whose sleepers all wake `lateMs` late. */
+    class LateClock extends FakeClock {
+      constructor(readonly lateMs: number) {
+        super();
+      }
+      override sleep(ms: number, signal?: AbortSignal): Promise<void> {
+        return super.sleep(ms + this.lateMs, signal);
+      }
+    }
+    const run = async (lateMs: number, burst: number) => {
+      const clock = new LateClock(lateMs);
+      const limiter = new AdaptiveRateLimiter({ ratePerSecond: 10, burst, clock });
+      // The service's bucket: 0.1 s at 15 rps is 1.5 tokens; at 10 rps the same 1.5 tokens.
+      const bucket = new TokenBucket({ rate: 10, burstSeconds: 0.15, now: () => clock.now() });
+      const times: number[] = [];
+      let refused = 0;
+      for (let i = 0; i < 51; i++)
+        void limiter.acquire().then(() => {
+          times.push(clock.now());
+          if (!bucket.take().ok) refused++;
+        });
+      await clock.advance(10_000);
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      return { last: times[50]!, minGap: Math.min(...gaps), refused };
+    };
+
+    it.each([
+      // late, catch-up: on schedule the 50th grant is at 5,000 ms; lateness beyond the catch-up is lost
+      [10, 0, 5_500, 110],
+      [10, 0.25, 5_010, 100],
+      [40, 0.25, 5_775, 115],
+      [40, 0, 7_000, 140],
+    ])('%d ms late with a catch-up of %d intervals: the last grant at %d ms', async (late, burst, last, minGap) => {
+      const r = await run(late, burst);
+      expect(r.last).toBeCloseTo(last, 5);
+      expect(r.minGap).toBeCloseTo(minGap, 5);
+      // Never closer than 0.75 of an interval: a bucket of 1.5 tokens refuses none.
+      expect(r.refused).toBe(0);
+    });
+
+    it('a whole interval of catch-up sends two back to back after a long wake-up, and a small bucket refuses one', async () => {
+      const r = await run(100, 1);
+      expect(r.minGap).toBe(0);
+      expect(r.refused).toBeGreaterThan(0);
+    });
+  });
+
   it('never exceeds the ceiling while probing upwards', async () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock });

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { QuotaLane } from '../../src/crawl/lane.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+
+describe('QuotaLane, calls that go first', () => {
+  /**
+   * A lane of 2 slots at 10 rps on a fake clock, answers after 50 ms. Six calls are queued, then
+   * the `first` ones: the order in which their requests go out.
+   */
+  async function sendOrder(firsts: readonly string[]): Promise<string[]> {
+    const clock = new FakeClock();
+    const lane = new QuotaLane({ ratePerSecond: 10, concurrency: 2, clock });
+    const signal = new AbortController().signal;
+    const order: string[] = [];
+    const call = (label: string, first = false) =>
+      lane.call(
+        async () => {
+          order.push(label);
+          await clock.sleep(50);
+          return label;
+        },
+        signal,
+        { first },
+      );
+    const calls = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'].map((label) => call(label));
+    calls.push(...firsts.map((label) => call(label, true)));
+    await clock.advance(2_000);
+    const results = await Promise.all(calls);
+    expect(results.every((r) => r.ok)).toBe(true);
+    return order;
+  }
+
+  it('a first call goes ahead of every waiting call, at the slots and at the limiter', async () => {
+    // n1 is sent at once and n2 holds the other slot, waiting at the limiter: the listing page
+    // takes n1's slot when it is answered and goes at the next turn, ahead of n2.
+    expect(await sendOrder(['page'])).toEqual(['n1', 'page', 'n2', 'n3', 'n4', 'n5', 'n6']);
+  });
+
+  it('first calls keep their own order', async () => {
+    expect(await sendOrder(['p1', 'p2'])).toEqual(['n1', 'p1', 'p2', 'n2', 'n3', 'n4', 'n5', 'n6']);
+  });
+
+  it('without first calls the lane is FIFO', async () => {
+    expect(await sendOrder([])).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+  });
+});
