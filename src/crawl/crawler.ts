@@ -423,16 +423,16 @@ async function paginate<T>(
 }
 
 /**
- * Exposure parts (policy, URL, invoke config) that were denied or failed, counted per function and
- * part. Parts of a function whose GetFunction failed are already counted by its status.
- */
-/**
  * Who can invoke a function is what a scan is for: a policy, URL or invoke config that could not be
  * read leaves the crawl incomplete (exit 3). Tags (TagsError) and subnet zones (DescribeSubnets)
  * that could not be read are not: the rules that need them count the functions as not judged.
  */
 const PARTS_FOR_COMPLETENESS = new Set(['policy', 'functionUrl', 'eventInvokeConfig']);
 
+/**
+ * Exposure parts (policy, URL, invoke config) that were denied or failed, counted per function and
+ * part. Parts of a function whose GetFunction failed are already counted by its status.
+ */
 function unreadParts(records: readonly FunctionRecord[]): { denied: number; failed: number } {
   const out = { denied: 0, failed: 0 };
   for (const r of records) {

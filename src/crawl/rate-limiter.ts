@@ -24,9 +24,9 @@
  * (network or event-loop jitter, many crawls on one machine) draw a 429 at a rate the quota allows,
  * and cutting such a crawl deep costs it seconds of climbing back. What the lane sends after the
  * cut tells them apart (the lane reports when each request was sent):
- * - a 429 for a request sent at least 4 intervals after the cut, with at least 10 % of those sent
- *   since throttled, means the bucket is still empty at 90 %: someone else is using the quota, and
- *   the cut goes deep (to 60 % of the rate before);
+ * - two 429s for requests sent at least 4 intervals after the cut, with at least 10 % of those
+ *   sent since throttled, mean the bucket is still empty at 90 %: someone else is using the quota,
+ *   and the cut goes deep (to 60 % of the rate before); one alone may still be a clump;
  * - a 429 for a request sent before the cut (answered late, as after a stall) says nothing;
  * - a 429 answered more than twice as late as the fastest accepted request does not deepen the
  *   cut: the event loop stalled around it, and a stall sends requests together;
@@ -80,6 +80,8 @@ interface Episode {
   /** Of the requests sent after `start` (when the lane says when it sent them): accepted, and throttled. */
   acceptedAfter: number;
   throttledAfter: number;
+  /** 429s so far that would deepen a tentative cut (see `ESCALATE_AFTER_429S`). */
+  escalations: number;
   lastThrottle: number;
 }
 
@@ -95,6 +97,14 @@ const DEEP_CUT = 0.6;
  * sent just after the cut may still arrive in the clump (a stall) that drew the first 429.
  */
 const ESCALATE_AFTER_INTERVALS = 4;
+/**
+ * 429s sent that long after a tentative cut (and not answered late) that deepen it. One was enough
+ * until a trace of 40 account-regions on one thread showed single ones in the first second, from
+ * requests that the two busy event loops (crawler and service) had bunched up: each such deep cut
+ * cost its account-region 1-1.5 s. A neighbour's 429s keep coming, so the second one follows soon;
+ * and a measure settles the rate whatever this count.
+ */
+const ESCALATE_AFTER_429S = 2;
 /** Answers to requests sent since the cut that a measure needs. */
 const MIN_MEASURE_ANSWERS = 5;
 /**
@@ -210,7 +220,8 @@ export class AdaptiveRateLimiter {
         episode.tentative &&
         !weak &&
         !late &&
-        sentAt - episode.start >= (ESCALATE_AFTER_INTERVALS * 1000) / this.#rate
+        sentAt - episode.start >= (ESCALATE_AFTER_INTERVALS * 1000) / this.#rate &&
+        ++episode.escalations >= ESCALATE_AFTER_429S
       ) {
         episode.tentative = false;
         episode.deep = true;
@@ -252,6 +263,7 @@ export class AdaptiveRateLimiter {
       accepted: 0,
       acceptedAfter: 0,
       throttledAfter: 0,
+      escalations: 0,
       lastThrottle: now,
     };
     this.#rate = this.#clamp(this.#rate * (probing ? SHALLOW_CUT : TENTATIVE_CUT));

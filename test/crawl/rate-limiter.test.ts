@@ -168,7 +168,7 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.rate).toBeCloseTo(90, 5);
   });
 
-  it('cuts deep when a request sent after the tentative cut is throttled too (someone else uses the quota)', async () => {
+  it('cuts deep when two requests sent well after the tentative cut are throttled too (someone else uses the quota)', async () => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock });
     const cut = clock.now();
@@ -177,7 +177,11 @@ describe('AdaptiveRateLimiter', () => {
     limiter.onThrottle(cut + 20); // sent 20 ms after the cut (under 4 intervals): may be the same clump
     expect(limiter.cuts).toBe(1);
     await clock.advance(50);
-    limiter.onThrottle(cut + 60); // sent 60 ms after it, 5 intervals at 90 rps: the bucket is still empty
+    limiter.onThrottle(cut + 60); // sent 60 ms after it, 5 intervals at 90 rps: one may still be a clump
+    expect(limiter.cuts).toBe(1);
+    expect(limiter.rate).toBeCloseTo(90, 5);
+    await clock.advance(10);
+    limiter.onThrottle(cut + 70); // and another: the bucket is still empty
     expect(limiter.cuts).toBe(2);
     expect(limiter.rate).toBeCloseTo(60, 5);
     limiter.onThrottle(clock.now()); // in the same episode: no further cut before the measure
@@ -185,19 +189,21 @@ describe('AdaptiveRateLimiter', () => {
   });
 
   it.each([
-    ['at the usual round trip: a neighbour, cut deep', 45, 9],
-    ['three times later than the fastest: a stall, the cut stays tentative', 120, 13.5],
-  ])('a 429 for a request sent after the tentative cut, answered %s', async (_, roundTripMs, rate) => {
+    ['at the usual round trip: a neighbour, cut deep', 45, 2, 9],
+    ['at the usual round trip, but only one: a clump, the cut stays tentative', 45, 1, 13.5],
+    ['three times later than the fastest: a stall, the cut stays tentative', 120, 2, 13.5],
+  ])('429s for requests sent after the tentative cut, answered %s', async (_, roundTripMs, count, rate) => {
     const clock = new FakeClock();
     const limiter = new AdaptiveRateLimiter({ ratePerSecond: 15, clock });
     await clock.advance(40);
     limiter.onSuccess(clock.now() - 40); // the fastest answer so far: 40 ms
     const cut = clock.now();
     limiter.onThrottle(cut - 40);
-    await clock.advance(300);
-    const sentAt = cut + 300; // 4 intervals at 13.5 rps after the cut
-    await clock.advance(roundTripMs);
-    limiter.onThrottle(sentAt);
+    for (let i = 0; i < count; i++) {
+      const sentAt = cut + 300 + 74 * i; // 4 intervals at 13.5 rps after the cut, and the next one
+      await clock.advance(sentAt + roundTripMs - clock.now());
+      limiter.onThrottle(sentAt);
+    }
     expect(limiter.rate).toBeCloseTo(rate, 5);
   });
 
