@@ -1,9 +1,11 @@
 // The crawl's SDK client (src/crawl/client.ts) over real HTTP: what its lean middleware stack
 // still does for every request (signature, user agent, the attempt's abort signal, the read-only guard).
+import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteFunctionCommand, GetFunctionCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLambdaClient, MutatingCallRefused, withSignal } from '../../src/crawl/client.js';
 import { toolVersion } from '../../src/version.js';
@@ -11,8 +13,38 @@ import { toolVersion } from '../../src/version.js';
 interface Seen {
   readonly headers: IncomingHttpHeaders;
   readonly url: string;
+  readonly method: string;
   closed: boolean;
 }
+
+/**
+ * SigV4 recomputed from the request as the server got it (an empty body, no query), written out
+ * from the AWS spec rather than with the SDK, with the secret the test gave the client.
+ */
+function expectedSignature(seen: Seen, secret: string): string {
+  const auth = String(seen.headers.authorization);
+  const [, scope, signedHeaders] = /Credential=[^/]+\/(\S+), SignedHeaders=(\S+),/.exec(auth)!;
+  const [date, region, service] = scope!.split('/');
+  const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
+  const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+  const names = signedHeaders!.split(';');
+  const canonical = [
+    seen.method,
+    seen.url,
+    '',
+    ...names.map((n) => `${n}:${String(seen.headers[n]).trim()}`),
+    '',
+    signedHeaders,
+    sha256(''),
+  ].join('\n');
+  const amzDate = String(seen.headers['x-amz-date']);
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+  let key: Buffer = hmac(`AWS4${secret}`, date!);
+  for (const part of [region!, service!, 'aws4_request']) key = hmac(key, part);
+  return createHmac('sha256', key).update(toSign).digest('hex');
+}
+
+const signatureOf = (seen: Seen) => /Signature=([0-9a-f]{64})$/.exec(String(seen.headers.authorization))![1];
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -25,7 +57,7 @@ afterEach(async () => {
 async function standIn(answer: 'ok' | 'stall'): Promise<{ endpoint: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((req, res) => {
-    const entry: Seen = { headers: req.headers, url: req.url ?? '', closed: false };
+    const entry: Seen = { headers: req.headers, url: req.url ?? '', method: req.method ?? '', closed: false };
     seen.push(entry);
     res.on('close', () => (entry.closed = true));
     if (answer === 'ok') {
@@ -68,6 +100,46 @@ describe('the crawl client', () => {
     }
     expect(seen[1]!.headers['user-agent']).toBe(seen[0]!.headers['user-agent']);
     expect(seen[0]!.headers.authorization).not.toBe(seen[1]!.headers.authorization);
+    for (const request of seen) expect(signatureOf(request)).toBe(expectedSignature(request, 'secret'));
+  });
+
+  it('signs with the credentials of the moment: a refreshed session gets a signing key of its own', async () => {
+    const { endpoint, seen } = await standIn('ok');
+    // A session a minute from expiry, which the SDK renews before every request; after two
+    // requests the provider hands out a new one (another secret, an hour to go).
+    const first: AwsCredentialIdentity = {
+      accessKeyId: 'AKIDFIRST',
+      secretAccessKey: 'first-secret',
+      expiration: new Date(Date.now() + 60_000),
+    };
+    const renewed: AwsCredentialIdentity = {
+      accessKeyId: 'AKIDRENEWED',
+      secretAccessKey: 'renewed-secret',
+      expiration: new Date(Date.now() + 3_600_000),
+    };
+    let current = first;
+    const client = createLambdaClient({
+      region: 'eu-west-1',
+      endpoint,
+      maxSockets: 4,
+      credentials: () => Promise.resolve(current),
+    });
+    try {
+      for (const name of ['a', 'b', 'c', 'd']) {
+        if (name === 'c') current = renewed;
+        await client.send(new GetFunctionCommand({ FunctionName: name }));
+      }
+    } finally {
+      client.destroy();
+    }
+    expect(seen.map((s) => /Credential=(\w+)\//.exec(String(s.headers.authorization))![1])).toEqual([
+      'AKIDFIRST',
+      'AKIDFIRST',
+      'AKIDRENEWED',
+      'AKIDRENEWED',
+    ]);
+    const secrets = ['first-secret', 'first-secret', 'renewed-secret', 'renewed-secret'];
+    seen.forEach((request, i) => expect(signatureOf(request)).toBe(expectedSignature(request, secrets[i]!)));
   });
 
   it("closes an attempt's connection when its signal aborts, one command class cached or not", async () => {
