@@ -9,12 +9,13 @@ export const HTML_SCRIPT = String.raw`(function () {
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var SEV = data.severities;
   var rows = data.findings.map(function (f) {
-    return { sev: f[0], rule: data.rules[f[1]], account: f[2], region: f[3], fn: f[4], message: f[5], arn: f[6] };
+    return { sev: f[0], rule: data.rules[f[1]], account: f[2], region: f[3], fn: f[4], message: f[5], arn: f[6], isNew: f[7] === 1 };
   });
   var PAGE = 100;
   var state = { key: 'sev', dir: 1, page: 0, shown: rows };
   var $ = function (id) { return document.getElementById(id); };
   var controls = { severity: $('f-severity'), rule: $('f-rule'), account: $('f-account'), region: $('f-region'), fn: $('f-function'), text: $('f-text') };
+  if ($('f-new')) controls.accepted = $('f-new');
 
   function options(select, values) {
     values.forEach(function (v) {
@@ -41,8 +42,10 @@ export const HTML_SCRIPT = String.raw`(function () {
   function apply() {
     var sev = controls.severity.value, rule = controls.rule.value, account = controls.account.value, region = controls.region.value;
     var fn = controls.fn.value.toLowerCase(), text = controls.text.value.toLowerCase();
+    var accepted = controls.accepted ? controls.accepted.value : '';
     state.shown = rows.filter(function (r) {
       return (sev === '' || SEV[r.sev] === sev) && (rule === '' || r.rule === rule) &&
+        (accepted === '' || r.isNew === (accepted === 'new')) &&
         (account === '' || r.account === account) && (region === '' || r.region === region) &&
         (fn === '' || r.fn.toLowerCase().indexOf(fn) >= 0) &&
         (text === '' || (r.fn + ' ' + r.message + ' ' + r.arn + ' ' + r.rule).toLowerCase().indexOf(text) >= 0);
@@ -65,6 +68,7 @@ export const HTML_SCRIPT = String.raw`(function () {
       cell(tr, SEV[r.sev], 'sev sev-' + SEV[r.sev]);
       cell(tr, r.rule); cell(tr, r.account); cell(tr, r.region); cell(tr, r.fn); cell(tr, r.message);
       tr.title = r.arn;
+      if (r.isNew) tr.className = 'is-new';
       frag.appendChild(tr);
     });
     body.textContent = '';
@@ -124,6 +128,7 @@ th[data-key] { cursor: pointer; user-select: none; } th[aria-sort=ascending]::af
 .filters { display: flex; gap: .5rem; flex-wrap: wrap; align-items: end; } .filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
 [role=tablist] { margin-top: 1.5rem; border-bottom: 1px solid var(--border); } [role=tab] { font: inherit; border: 1px solid var(--border); border-bottom: 0; background: #f6f8fa; padding: .35rem .9rem; cursor: pointer; }
 [role=tab][aria-selected=true] { background: #fff; font-weight: 600; }
+tr.is-new td:first-child::after { content: "new"; margin-left: .4em; padding: 0 .3em; border-radius: 3px; font-size: 11px; color: #fff; background: #1a7f37; }
 code { font-size: 12px; }
 @media print { [role=tablist], .filters, .pager { display: none !important; } [role=tabpanel][hidden] { display: block !important; } body { max-width: none; } }
 `;

@@ -31,6 +31,8 @@ export function htmlReport(run: RunResult): string {
 export function* htmlReportChunks(run: RunResult): Generator<string, void, undefined> {
   const active = run.findings.filter((f) => !f.suppressed);
   const suppressed = run.findings.filter((f) => f.suppressed);
+  // Findings carry `new` when the run compared them with accepted findings (--accepted-findings).
+  const marked = active.some((f) => f.new !== undefined);
   const scriptHash = createHash('sha256').update(HTML_SCRIPT).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
   yield `<!doctype html>
@@ -46,7 +48,7 @@ export function* htmlReportChunks(run: RunResult): Generator<string, void, undef
 <body>
 <h1>lambda-audit report</h1>
 <p class="meta">Generated ${h(run.snapshot.generatedAt)} by lambda-audit ${h(run.snapshot.tool.version)}; rules as of ${h(run.asOf)}; ${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s).</p>
-${summary(run, active.length, suppressed.length)}
+${summary(run, active, suppressed.length, marked)}
 ${byRule(run, active)}
 ${crawl(run)}${skippedAccounts(run)}
 ${notJudged(run)}
@@ -58,14 +60,14 @@ ${drift(run)}
 </div>
 <section role="tabpanel" id="tab-findings">
 <h2>Findings</h2>
-${findingsTable(active)}
+${findingsTable(active, marked)}
 </section>
 <section role="tabpanel" id="tab-suppressed">
 <h2>Suppressed findings</h2>
 ${suppressedTable(suppressed)}
 </section>
 <script type="application/json" id="report-data">`;
-  yield* tableData(run, active);
+  yield* tableData(run, active, marked);
   yield `</script>
 <script>${HTML_SCRIPT}</script>
 </body>
@@ -73,15 +75,18 @@ ${suppressedTable(suppressed)}
 `;
 }
 
-function summary(run: RunResult, active: number, suppressed: number): string {
+function summary(run: RunResult, active: readonly Finding[], suppressed: number, marked: boolean): string {
   const counts = countBySeverity(run);
+  const fresh = marked
+    ? `\n<div class="card" data-total="new">new since accepted<b>${active.filter((f) => f.new === true).length}</b></div>`
+    : '';
   const cards = SEVERITIES.map(
     (s) => `<div class="card" data-severity="${s}"><span class="sev sev-${s}">${s}</span><b>${counts[s]}</b></div>`,
   ).join('');
   const complete = run.snapshot.regions.every((r) => r.complete);
   return `<h2>Summary</h2>
 <div class="cards" id="totals">
-<div class="card" data-total="findings">findings<b>${active}</b></div>${cards}
+<div class="card" data-total="findings">findings<b>${active.length}</b></div>${cards}${fresh}
 <div class="card" data-total="suppressed">suppressed<b>${suppressed}</b></div>
 </div>
 ${complete ? '' : '<p class="warn">The crawl was incomplete: findings that depend on what was not read may be missing (see Crawl completeness).</p>'}`;
@@ -183,12 +188,12 @@ function value(change: { path: string; old?: unknown; new?: unknown }, side: 'ol
   return `<code>${h(JSON.stringify(change[side]))}</code>`;
 }
 
-function findingsTable(active: readonly Finding[]): string {
+function findingsTable(active: readonly Finding[], marked: boolean): string {
   const preview = active
     .slice(0, STATIC_ROWS)
     .map(
       (f) =>
-        `<tr><td class="sev sev-${f.severity}">${f.severity}</td><td>${h(f.ruleId)}</td><td>${h(f.account)}</td><td>${h(f.region)}</td><td>${h(label(f))}</td><td>${h(f.message)}</td></tr>`,
+        `<tr${f.new === true ? ' class="is-new"' : ''}><td class="sev sev-${f.severity}">${f.severity}</td><td>${h(f.ruleId)}</td><td>${h(f.account)}</td><td>${h(f.region)}</td><td>${h(label(f))}</td><td>${h(f.message)}</td></tr>`,
     );
   const head = (key: string) =>
     `<tr><th${key}="sev">Severity</th><th${key}="rule">Rule</th><th${key}="account">Account</th><th${key}="region">Region</th><th${key}="fn">Function</th><th${key}="message">Message</th></tr>`;
@@ -199,7 +204,11 @@ function findingsTable(active: readonly Finding[]): string {
 <label>Account<select id="f-account"><option value="">all</option></select></label>
 <label>Region<select id="f-region"><option value="">all</option></select></label>
 <label>Function<input id="f-function" type="search" placeholder="name contains"></label>
-<label>Search<input id="f-text" type="search" placeholder="text in any column"></label>
+<label>Search<input id="f-text" type="search" placeholder="text in any column"></label>${
+    marked
+      ? '\n<label>Accepted<select id="f-new"><option value="">all</option><option value="new">new only</option><option value="accepted">accepted only</option></select></label>'
+      : ''
+  }
 <span id="f-count"></span>
 </div>
 <table id="findings-table"><thead>${head(' data-key')}</thead><tbody id="findings-body"></tbody></table>
@@ -234,9 +243,10 @@ function label(f: Finding): string {
 /**
  * The script's data, `{severities, rules, findings, generatedAt}` as `jsonForScript` writes it, a
  * finding at a time; findings are compact rows: [severity index, rule index, account, region,
- * function, message, ARN].
+ * function, message, ARN], and 1 (new) or 0 (accepted) when the run compared them with accepted
+ * findings.
  */
-function* tableData(run: RunResult, active: readonly Finding[]): Generator<string, void, undefined> {
+function* tableData(run: RunResult, active: readonly Finding[], marked: boolean): Generator<string, void, undefined> {
   const rules = [...new Set(active.map((f) => f.ruleId))].sort();
   const index = new Map(rules.map((r, i) => [r, i]));
   yield `{"severities":${jsonForScript(SEVERITIES)},"rules":${jsonForScript(rules)},"findings":[`;
@@ -249,6 +259,7 @@ function* tableData(run: RunResult, active: readonly Finding[]): Generator<strin
       label(f),
       f.message,
       f.arn,
+      ...(marked ? [f.new === true ? 1 : 0] : []),
     ])}`;
   yield `],"generatedAt":${jsonForScript(run.snapshot.generatedAt)}}`;
 }

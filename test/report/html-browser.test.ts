@@ -165,6 +165,39 @@ describeWithTool('chromium', 'the HTML report in chromium', () => {
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
   });
 
+  it('marks the findings new since the accepted ones, and filters on it', async () => {
+    // Accept every current finding, then forget the tracing-disabled ones: those come back as new.
+    const scan = async (...args: string[]) => {
+      const { io } = captureIo({ cwd: dir });
+      const base = ['node', 'lambda-audit', 'scan', '--input', 'snapshot.json', '--as-of', '2026-11-22'];
+      const suppressions = ['--suppressions', join(repoRoot, 'test/fixtures/report/suppressions.yaml')];
+      expect(await run([...base, ...suppressions, '--no-drift', '--fail-on', 'none', ...args], io)).toBe(0);
+    };
+    await scan('--accept-findings', 'accepted.json', '--output', 'json=accepted-run.json');
+    const accepted = JSON.parse(readFileSync(join(dir, 'accepted.json'), 'utf8')) as { findings: { ruleId: string }[] };
+    accepted.findings = accepted.findings.filter((f) => f.ruleId !== 'tracing-disabled');
+    writeFileSync(join(dir, 'accepted.json'), JSON.stringify(accepted));
+    await scan('--accepted-findings', 'accepted.json', '--output', 'html=report-new.html');
+
+    const active = report.findings.filter((f) => !f.suppressed);
+    const fresh = active.filter((f) => f.ruleId === 'tracing-disabled').length;
+    expect(fresh).toBeGreaterThan(0);
+    const marked = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await marked.goto(`file://${join(dir, 'report-new.html')}`);
+    expect(await marked.locator('[data-total=new] b').textContent()).toBe(String(fresh));
+    await marked.selectOption('#f-new', 'new');
+    expect(await marked.locator('#f-count').textContent()).toBe(`${fresh} of ${active.length} findings`);
+    const rules = await marked.locator('#findings-body tr td:nth-child(2)').allTextContents();
+    expect(new Set(rules)).toEqual(new Set(['tracing-disabled']));
+    expect(await marked.locator('#findings-body tr.is-new').count()).toBe(Math.min(fresh, 100));
+    await marked.selectOption('#f-new', 'accepted');
+    expect(await marked.locator('#f-count').textContent()).toBe(
+      `${active.length - fresh} of ${active.length} findings`,
+    );
+    expect(await marked.locator('#findings-body tr.is-new').count()).toBe(0);
+    await marked.close();
+  });
+
   it('shows the summary with JavaScript off', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const plain = await context.newPage();

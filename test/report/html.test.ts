@@ -81,3 +81,48 @@ describe('drift in the HTML report', () => {
     );
   });
 });
+
+describe('new findings in the HTML report (--accepted-findings)', () => {
+  const finding = (name: string, isNew: boolean | undefined) => ({
+    ruleId: 'tracing-disabled',
+    severity: 'low',
+    title: 'X-Ray tracing is off',
+    message: 'tracing is off',
+    arn: `arn:aws:lambda:us-east-1:111122223333:function:${name}`,
+    account: '111122223333',
+    region: 'us-east-1',
+    functionName: name,
+    qualifier: '$LATEST',
+    suppressed: false,
+    ...(isNew === undefined ? {} : { new: isNew }),
+  });
+  const runWith = (findings: unknown[]) =>
+    ({
+      snapshot: { tool: { version: '0' }, generatedAt: '2026-11-22T03:00:00Z', regions: [], functions: [] },
+      asOf: '2026-11-22',
+      rules: [],
+      findings,
+      notJudged: [],
+      suppressions: [],
+    }) as unknown as RunResult;
+  const data = (html: string) =>
+    (JSON.parse(html.split('id="report-data">')[1]!.split('</script>')[0]!) as { findings: unknown[][] }).findings;
+
+  it('counts them, marks them in the table data and the script-free preview, and offers the filter', () => {
+    const html = htmlReport(runWith([finding('fresh', true), finding('known', false)]));
+    expect(html).toMatch(/data-total="new">new since accepted<b>1<\/b>/);
+    expect(html).toContain('<select id="f-new">');
+    expect(data(html).map((row) => row.at(-1))).toEqual([1, 0]);
+    const preview = html.split('<noscript>')[1]!.split('</noscript>')[0]!;
+    expect(preview).toMatch(/<tr class="is-new">[^\n]*fresh/);
+    expect(preview).not.toMatch(/<tr class="is-new">[^\n]*known/);
+  });
+
+  it('says nothing of them when the run did not compare with accepted findings', () => {
+    const html = htmlReport(runWith([finding('a', undefined)]));
+    expect(html).not.toContain('data-total="new"');
+    expect(html).not.toContain('id="f-new"');
+    expect(html).not.toContain('class="is-new"');
+    expect(data(html)[0]).toHaveLength(7);
+  });
+});
