@@ -43,4 +43,30 @@ describe('QuotaLane, calls that go first', () => {
   it('without first calls the lane is FIFO', async () => {
     expect(await sendOrder([])).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
   });
+
+  it('keeps the order of a long queue (a whole listing waiting for one slot)', async () => {
+    const clock = new FakeClock();
+    const lane = new QuotaLane({ ratePerSecond: 1e6, concurrency: 1, clock });
+    const signal = new AbortController().signal;
+    const order: number[] = [];
+    const calls = Array.from({ length: 3000 }, (_, i) =>
+      lane.call(
+        () => {
+          order.push(i);
+          return Promise.resolve(i);
+        },
+        signal,
+        { first: i % 1000 === 999 },
+      ),
+    );
+    await clock.advance(10);
+    await Promise.all(calls);
+    // Call 0 takes the slot at once; 999, 1999 and 2999 go first as they arrive, ahead of the
+    // rest, which keep their order.
+    const firsts = [999, 1999, 2999];
+    expect(order.slice(0, 4)).toEqual([0, ...firsts]);
+    expect(order.slice(4)).toEqual(
+      Array.from({ length: 3000 }, (_, i) => i).filter((i) => i !== 0 && !firsts.includes(i)),
+    );
+  });
 });
