@@ -9,6 +9,7 @@
  * the listing to end.
  */
 import { systemClock, whenAborted, type Clock } from './clock.js';
+import { FirstQueue } from './queue.js';
 import { AdaptiveRateLimiter } from './rate-limiter.js';
 import { classify, defaultRetryPolicy, nextDelay, retryAfterMs, type FailureKind, type RetryPolicy } from './retry.js';
 
@@ -112,8 +113,7 @@ export class QuotaLane {
 /** In-flight slots, handed out in arrival order with `first` takers ahead of the rest. */
 class Slots {
   #free: number;
-  readonly #first = new Fifo<() => void>();
-  readonly #rest = new Fifo<() => void>();
+  readonly #takers = new FirstQueue<() => void>();
 
   constructor(size: number) {
     if (!(size >= 1)) throw new RangeError(`concurrency must be >= 1, got ${size}`);
@@ -125,41 +125,14 @@ class Slots {
       this.#free--;
       return Promise.resolve();
     }
-    return new Promise<void>((resolve) => (first ? this.#first : this.#rest).push(resolve));
+    return new Promise<void>((resolve) => this.#takers.push(resolve, first));
   }
 
   /** A released slot goes straight to the next taker, so a newcomer never overtakes the queue. */
   release(): void {
-    const next = this.#first.shift() ?? this.#rest.shift();
+    const next = this.#takers.shift();
     if (next) next();
     else this.#free++;
-  }
-}
-
-/**
- * A queue with O(1) shift: a region's whole listing may wait here (100,000 functions), and
- * `Array.prototype.shift` on an array that long copies it every time.
- */
-class Fifo<T> {
-  #items: (T | undefined)[] = [];
-  #head = 0;
-
-  push(item: T): void {
-    this.#items.push(item);
-  }
-
-  shift(): T | undefined {
-    if (this.#head === this.#items.length) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items = [];
-      this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    return item;
   }
 }
 

@@ -40,6 +40,7 @@
  * again (`cutCooldownMs`).
  */
 import { systemClock, type Clock } from './clock.js';
+import { FirstQueue } from './queue.js';
 
 export interface RateLimiterOptions {
   /** The ceiling: the documented quota, or `--max-rps` when lower. */
@@ -63,7 +64,6 @@ interface Waiter {
   readonly resolve: () => void;
   readonly reject: (reason: unknown) => void;
   readonly signal: AbortSignal | undefined;
-  readonly first: boolean;
 }
 
 /** From a 429 (the service's bucket is empty) until the rate is settled on a measure. */
@@ -135,7 +135,7 @@ export class AdaptiveRateLimiter {
   readonly #measureMs: number;
   readonly #clock: Clock;
   #next: number;
-  #waiters: Waiter[] = [];
+  readonly #waiters = new FirstQueue<Waiter>();
   #pumping = false;
   #lastCut = -Infinity;
   #lastRaise: number;
@@ -180,10 +180,7 @@ export class AdaptiveRateLimiter {
   acquire(signal?: AbortSignal, first = false): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise<void>((resolve, reject) => {
-      const waiter = { resolve, reject, signal, first };
-      const at = first ? this.#waiters.findIndex((w) => !w.first) : -1;
-      if (at === -1) this.#waiters.push(waiter);
-      else this.#waiters.splice(at, 0, waiter);
+      this.#waiters.push({ resolve, reject, signal }, first);
       void this.#pump();
     });
   }
@@ -310,7 +307,7 @@ export class AdaptiveRateLimiter {
     this.#pumping = true;
     try {
       while (this.#waiters.length > 0) {
-        const waiter = this.#waiters[0];
+        const waiter = this.#waiters.peek();
         if (!waiter) break;
         if (waiter.signal?.aborted) {
           this.#waiters.shift();
