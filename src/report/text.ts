@@ -82,4 +82,5 @@ const notJudgedReason: Record<UnknownReason, string> = {
   skipped: 'was not read',
   'not-in-input': 'is not in the input',
   'plan-time': 'is unknown until deploy',
+  'other-account': 'is in another account, not read',
 };

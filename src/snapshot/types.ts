@@ -141,8 +141,10 @@ export type RecordSource = 'GetFunction' | 'ListFunctions' | 'ListVersionsByFunc
  * - `skipped`: not read by choice (a flag such as `--no-exposure`, or a read the crawler proved unnecessary).
  * - `not-in-input`: offline input that does not carry this part (list-functions JSON has no tags).
  * - `plan-time`: infrastructure as code whose value is only known at deploy time.
+ * - `other-account`: the part lives in another account the run did not read (an execution role of
+ *   another account).
  */
-export type UnknownReason = 'denied' | 'failed' | 'skipped' | 'not-in-input' | 'plan-time';
+export type UnknownReason = 'denied' | 'failed' | 'skipped' | 'not-in-input' | 'plan-time' | 'other-account';
 
 export interface UnknownPart {
   /**
@@ -183,6 +185,63 @@ export interface PolicyStatement {
 
 export interface ResourcePolicy {
   readonly Statement: readonly PolicyStatement[];
+}
+
+/** An IAM policy document (identity, trust or boundary) in the same normalised shape. */
+export type PolicyDocument = ResourcePolicy;
+
+/**
+ * One account's IAM as far as execution roles need it, stored once per account and referenced by
+ * role ARN from the functions (`configuration.Role`): 1,000 functions on one role share one copy.
+ * From a crawl: IAM GetAccountAuthorizationDetails (src/crawl/roles.ts); from IaC: the template's
+ * roles and policies (src/iac/roles.ts).
+ */
+export interface AccountIam {
+  readonly account: string;
+  /** Role ARN -> role. */
+  readonly roles: Readonly<Record<string, IamRole>>;
+  /**
+   * Managed policy ARN -> its default version. Customer managed policies and the AWS managed ones
+   * the read returned (IaC: the shipped AWS managed policy data). A policy attached to a role but
+   * missing here is unknown, never empty.
+   */
+  readonly policies: Readonly<Record<string, IamManagedPolicy>>;
+  /**
+   * The read could not be made, or not finished (`path: "iam"`, reason `denied`, `failed` or
+   * `skipped` for `--no-roles`): role rules on this account's functions are not judged.
+   */
+  readonly unknown?: UnknownPart;
+}
+
+export interface IamRole {
+  readonly arn: string;
+  readonly name: string;
+  /** The trust policy (AssumeRolePolicyDocument). */
+  readonly trustPolicy: PolicyDocument;
+  readonly inlinePolicies: readonly IamInlinePolicy[];
+  /** ARNs of the attached managed policies, customer and AWS managed. */
+  readonly managedPolicies: readonly string[];
+  /** ARN of the permissions boundary's managed policy, when there is one. */
+  readonly permissionsBoundary?: string;
+  /**
+   * Parts of the role not known (IaC: a policy built from an expression unknown until deploy, a
+   * managed policy ARN that is a parameter). Path relative to the role (`inlinePolicies`,
+   * `managedPolicies`, `permissionsBoundary`, `trustPolicy`).
+   */
+  readonly unknown?: readonly UnknownPart[];
+}
+
+export interface IamInlinePolicy {
+  readonly name: string;
+  readonly document: PolicyDocument;
+}
+
+export interface IamManagedPolicy {
+  readonly arn: string;
+  readonly name: string;
+  /** The default version's id (`v3`), when known. */
+  readonly version?: string;
+  readonly document: PolicyDocument;
 }
 
 export interface FunctionUrlInfo {
@@ -251,6 +310,11 @@ export interface Snapshot {
    * missing (src/org/merge.ts). Absent from an unsharded run's snapshot and from a merged one.
    */
   readonly shard?: ShardInfo;
+  /**
+   * Execution roles and their policies, one entry per account read (sorted by account); absent when
+   * roles were not read at all (an older snapshot, offline input without IAM).
+   */
+  readonly iam?: readonly AccountIam[];
 }
 
 export interface ShardInfo {
