@@ -17,9 +17,12 @@ export function withAlternates(snapshot: Snapshot, alternates: readonly Function
 /** `evaluate`, over every variant of every function; findings and not-judged counts once per rule and function. */
 export function evaluateSnapshot(snapshot: Snapshot, rules: readonly CompiledRule[]): Evaluation {
   const alternates = alternatesOf.get(snapshot);
-  if (!alternates) return evaluate(snapshot.functions, rules);
+  if (!alternates) return evaluate(snapshot.functions, rules, { iam: snapshot.iam });
   // Stable sort inside evaluate: a function's primary record comes before its alternates.
-  const all = evaluate([...snapshot.functions, ...alternates], rules);
+  const all = evaluate([...snapshot.functions, ...alternates], rules, {
+    iam: snapshot.iam,
+    fleet: snapshot.functions,
+  });
   const fired = new Set<string>();
   const findings = all.findings.filter((f) => {
     const key = `${f.ruleId}\u0000${f.arn}`;

@@ -7,15 +7,16 @@ import { checks, type AnyCheck } from '../rules/checks/index.js';
 import { globToRegExp, OPERATORS, type Condition } from '../rules/condition.js';
 import { checkPath, compilePath, isSecretPath } from '../rules/paths.js';
 import {
+  Combined,
   NotJudged,
   type CheckEnv,
   type CompiledRule,
   type MatchVars,
   type RuleMeta,
   type Severity,
-  type Verdict,
 } from '../rules/types.js';
 import { hasUnknownParts, normalisePath, unknownPartFor } from '../rules/unknown.js';
+import { fleetOf } from '../rules/fleet.js';
 import type { FunctionRecord } from '../snapshot/types.js';
 import { compileCondition, compileCondition3 } from '../rules/condition.js';
 import { didYouMean, type PolicyIssue } from './issues.js';
@@ -236,20 +237,22 @@ export function compileRule(
     source,
     ...(def.compliance === undefined ? {} : { compliance: complianceRefs(def.compliance) }),
   };
-  let test: (record: FunctionRecord) => Verdict;
+  let test: CompiledRule['test'];
+  let combines = false;
   if (def.check !== undefined) {
     const check = (checks as Record<string, AnyCheck>)[def.check];
     if (!check) throw new Error(`unknown check ${def.check}`);
     const fn = check.create({ ...check.meta.defaults, ...def.options, ...override.options }, env);
     const reads = check.meta.reads.map(normalisePath);
-    test = (record) => {
+    combines = check.meta.combines === true;
+    test = (record, fleet = fleetOf([record])) => {
       if (hasUnknownParts(record)) {
         for (const path of reads) {
           const part = unknownPartFor(record, path);
           if (part) return new NotJudged(part);
         }
       }
-      return fn(record);
+      return fn(record, fleet);
     };
   } else {
     const condition = compileCondition(def.condition as Condition);
@@ -260,7 +263,13 @@ export function compileRule(
       return t === true ? EMPTY : t === false ? undefined : new NotJudged(t);
     };
   }
-  return { ...meta, inScope: compileScope(def.scope), test, message: compileTemplate(def.message) };
+  return {
+    ...meta,
+    inScope: compileScope(def.scope),
+    test,
+    message: compileTemplate(def.message),
+    ...(combines ? { combines } : {}),
+  };
 }
 
 const EMPTY: MatchVars = Object.freeze({});
@@ -295,7 +304,7 @@ function scopeMatcher(scope: ScopeDef, emptyIs: boolean): (record: FunctionRecor
   return (r) => tests.every((t) => t(r));
 }
 
-function compileTemplate(template: string): (record: FunctionRecord, vars: MatchVars) => string {
+function compileTemplate(template: string): CompiledRule['message'] {
   const parts = template.split(/(\{[^{}]*\})/);
   const compiled = parts.map((part) => {
     const m = /^\{([^{}]*)\}$/.exec(part);
@@ -309,7 +318,10 @@ function compileTemplate(template: string): (record: FunctionRecord, vars: Match
       return Array.isArray(value) ? value.map((v) => scalarText(v)).join(', ') : scalarText(value);
     };
   });
-  return (record, vars) => compiled.map((c) => c(record, vars)).join('');
+  return (record, verdict) => {
+    const vars = verdict instanceof Combined ? verdict.vars : verdict;
+    return compiled.map((c) => c(record, vars)).join('');
+  };
 }
 
 function scalarText(value: unknown): string {

@@ -1,5 +1,5 @@
 /** The rules engine's vocabulary: severities, rules, findings. */
-import type { FunctionRecord, SourceLocation, UnknownPart, UnknownReason } from '../snapshot/types.js';
+import type { AccountIam, FunctionRecord, SourceLocation, UnknownPart, UnknownReason } from '../snapshot/types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -37,8 +37,48 @@ export class NotJudged {
   constructor(readonly part: UnknownPart) {}
 }
 
+/**
+ * A finding that names the findings it was built from (`exposure-path`): its traits and the rule
+ * findings behind them, carried by the JSON, SARIF (related locations), ASFF and OCSF reports.
+ */
+export class Combined {
+  constructor(
+    readonly vars: MatchVars,
+    readonly related: readonly RelatedFinding[],
+    readonly traits: readonly string[],
+  ) {}
+}
+
+/** A finding another finding was built from: same function, another rule. */
+export interface RelatedFinding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** The trait it contributes (`reachable`, `admin`, `escalation`, ...). */
+  readonly trait: string;
+  readonly message: string;
+}
+
 /** A rule's answer for one record: the template variables of a finding, `undefined` (passes) or not judged. */
-export type Verdict = MatchVars | undefined | NotJudged;
+export type Verdict = MatchVars | undefined | NotJudged | Combined;
+
+/**
+ * What a rule may know beyond its record, given at evaluation time: the snapshot's account-level
+ * parts (IAM) and, for rules that combine other rules (`meta.combines`), what those said.
+ */
+export interface FleetContext {
+  /** The snapshot's IAM, one entry per account read; undefined when roles were not read at all. */
+  readonly iam: ReadonlyMap<string, AccountIam> | undefined;
+  /** Every record evaluated (primary records; IaC variants are not included). */
+  readonly records: readonly FunctionRecord[];
+  /**
+   * Combining rules only: the findings of the other rules on one record (by ARN), and the parts
+   * that kept them from judging it.
+   */
+  readonly findingsOf: (arn: string) => ReadonlyMap<string, Finding>;
+  readonly notJudgedOf: (arn: string) => ReadonlyMap<string, UnknownPart>;
+  /** Memory shared by the checks of one evaluation (role analyses by ARN, records by role). */
+  readonly cache: Map<string, unknown>;
+}
 
 /** A compiled rule: pure function of one record. */
 export interface CompiledRule extends RuleMeta {
@@ -47,8 +87,10 @@ export interface CompiledRule extends RuleMeta {
    * The verdict for a record. Fully known records (every record of a complete crawl) never get
    * `NotJudged`; records with unknown parts get it when the verdict depends on one.
    */
-  readonly test: (record: FunctionRecord) => Verdict;
-  readonly message: (record: FunctionRecord, vars: MatchVars) => string;
+  readonly test: (record: FunctionRecord, fleet?: FleetContext) => Verdict;
+  readonly message: (record: FunctionRecord, verdict: MatchVars | Combined) => string;
+  /** Evaluated after the other rules, over their findings (see `Check.meta.combines`). */
+  readonly combines?: boolean;
 }
 
 export interface Finding {
@@ -67,6 +109,9 @@ export interface Finding {
   readonly new?: boolean;
   /** Infrastructure as code: the file and line that define the function. */
   readonly location?: SourceLocation;
+  /** Combined findings (`exposure-path`): the traits and the findings behind them. */
+  readonly traits?: readonly string[];
+  readonly related?: readonly RelatedFinding[];
 }
 
 /** How many in-scope records a rule could not judge, for one reason. */
@@ -121,6 +166,11 @@ export interface Check<Options> {
      * the policy grants public URL access) leaves it out and returns `NotJudged` itself.
      */
     readonly reads: readonly string[];
+    /**
+     * The check combines what other rules found (`FleetContext.findingsOf`): it runs after every
+     * rule that does not.
+     */
+    readonly combines?: boolean;
   };
-  create(options: Options, env: CheckEnv): (record: FunctionRecord) => Verdict;
+  create(options: Options, env: CheckEnv): (record: FunctionRecord, fleet: FleetContext) => Verdict;
 }
