@@ -58,7 +58,7 @@ function base(resource: Resource, rule: RuleMeta | undefined, ruleId: string, no
   const partition = resource.arn.split(':')[1] ?? 'aws';
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
-    ProductArn: `arn:${partition}:securityhub:${resource.region}:${resource.account}:product/${resource.account}/default`,
+    ProductArn: productArn(resource),
     ProductName: 'lambda-audit',
     CompanyName: 'lambda-audit',
     GeneratorId: ruleId,
@@ -93,12 +93,27 @@ function asffFinding(f: Finding, rule: RuleMeta | undefined, now: string): Recor
             UpdatedAt: now,
           },
         }),
+    // An exposure path names the findings it is made of: same product, their ids (fingerprints).
+    ...(f.related === undefined
+      ? {}
+      : {
+          RelatedFindings: f.related.slice(0, 10).map((r) => ({
+            ProductArn: productArn(f),
+            Id: fingerprint({ ruleId: r.ruleId, arn: f.arn }),
+          })),
+        }),
     ProductFields: {
       'lambda-audit/RuleId': f.ruleId,
       'lambda-audit/FunctionName': f.functionName,
       'lambda-audit/Qualifier': f.qualifier,
+      ...(f.traits === undefined ? {} : { 'lambda-audit/Traits': f.traits.join(',') }),
     },
   };
+}
+
+function productArn(resource: Resource): string {
+  const partition = resource.arn.split(':')[1] ?? 'aws';
+  return `arn:${partition}:securityhub:${resource.region}:${resource.account}:product/${resource.account}/default`;
 }
 
 function archivedFinding(e: AcceptedEntry, rule: RuleMeta | undefined, now: string): Record<string, unknown> {

@@ -15,7 +15,7 @@ import { crawlGaps } from './gaps.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-client.js';
 import { countBySeverity } from './json.js';
 import type { RunResult } from './run.js';
-import { describeReason } from './text.js';
+import { describeReason, EXPOSURE_PATH } from './text.js';
 
 /** Rows rendered without JavaScript (the findings preview, the suppressed and drift tables). */
 const STATIC_ROWS = 1000;
@@ -48,7 +48,7 @@ export function* htmlReportChunks(run: RunResult): Generator<string, void, undef
 <body>
 <h1>lambda-audit report</h1>
 <p class="meta">Generated ${h(run.snapshot.generatedAt)} by lambda-audit ${h(run.snapshot.tool.version)}; rules as of ${h(run.asOf)}; ${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s).</p>
-${summary(run, active, suppressed.length, marked)}
+${exposurePaths(run, active)}${summary(run, active, suppressed.length, marked)}
 ${byRule(run, active)}
 ${crawl(run)}${skippedAccounts(run)}
 ${notJudged(run)}
@@ -72,6 +72,25 @@ ${suppressedTable(suppressed)}
 <script>${HTML_SCRIPT}</script>
 </body>
 </html>
+`;
+}
+
+/** The report opens with the exposure paths, most severe first, each with the findings behind it. */
+function exposurePaths(run: RunResult, active: readonly Finding[]): string {
+  if (!run.rules.some((r) => r.id === EXPOSURE_PATH)) return '';
+  const paths = active.filter((f) => f.ruleId === EXPOSURE_PATH);
+  if (paths.length === 0)
+    return '<h2>Exposure paths</h2>\n<p>No function is both reachable from outside and worth reaching.</p>\n';
+  const items = paths
+    .slice(0, STATIC_ROWS)
+    .map(
+      (f) =>
+        `<li class="path" data-arn="${h(f.arn)}"><span class="sev sev-${f.severity}">${f.severity}</span> <b>${h(f.functionName)}</b> <span class="meta">${h(f.account)}/${h(f.region)}</span>: ${h(f.message)}<ul>${(f.related ?? []).map((r) => `<li><span class="sev sev-${r.severity}">${r.severity}</span> ${h(r.ruleId)} (${h(r.trait)}): ${h(r.message)}</li>`).join('')}</ul></li>`,
+    );
+  const more =
+    paths.length > STATIC_ROWS ? `<p>…and ${paths.length - STATIC_ROWS} more in the findings table.</p>` : '';
+  return `<h2>Exposure paths</h2>
+<ol id="exposure-paths">${items.join('\n')}</ol>${more}
 `;
 }
 

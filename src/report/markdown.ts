@@ -3,7 +3,7 @@ import { SEVERITIES } from '../rules/types.js';
 import { crawlGaps } from './gaps.js';
 import { countBySeverity } from './json.js';
 import type { RunResult } from './run.js';
-import { describeReason } from './text.js';
+import { describeReason, EXPOSURE_PATH } from './text.js';
 
 const MAX_ROWS = 50;
 
@@ -34,6 +34,16 @@ export function markdownReport(run: RunResult): string {
   const suppressed = run.findings.length - active.length;
   if (suppressed > 0) lines.push(`| suppressed | ${suppressed} |`);
   lines.push('');
+
+  // Exposure paths before the rest: reachable functions holding something worth reaching.
+  const paths = active.filter((f) => f.ruleId === EXPOSURE_PATH);
+  if (paths.length > 0) {
+    lines.push('### Exposure paths', '', '| Severity | Function | Region | Path |', '|---|---|---|---|');
+    for (const f of paths.slice(0, MAX_ROWS))
+      lines.push(`| ${f.severity} | ${cell(f.functionName)} | ${f.region} | ${cell(f.message)} |`);
+    if (paths.length > MAX_ROWS) lines.push('', `…and ${paths.length - MAX_ROWS} more (see the JSON report).`);
+    lines.push('');
+  }
 
   const byRule = new Map<string, number>();
   for (const f of active) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);

@@ -127,10 +127,23 @@ function record(run: RunResult, f: Finding, rule: RuleMeta | undefined): Record<
     title: f.title,
     desc: f.message,
   };
-  return {
-    ...envelope(run, common, rule, activity.create, f.suppressed ? status.suppressed : status.new),
-    ...(f.suppression === undefined ? {} : { unmapped: { suppression: f.suppression } }),
-  };
+  const out = envelope(run, common, rule, activity.create, f.suppressed ? status.suppressed : status.new);
+  // An exposure path: its traits as finding types, and the findings it is made of as related events.
+  if (f.related !== undefined) {
+    const info = out.finding_info as Record<string, unknown>;
+    out.finding_info = {
+      ...info,
+      types: [f.ruleId, ...(f.traits ?? [])],
+      related_events: f.related.map((r) => ({
+        uid: fingerprint({ ruleId: r.ruleId, arn: f.arn }),
+        type: r.ruleId,
+        severity_id: severityId[r.severity],
+        severity: severityName[r.severity],
+        desc: r.message,
+      })),
+    };
+  }
+  return { ...out, ...(f.suppression === undefined ? {} : { unmapped: { suppression: f.suppression } }) };
 }
 
 function resolvedRecord(run: RunResult, e: AcceptedEntry, rule: RuleMeta | undefined): Record<string, unknown> {

@@ -231,6 +231,16 @@ function sarifResult(f: Finding, index: number): unknown {
     level: level[f.severity],
     message: { text: `${f.message} (${f.arn})` },
     locations: [sarifLocation(f)],
+    // An exposure path points at the findings it is made of: same place, their rule and message.
+    ...(f.related === undefined
+      ? {}
+      : {
+          relatedLocations: f.related.map((r, id) => ({
+            id,
+            ...(sarifLocation(f) as object),
+            message: { text: `${r.ruleId} (${r.trait}): ${r.message}` },
+          })),
+        }),
     partialFingerprints: { primaryLocationLineHash: fingerprint(f) },
     properties: {
       arn: f.arn,
@@ -240,6 +250,7 @@ function sarifResult(f: Finding, index: number): unknown {
       qualifier: f.qualifier,
       severity: f.severity,
       ...(f.new === undefined ? {} : { new: f.new }),
+      ...(f.traits === undefined ? {} : { traits: f.traits }),
     },
   };
 }

@@ -6,6 +6,8 @@ import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
 
 const SHOWN = 25;
+/** The rule whose findings open the reports (src/rules/checks/exposure-path.ts). */
+export const EXPOSURE_PATH = 'exposure-path';
 const ansi: Record<Severity, string> = {
   critical: '\x1b[1;31m',
   high: '\x1b[31m',
@@ -37,6 +39,16 @@ export function textReport(run: RunResult, options: FormatOptions): string {
   lines.push(
     `findings: ${SEVERITIES.map((s) => paint(s, `${counts[s]} ${s}`)).join(', ')}${suppressed > 0 ? ` (${suppressed} suppressed)` : ''}`,
   );
+  // Exposure paths first: reachable functions that hold something worth reaching, worst first.
+  const paths = run.findings.filter((f) => !f.suppressed && f.ruleId === EXPOSURE_PATH);
+  if (paths.length > 0) {
+    lines.push(`exposure paths: ${paths.length}`);
+    for (const f of paths.slice(0, SHOWN))
+      lines.push(
+        `  ${paint(f.severity, `[${f.severity}]`)} ${f.message} (${f.location ? `${f.location.file}:${f.location.line}` : f.arn})`,
+      );
+    if (paths.length > SHOWN) lines.push(`  ... and ${paths.length - SHOWN} more (see the JSON report)`);
+  }
   const byRule = new Map<string, number>();
   for (const f of run.findings) if (!f.suppressed) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   if (byRule.size > 0) {

@@ -18,7 +18,9 @@ export const FRAMEWORKS: Readonly<Record<string, { readonly title: string; reado
 
 /**
  * Security Hub's Lambda controls (docs.aws.amazon.com/securityhub/latest/userguide/lambda-controls.html).
- * CIS AWS Foundations Benchmark (v1.2 to v3.0) has no Lambda control, so nothing maps to it.
+ * CIS AWS Foundations Benchmark (v1.2 to v3.0) has no Lambda control, so nothing maps to it. The role
+ * rules have no counterpart either: IAM.1 judges a customer managed policy, not the role a function
+ * runs with (an AWS managed AdministratorAccess never fails it), so mapping them would mislead.
  */
 export const BUILTIN_COMPLIANCE: Readonly<Record<string, readonly ComplianceRef[]>> = {
   'function-public-access': [{ framework: FSBP, control: 'Lambda.1' }],

@@ -35,6 +35,8 @@ export function evaluate(
   const fleetRecords = options.fleet ?? records;
   // Rules that combine others (exposure-path) run second, over the first pass's findings.
   const first = ordered.map((r) => r.combines !== true);
+  // Findings of a combining rule ranked below the rule's own severity, put in place at the end.
+  const lowered: Finding[] = [];
   const pass = (isFirst: boolean, fleet: ReturnType<typeof fleetOf>): void => {
     for (const record of sortedRecords) {
       // A function deleted while we crawled has nothing left to audit.
@@ -53,9 +55,13 @@ export function evaluate(
           continue;
         }
         const combined = verdict instanceof Combined ? verdict : undefined;
-        (buckets[i] as Finding[]).push({
+        const severity =
+          combined?.severity !== undefined && severityRank[combined.severity] < severityRank[rule.severity]
+            ? combined.severity
+            : rule.severity;
+        (severity === rule.severity ? (buckets[i] as Finding[]) : lowered).push({
           ruleId: rule.id,
-          severity: rule.severity,
+          severity,
           title: rule.title,
           message: rule.message(record, verdict),
           arn: record.arn,
@@ -81,7 +87,11 @@ export function evaluate(
       functions,
     }))
     .sort((a, b) => cmp(a.ruleId, b.ruleId) || cmp(a.reason, b.reason) || cmp(a.path, b.path));
-  return { findings: buckets.flat(), notJudged: counts };
+  const findings = buckets.flat();
+  return {
+    findings: lowered.length === 0 ? findings : [...findings, ...lowered].sort(compareFindings),
+    notJudged: counts,
+  };
 }
 
 /** The first pass's findings and not-judged parts by function ARN, then rule id. */

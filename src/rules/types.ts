@@ -46,6 +46,8 @@ export class Combined {
     readonly vars: MatchVars,
     readonly related: readonly RelatedFinding[],
     readonly traits: readonly string[],
+    /** The finding's own severity; the rule's severity is its ceiling. */
+    readonly severity?: Severity,
   ) {}
 }
 

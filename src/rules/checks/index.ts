@@ -2,9 +2,11 @@
 import type { Check } from '../types.js';
 import { crossAccountInvoke } from './cross-account-invoke.js';
 import { envSecret } from './env-secret.js';
+import { exposurePath } from './exposure-path.js';
 import { layerCrossAccount } from './layer-cross-account.js';
 import { publicInvoke } from './public-invoke.js';
 import { publicUrl } from './public-url.js';
+import { roleShared } from './role-shared.js';
 import { runtimeLifecycle } from './runtime-lifecycle.js';
 import { tagsRequired } from './tags-required.js';
 import { vpcSingleAz } from './vpc-single-az.js';
@@ -12,9 +14,11 @@ import { vpcSingleAz } from './vpc-single-az.js';
 export const checks = {
   'cross-account-invoke': crossAccountInvoke,
   'env-secret': envSecret,
+  'exposure-path': exposurePath,
   'layer-cross-account': layerCrossAccount,
   'public-invoke': publicInvoke,
   'public-url': publicUrl,
+  'role-shared': roleShared,
   'runtime-lifecycle': runtimeLifecycle,
   'tags-required': tagsRequired,
   'vpc-single-az': vpcSingleAz,
