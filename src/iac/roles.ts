@@ -121,8 +121,8 @@ class RoleReader {
     if (typeof trust === 'string') part('trustPolicy', trust);
 
     const inline: IamInlinePolicy[] = [];
-    const addInline = (policyName: unknown, document: unknown): void => {
-      const doc = this.document(document);
+    const addInline = (policyName: unknown, document: unknown, resolved = false): void => {
+      const doc = this.document(document, resolved);
       if (typeof doc === 'string') part('inlinePolicies', doc);
       else inline.push({ name: typeof policyName === 'string' ? policyName : 'policy', document: doc });
     };
@@ -130,7 +130,7 @@ class RoleReader {
     if (!Array.isArray(listed)) part('inlinePolicies', `Policies: ${(listed as PlanTime).detail}`);
     else
       for (const entry of listed)
-        if (isObject(entry)) addInline(entry.PolicyName, entry.PolicyDocument);
+        if (isObject(entry)) addInline(entry.PolicyName, entry.PolicyDocument, true);
         else part('inlinePolicies', 'a policy of Policies is unknown until deploy');
 
     const managed: string[] = [];
@@ -186,10 +186,10 @@ class RoleReader {
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   }
 
-  /** A normalised document, or why it is unknown. */
-  private document(raw: unknown): PolicyDocument | string {
+  /** A normalised document, or why it is unknown. `resolved`: `raw` went through `value` already. */
+  private document(raw: unknown, resolved = false): PolicyDocument | string {
     if (raw === undefined) return 'no document';
-    const v = this.value(raw);
+    const v = resolved ? raw : this.value(raw);
     if (containsPlanTime(v)) return `a document with ${firstPlanTime(v)?.detail ?? 'a value'} unknown until deploy`;
     try {
       return normalisePolicy(v);
@@ -205,6 +205,7 @@ class RoleReader {
   }
 
   private name(node: unknown): unknown {
+    if (node instanceof PlanTime) return node;
     if (Array.isArray(node)) return node.map((n) => this.name(n));
     if (!isObject(node)) return node;
     const entries = Object.entries(node);
