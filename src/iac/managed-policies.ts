@@ -44,7 +44,8 @@ export function managedPolicySource(): { readonly source: string; readonly taken
 
 /** The AWS managed policy with this ARN (default version), or undefined when the data does not hold it. */
 export function awsManagedPolicy(arn: string): IamManagedPolicy | undefined {
-  return data().byArn.get(awsPartitionArn(arn));
+  const known = data().byArn.get(awsPartitionArn(arn));
+  return known && { ...known, arn };
 }
 
 /** True for `arn:<partition>:iam::aws:policy/...`: AWS's, not the account's. */

@@ -135,9 +135,11 @@ class RoleReader {
 
     const managed: string[] = [];
     const listedArns = this.value(p.ManagedPolicyArns ?? []);
-    if (!Array.isArray(listedArns) || listedArns.some((a) => typeof a !== 'string'))
-      part('managedPolicies', 'ManagedPolicyArns has a value unknown until deploy');
-    else managed.push(...(listedArns as string[]));
+    if (!Array.isArray(listedArns)) part('managedPolicies', 'ManagedPolicyArns is unknown until deploy');
+    else
+      for (const arn of listedArns as unknown[])
+        if (typeof arn === 'string') managed.push(arn);
+        else part('managedPolicies', `a managed policy ARN is ${arn instanceof PlanTime ? arn.detail : 'unknown'}`);
 
     const policies: IamManagedPolicy[] = [];
     const ownPolicy = (arn: string): void => {
