@@ -10,6 +10,7 @@ import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } f
 import { cfnEventInvokeTable, cfnFunctionTable, cfnPermissionTable, cfnUrlTable } from './cfn-table.js';
 import { PlanTime, Resolver, explore, type ParameterDef, type TemplateScope } from './intrinsics.js';
 import { applyDefaults, applyTable, extractUnknown, type Planned, type PlannedFunction } from './record.js';
+import { templateRole, type RoleScope } from './roles.js';
 import { isObject, templateResources, type TemplateResource } from './sam.js';
 
 export interface TemplateSource {
@@ -59,12 +60,13 @@ export function functionsFromTemplate(source: TemplateSource, given: ReadonlyMap
     const target = targetFunction(r.Properties[property], byId, literalNames);
     if (target !== undefined) attached.set(target, [...(attached.get(target) ?? []), r]);
   }
+  const roles: RoleScope = { resources, byId, account: source.account, pseudo: source.pseudo };
   const out: TemplateFunctions = { functions: [], truncated: [] };
   for (const fn of functions) {
     const { results, truncated } = explore((choices) => {
       const resolver = new Resolver(scope, choices);
       if (fn.Condition !== undefined && !resolver.condition(fn.Condition)) return undefined;
-      return plannedFunction(fn, attached.get(fn.id) ?? [], resolver, source);
+      return plannedFunction(fn, attached.get(fn.id) ?? [], resolver, source, roles);
     });
     if (truncated) out.truncated.push(fn.id);
     const [primary, ...alternates] = results.filter((r): r is PlannedFunction => r !== undefined);
@@ -101,6 +103,7 @@ function plannedFunction(
   related: readonly TemplateResource[],
   resolver: Resolver,
   source: TemplateSource,
+  roles: RoleScope,
 ): PlannedFunction {
   const properties = resolver.resolve(fn.Properties);
   const planned: Planned = { configuration: {}, tags: {} };
@@ -113,6 +116,14 @@ function plannedFunction(
   const unknown: UnknownPart[] = [];
   if (resolvedName instanceof PlanTime)
     unknown.push({ path: 'configuration.FunctionName', reason: 'plan-time', detail: resolvedName.detail });
+  const role = fn.Properties.Role === undefined ? undefined : templateRole(fn.Properties.Role, roles, resolver);
+  if (role) planned.configuration.Role = role.role.arn;
+  else if (fn.Properties.Role !== undefined)
+    unknown.push({
+      path: 'configuration.Role',
+      reason: 'plan-time',
+      detail: 'the role is defined outside the template',
+    });
   const vpc = planned.configuration.VpcConfig as Record<string, unknown> | undefined;
   // Lambda derives the VPC from the subnets when the function deploys.
   if (vpc && vpc.SubnetIds !== undefined)
@@ -172,5 +183,6 @@ function plannedFunction(
       line: source.line(fn.pointer),
       resource: typeof cdkPath === 'string' ? `${fn.id} (${cdkPath})` : fn.id,
     },
+    ...(role ? { role } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { checkResources, parse, readText, relativePath } from './files.js';
 import { buildRecord, PLAN_ACCOUNT, type PlannedFunction } from './record.js';
 import { isObject } from './sam.js';
 import { functionsFromPlan, isTerraformPlan } from './terraform.js';
+import { accountIam } from './account-iam.js';
 import { withAlternates } from './variants.js';
 
 export interface IacOptions {
@@ -67,6 +68,13 @@ export async function loadIac(paths: readonly string[], options: IacOptions): Pr
     byArn.set(r.arn, r);
   }
   const functions = [...byArn.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  // Every variant's role: a part that differs between variants is unknown (account-iam.ts).
+  const iam = accountIam(
+    planned.flatMap((p, i) => {
+      const account = (records[i] as FunctionRecord).account;
+      return [p.primary, ...p.alternates].map((f) => ({ account, role: f.role }));
+    }),
+  );
   const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     tool: { name: 'lambda-audit', version: options.toolVersion },
@@ -76,6 +84,7 @@ export async function loadIac(paths: readonly string[], options: IacOptions): Pr
       `${a.account}/${a.region}` < `${b.account}/${b.region}` ? -1 : 1,
     ),
     functions,
+    iam,
   };
   return withAlternates(snapshot, alternates);
 }

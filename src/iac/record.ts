@@ -15,6 +15,7 @@ import type {
   UnknownPart,
 } from '../snapshot/types.js';
 import { PLAN_ACCOUNT, PlanTime } from './intrinsics.js';
+import type { PlannedRole } from './roles.js';
 
 export { PLAN_ACCOUNT };
 
@@ -37,6 +38,8 @@ export interface PlannedFunction {
   readonly functionUrl: FunctionUrlInfo | null;
   readonly eventInvokeConfig: EventInvokeInfo | null;
   readonly location: SourceLocation;
+  /** The execution role, when the template or plan defines it (`configuration.Role` is its ARN). */
+  readonly role?: PlannedRole;
 }
 
 /** A mapping table row: a property path of the source format, the record path it fills. */
@@ -186,7 +189,9 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
  * a template or plan deploys to.
  */
 function accountOfRole(role: unknown): string | undefined {
-  return typeof role === 'string' ? /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(role)?.[1] : undefined;
+  const account = typeof role === 'string' ? /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(role)?.[1] : undefined;
+  // A role of the template gets an ARN in the placeholder account: that names no account.
+  return account === PLAN_ACCOUNT ? undefined : account;
 }
 
 function withAccount(value: unknown, from: string, to: string): unknown {

@@ -5,7 +5,9 @@
  * SAM adds for `FunctionUrlConfig`, `Events` and `EventInvokeConfig`. Other resources pass through.
  * `test/iac/sam-translator.test.ts` compares this with the real translator.
  */
+import type { UnknownPart } from '../snapshot/types.js';
 import { applyTable, setPath } from './record.js';
+import { samRole } from './sam-role.js';
 import { samEventPermissions, samFunctionTable, samTags } from './sam-table.js';
 
 export interface TemplateResource {
@@ -16,6 +18,8 @@ export interface TemplateResource {
   readonly Metadata?: Record<string, unknown>;
   /** Where the resource is in the source document (for SAM-generated ones: what generated them). */
   readonly pointer: string;
+  /** A generated resource's parts that are not modelled (the role SAM creates: see sam-role.ts). */
+  readonly unknown?: readonly UnknownPart[];
 }
 
 export function isSam(template: Record<string, unknown>): boolean {
@@ -95,6 +99,15 @@ function expandFunction(
     pointer: base.pointer,
   });
   const out: TemplateResource[] = [{ ...base, Type: 'AWS::Lambda::Function', Properties: properties }];
+  if (props.Role === undefined) {
+    // No Role: SAM creates one, <id>Role, and the function's Role is its ARN.
+    const role = samRole(id, props);
+    properties.Role = { 'Fn::GetAtt': [`${id}Role`, 'Arn'] };
+    out.push({
+      ...related('Role', 'AWS::IAM::Role', role.properties),
+      ...(role.unknown.length > 0 ? { unknown: role.unknown } : {}),
+    });
+  }
   const url = props.FunctionUrlConfig;
   if (isObject(url)) {
     out.push(related('Url', 'AWS::Lambda::Url', { ...url, TargetFunctionArn: ref }));

@@ -11,6 +11,7 @@ import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } f
 import { PlanTime } from './intrinsics.js';
 import { applyDefaults, applyTable, extractUnknown, type Planned, type PlannedFunction } from './record.js';
 import { isObject } from './sam.js';
+import { planRoles } from './tf-roles.js';
 import { tfEventInvokeTable, tfFunctionTable, tfPermissionTable, tfUrlTable } from './tf-table.js';
 
 interface Change {
@@ -79,12 +80,17 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
     const target = targetOf(c, functions, plan);
     if (target) related.set(target.address, [...(related.get(target.address) ?? []), c]);
   }
+  const roleOf = planRoles(plan, source.account);
   return functions.map((fn) => {
     const planned: Planned = { configuration: {}, tags: {} };
     applyTable(tfFunctionTable, fn.values, planned);
     const name = typeof fn.values.function_name === 'string' ? fn.values.function_name : fn.address;
     applyDefaults(planned.configuration, name);
     const unknown: UnknownPart[] = [];
+    const role = roleOf(fn.address);
+    if (role) planned.configuration.Role = role.role.arn;
+    else if (fn.values.role !== undefined)
+      unknown.push({ path: 'configuration.Role', reason: 'plan-time', detail: 'the role is defined outside the plan' });
     const statements: PolicyStatement[] = [];
     let functionUrl: FunctionUrlInfo | null = null;
     let eventInvokeConfig: EventInvokeInfo | null = null;
@@ -121,6 +127,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       functionUrl,
       eventInvokeConfig,
       location: { ...locate(fn), resource: fn.address },
+      ...(role ? { role } : {}),
     };
   });
 }

@@ -141,6 +141,8 @@ describe('a cdk.out cloud assembly', () => {
     expect(worker?.eventInvokeConfig).toEqual({ MaximumRetryAttempts: 1 });
     expect(worker?.unknown).toEqual([
       { path: 'configuration.KMSKeyArn', reason: 'plan-time', detail: 'Fn::ImportValue' },
+      // A literal role ARN: the role is not in the template, so nothing about it is known here.
+      { path: 'configuration.Role', reason: 'plan-time', detail: 'the role is defined outside the template' },
     ]);
   });
 

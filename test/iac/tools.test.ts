@@ -21,6 +21,9 @@ const templates = [
   'test/fixtures/iac/same/cdk.out/SameStack.template.json',
   'test/fixtures/iac/cdk.out/ApiStack.template.json',
   'test/fixtures/iac/cdk.out/WorkerStack.template.json',
+  'test/fixtures/iac/roles/sam.yaml',
+  'test/fixtures/iac/roles/cfn.yaml',
+  'test/fixtures/iac/roles/cdk.out/RolesStack.template.json',
 ];
 
 describeWithTool('cfn-lint', 'cfn-lint', () => {
