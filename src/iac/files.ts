@@ -2,7 +2,6 @@
  * Reading IaC files: text, parsing (JSON strictly, YAML with CloudFormation's tags), and the
  * errors a user sees: `file:line:col`, what was expected, never the file's content.
  */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { AuditError } from '../errors.js';
 import { YamlSyntaxError } from '../policy/yaml.js';
@@ -60,16 +59,6 @@ export function checkResources(
       throw new AuditError('E_INPUT', `${at(pointer)}: Resources.${id}: expected a map with a Type string`);
     if (resource.Properties !== undefined && !isObject(resource.Properties))
       throw new AuditError('E_INPUT', `${at(`${pointer}/Properties`)}: Resources.${id}.Properties: expected a map`);
-  }
-}
-
-export function readText(abs: string, rel: string): string {
-  try {
-    return readFileSync(abs, 'utf8');
-  } catch (error) {
-    throw new AuditError('E_INPUT', `cannot read ${rel} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: error,
-    });
   }
 }
 
