@@ -10,6 +10,7 @@ import type { CliIo } from './io.js';
 import {
   collect,
   outputParser,
+  parseByteSize,
   parseIacParam,
   parseDate,
   parseEndpoint,
@@ -111,6 +112,11 @@ function addSourceOptions(command: Command): Command {
       collect,
     )
     .option('--iac-param <key=value>', 'a template parameter value for --iac (repeatable)', parseIacParam)
+    .option(
+      '--iac-max-bytes <size>',
+      'the largest file --iac reads (bytes, or 100MB; default 50MB): a larger one is refused before it is read',
+      parseByteSize,
+    )
     .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
     .option('-q, --quiet', 'no progress or summary on stderr', false)
     .option('--org', "crawl the organisation's active accounts (Organizations ListAccounts; needs --role-name)")
