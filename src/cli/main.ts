@@ -27,6 +27,7 @@ import { runScan, type ScanFlags } from './scan.js';
 import type { SourceFlags } from './source.js';
 import { runBaseline, type BaselineFlags } from './baseline.js';
 import { toolVersion } from '../version.js';
+import { inert } from '../report/escape.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -319,7 +320,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
         : ExitCode.usage;
     }
     if (error instanceof AuditError) {
-      io.stderr.write(`lambda-audit: ${error.message}\n`);
+      // Messages name files and values of the input: no escape sequence of theirs reaches the terminal.
+      io.stderr.write(`lambda-audit: ${inert(error.message)}\n`);
       return error.exitCode;
     }
     if (error instanceof InterruptedError || io.signal.aborted) {

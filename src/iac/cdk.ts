@@ -20,7 +20,7 @@ export interface CdkDefaults {
  * Reads a file of the assembly: the caller keeps it inside the cdk.out (a `templateFile` of
  * `../../etc/passwd` is refused) and returns undefined for a file it refused and skipped.
  */
-export type AssemblyReader = (abs: string, rel: string) => string | undefined;
+export type AssemblyReader = (abs: string, rel: string, namedBy?: string) => string | undefined;
 
 /** Nested assemblies (CDK stages) deeper than this are not followed: a manifest naming itself would loop. */
 const MAX_NESTING = 8;
@@ -34,7 +34,7 @@ export function cdkStacks(dir: string, defaults: CdkDefaults, read: AssemblyRead
       'E_INPUT',
       `${rel}: cdk.out assemblies nested more than ${MAX_NESTING} deep (a manifest naming itself?)`,
     );
-  const text = read(manifestPath, rel);
+  const text = read(manifestPath, rel, nesting > 0 ? 'a nested assembly' : undefined);
   if (text === undefined) return [];
   const manifest = parse(text, rel).value;
   if (!isObject(manifest) || !isObject(manifest.artifacts))
@@ -49,7 +49,7 @@ export function cdkStacks(dir: string, defaults: CdkDefaults, read: AssemblyRead
     if (artifact.type !== 'aws:cloudformation:stack' || typeof artifact.properties.templateFile !== 'string') continue;
     const abs = join(dir, artifact.properties.templateFile);
     const file = relativePath(defaults.cwd, abs);
-    const text = read(abs, file);
+    const text = read(abs, file, `templateFile of ${rel}`);
     if (text === undefined) continue;
     const doc = parse(text, file);
     if (!isObject(doc.value))

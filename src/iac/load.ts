@@ -285,10 +285,9 @@ function readFile(abs: string, root: Root, reading: Reading, explicit: boolean):
 function readCdkOut(dir: string, root: Root, reading: Reading): Found {
   const { options } = reading;
   const defaults = { cwd: options.cwd, region: options.defaultRegion, account: PLAN_ACCOUNT };
-  const read = (abs: string, file: string): string | undefined => {
+  const read = (abs: string, file: string, namedBy?: string): string | undefined => {
     try {
-      const r = readInside(abs, root, file, reading.limits.maxBytes);
-      return r.text;
+      return readInside(abs, root, namedBy === undefined ? file : `${file} (${namedBy})`, reading.limits.maxBytes).text;
     } catch (error) {
       if (!(error instanceof RefusedPath)) throw error;
       reading.refused(error);

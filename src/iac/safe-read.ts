@@ -83,7 +83,14 @@ export function resolveInside(abs: string, root: Root, rel: string): string {
     real = realpathSync(abs);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new RefusedPath(rel, code === 'ENOENT' ? 'not found (or a dangling symlink)' : `cannot resolve (${code})`);
+    throw new RefusedPath(
+      rel,
+      code === 'ENOENT'
+        ? 'not found (or a dangling symlink)'
+        : code === 'ELOOP'
+          ? 'a symlink loop'
+          : `cannot resolve (${code})`,
+    );
   }
   if (forbidden(real))
     throw new RefusedPath(rel, `leads to ${real}, under /proc, /sys or /dev; only regular files are read`);
