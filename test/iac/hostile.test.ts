@@ -136,9 +136,7 @@ describe('a directory walk: a warning and a skip per refused entry, the rest jud
     copyFileSync(GOOD, join(dir, 'template.yaml'));
     const r = await gate(cwd, ['--iac', '.', '--fail-on', 'none']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(
-      /warning: --iac: refused (d\/){32}d: deeper than 32 directory levels below \.; skipped/,
-    );
+    expect(r.stderr).toMatch(/warning: --iac: refused (d\/){32}d: deeper than 32 directory levels below \.; skipped/);
   });
 });
 
