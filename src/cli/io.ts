@@ -1,3 +1,5 @@
+import { inert } from '../report/escape.js';
+
 /** The process edges a command may touch; tests pass their own. */
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -9,9 +11,10 @@ export interface CliIo {
   readonly signal: AbortSignal;
 }
 
+/** Log lines name input files and values: made inert, so no escape sequence of theirs reaches the terminal. */
 export function logTo(io: CliIo, quiet = false): (line: string) => void {
   return (line) => {
-    if (!quiet) io.stderr.write(`${line}\n`);
+    if (!quiet) io.stderr.write(`${inert(line)}\n`);
   };
 }
 

@@ -10,6 +10,7 @@ import type { CliIo } from './io.js';
 import {
   collect,
   outputParser,
+  parseByteSize,
   parseIacParam,
   parseDate,
   parseEndpoint,
@@ -26,6 +27,7 @@ import { runScan, type ScanFlags } from './scan.js';
 import type { SourceFlags } from './source.js';
 import { runBaseline, type BaselineFlags } from './baseline.js';
 import { toolVersion } from '../version.js';
+import { inert } from '../report/escape.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -111,6 +113,11 @@ function addSourceOptions(command: Command): Command {
       collect,
     )
     .option('--iac-param <key=value>', 'a template parameter value for --iac (repeatable)', parseIacParam)
+    .option(
+      '--iac-max-bytes <size>',
+      'the largest file --iac reads (bytes, or 100MB; default 50MB): a larger one is refused before it is read',
+      parseByteSize,
+    )
     .option('--demo', 'start a simulated Lambda API with a demo fleet and crawl it', false)
     .option('-q, --quiet', 'no progress or summary on stderr', false)
     .option('--org', "crawl the organisation's active accounts (Organizations ListAccounts; needs --role-name)")
@@ -313,7 +320,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
         : ExitCode.usage;
     }
     if (error instanceof AuditError) {
-      io.stderr.write(`lambda-audit: ${error.message}\n`);
+      // Messages name files and values of the input: no escape sequence of theirs reaches the terminal.
+      io.stderr.write(`lambda-audit: ${inert(error.message)}\n`);
       return error.exitCode;
     }
     if (error instanceof InterruptedError || io.signal.aborted) {

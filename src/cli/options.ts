@@ -99,6 +99,21 @@ export function parseIacParam(value: string, previous: Map<string, string> = new
   return new Map([...previous, [value.slice(0, eq), value.slice(eq + 1)]]);
 }
 
+/** A JavaScript string holds at most 2^29 - 24 UTF-16 units: a larger file could not be read as text. */
+const MAX_IAC_BYTES = 512 * 1024 * 1024;
+
+/** `--iac-max-bytes SIZE`: bytes, or with a unit (`100MB`, `1.5G`; 1 MB = 1,048,576 bytes). */
+export function parseByteSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(value.trim());
+  const unit = (m?.[2] ?? 'b').toLowerCase()[0] as 'b' | 'k' | 'm' | 'g';
+  const bytes = m ? Math.floor(Number(m[1]) * { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit]) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1 || bytes > MAX_IAC_BYTES)
+    throw new InvalidArgumentError(
+      `--iac-max-bytes expects a size from 1 byte to 512MB, such as 104857600 or 100MB, got "${value.slice(0, 40)}"`,
+    );
+  return bytes;
+}
+
 /** `--regions` of scan and baseline: a list, or `all` (the regions enabled in each account). */
 export function parseRegionsOrAll(value: string): string[] | 'all' {
   return value.trim() === 'all' ? 'all' : parseRegions(value);

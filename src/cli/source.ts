@@ -52,6 +52,8 @@ export interface SourceFlags {
   readonly iac?: string[];
   /** `--iac-param KEY=VALUE`: template parameter values. */
   readonly iacParam?: Map<string, string>;
+  /** `--iac-max-bytes`: the size cap per --iac file. @default DEFAULT_IAC_LIMITS.maxBytes (50 MB) */
+  readonly iacMaxBytes?: number;
   readonly quiet: boolean;
   /** Refuse --input records without a FunctionArn (their account is unknown): set by `baseline`. */
   readonly requireArn?: boolean;
@@ -109,6 +111,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       cwd: io.cwd,
       key: () => loadEnvHashKey(io.env, log),
       parameters: flags.iacParam ?? new Map(),
+      ...(flags.iacMaxBytes === undefined ? {} : { limits: { maxBytes: flags.iacMaxBytes } }),
       defaultRegion: flags.regions?.[0] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       toolVersion: toolVersion(),
       now: io.now(),

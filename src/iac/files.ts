@@ -2,11 +2,11 @@
  * Reading IaC files: text, parsing (JSON strictly, YAML with CloudFormation's tags), and the
  * errors a user sees: `file:line:col`, what was expected, never the file's content.
  */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { AuditError } from '../errors.js';
 import { YamlSyntaxError } from '../policy/yaml.js';
 import { isObject } from './sam.js';
+import { isTerraformPlan } from './terraform.js';
 import { parseTemplate } from './yaml.js';
 
 export type ParsedFile = ReturnType<typeof parseTemplate>;
@@ -15,8 +15,20 @@ export function parse(text: string, rel: string): ParsedFile {
   // JSON is YAML, but YAML forgives what CloudFormation and Terraform do not (a trailing comma).
   if (text.trimStart().startsWith('{')) {
     try {
-      JSON.parse(text);
+      const value: unknown = JSON.parse(text);
+      // A plan needs no positions (it is located on its .tf files): the YAML pass over a 50 MB
+      // plan took two thirds of its time.
+      if (isTerraformPlan(value)) {
+        // The YAML parser refuses nesting past 100 levels; the plan walkers recurse, so likewise.
+        if (deeperThan(value, MAX_NESTING))
+          throw new AuditError(
+            'E_INPUT',
+            `${rel}: nesting exceeded maxDepth (${MAX_NESTING}); expected the JSON of "terraform show -json"`,
+          );
+        return { value, position: () => ({ line: 1, column: 1 }) };
+      }
     } catch (error) {
+      if (error instanceof AuditError) throw error;
       const offset = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
       const before = text.slice(0, offset);
       const line = before.split('\n').length;
@@ -42,6 +54,22 @@ export function parse(text: string, rel: string): ParsedFile {
   }
 }
 
+/** As js-yaml's `maxDepth` for templates. */
+const MAX_NESTING = 100;
+
+/** Whether `value` nests arrays and objects more than `max` deep (iterative: no stack to overflow). */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Every resource must be a map with a `Type`: say where one is not (never quoting the value). */
 export function checkResources(
   template: Record<string, unknown>,
@@ -60,16 +88,6 @@ export function checkResources(
       throw new AuditError('E_INPUT', `${at(pointer)}: Resources.${id}: expected a map with a Type string`);
     if (resource.Properties !== undefined && !isObject(resource.Properties))
       throw new AuditError('E_INPUT', `${at(`${pointer}/Properties`)}: Resources.${id}.Properties: expected a map`);
-  }
-}
-
-export function readText(abs: string, rel: string): string {
-  try {
-    return readFileSync(abs, 'utf8');
-  } catch (error) {
-    throw new AuditError('E_INPUT', `cannot read ${rel} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: error,
-    });
   }
 }
 

@@ -4,7 +4,6 @@
  * are walked together so unknown attributes become unknown parts. Resources being deleted are left
  * out. Locations point at the `.tf` resource block when the configuration sits next to the plan.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { statementFromPermission, type PermissionParameters } from '../snapshot/policy.js';
 import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } from '../snapshot/types.js';
@@ -40,6 +39,13 @@ export interface PlanSource {
   readonly relDir: string;
   readonly region: string;
   readonly account: string;
+  /**
+   * Reads a `.tf` file for locations (src/iac/safe-read.ts: inside the checkout, size-capped);
+   * undefined: refused. Without it no `.tf` file is read and functions are located on the plan.
+   */
+  readonly read?: (abs: string) => string | undefined;
+  /** Lists a module directory for `.tf` files; undefined: outside the checkout or unreadable. */
+  readonly listDir?: (abs: string) => string[] | undefined;
 }
 
 export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
@@ -215,14 +221,13 @@ function locator(source: PlanSource, plan: Record<string, unknown>): (c: Change)
   const tfFiles = (dir: string): { name: string; text: string }[] => {
     let cached = files.get(dir);
     if (!cached) {
-      try {
-        cached = readdirSync(dir)
-          .filter((f) => f.endsWith('.tf'))
-          .sort()
-          .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
-      } catch {
-        cached = [];
-      }
+      cached = (source.listDir?.(dir) ?? [])
+        .filter((f) => f.endsWith('.tf'))
+        .sort()
+        .flatMap((name) => {
+          const text = source.read?.(join(dir, name));
+          return text === undefined ? [] : [{ name, text }];
+        });
       files.set(dir, cached);
     }
     return cached;

@@ -18,6 +18,7 @@ import type { Finding, RuleMeta, Severity } from '../rules/types.js';
 import type { AcceptedEntry } from '../rules/accepted.js';
 import type { RunResult } from './run.js';
 import { toJson } from './write.js';
+import { inert } from './escape.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 /** BatchImportFindings takes at most this many findings per call. */
@@ -79,8 +80,8 @@ function asffFinding(f: Finding, rule: RuleMeta | undefined, now: string): Recor
     ...base(f, rule, f.ruleId, now),
     Id: fingerprint(f),
     Severity: { Label: label[f.severity], Original: f.severity },
-    Title: clip(f.title, TITLE_MAX),
-    Description: clip(f.message, DESCRIPTION_MAX),
+    Title: clip(inert(f.title), TITLE_MAX),
+    Description: clip(inert(f.message), DESCRIPTION_MAX),
     ...compliance(rule, 'FAILED'),
     Workflow: { Status: f.suppressed ? 'SUPPRESSED' : 'NEW' },
     RecordState: 'ACTIVE',
@@ -88,7 +89,7 @@ function asffFinding(f: Finding, rule: RuleMeta | undefined, now: string): Recor
       ? {}
       : {
           Note: {
-            Text: clip(`Suppressed until ${f.suppression.expires}: ${f.suppression.reason}`, 512),
+            Text: clip(inert(`Suppressed until ${f.suppression.expires}: ${f.suppression.reason}`), 512),
             UpdatedBy: clip(f.suppression.owner, 512),
             UpdatedAt: now,
           },
@@ -122,8 +123,11 @@ function archivedFinding(e: AcceptedEntry, rule: RuleMeta | undefined, now: stri
     ...base({ arn: e.arn, account, region }, rule, e.ruleId, now),
     Id: e.fingerprint,
     Severity: { Label: 'INFORMATIONAL', Original: rule?.severity ?? 'info' },
-    Title: clip(rule?.title ?? e.ruleId, TITLE_MAX),
-    Description: clip(`${name}: no longer found by ${e.ruleId} (accepted earlier, fixed since)`, DESCRIPTION_MAX),
+    Title: clip(inert(rule?.title ?? e.ruleId), TITLE_MAX),
+    Description: clip(
+      inert(`${name}: no longer found by ${e.ruleId} (accepted earlier, fixed since)`),
+      DESCRIPTION_MAX,
+    ),
     ...compliance(rule, 'PASSED'),
     Workflow: { Status: 'RESOLVED' },
     RecordState: 'ARCHIVED',

@@ -5,8 +5,9 @@
  * are rendered here, so they read and print with JavaScript off; the findings table is rendered
  * in the browser from an embedded JSON block, a page at a time, sortable and filterable.
  *
- * Everything from AWS (names, messages, tags) is attacker-controlled text: it is HTML-escaped
- * here, and the JSON block escapes `<`, `>`, `&` and U+2028/2029 so it cannot end its element.
+ * Everything from AWS or a template (names, messages, tags) is attacker-controlled text: it is
+ * made inert and HTML-escaped here (src/report/escape.ts), and the JSON block's strings are made
+ * inert and escape `<`, `>`, `&` and U+2028/2029 so it cannot end its element.
  */
 import { createHash } from 'node:crypto';
 import { frameworkTitle } from '../rules/compliance.js';
@@ -16,6 +17,7 @@ import { HTML_SCRIPT, HTML_STYLE } from './html-client.js';
 import { countBySeverity } from './json.js';
 import type { RunResult } from './run.js';
 import { describeReason, EXPOSURE_PATH } from './text.js';
+import { htmlText, inert, jsonInert } from './escape.js';
 
 /** Rows rendered without JavaScript (the findings preview, the suppressed and drift tables). */
 const STATIC_ROWS = 1000;
@@ -285,7 +287,7 @@ function* tableData(run: RunResult, active: readonly Finding[], marked: boolean)
 
 /** JSON that cannot close its <script> element or break a JavaScript string. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
+  return jsonInert(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? inert(v) : v)))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
@@ -293,15 +295,8 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** HTML-escapes text for element content and double-quoted attributes. */
-export function h(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+/** Input text, made inert and HTML-escaped for element content and double-quoted attributes. */
+export const h = htmlText;
 
 /** Only http(s) links: a policy file's `docs` could say `javascript:`. */
 function safeUrl(url: string): string {

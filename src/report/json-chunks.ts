@@ -4,6 +4,7 @@
  * generators give the exact text `JSON.stringify(value, null, 2)` gives, cut at the elements of
  * the outer arrays and objects, so a writer holds one element's text at a time.
  */
+import { jsonInert } from './escape.js';
 
 /**
  * The text of `JSON.stringify(value, null, 2)` in chunks. Arrays down to `depth` levels are opened
@@ -44,9 +45,12 @@ export function* jsonChunks(value: unknown, depth = 3, indent = ''): Generator<s
   yield first ? '{}' : `\n${indent}}`;
 }
 
-/** A JSON file the way every file of ours is written (see `toJson`), in chunks. */
+/**
+ * A JSON file the way every file of ours is written (see `toJson`), in chunks: DEL, C1 and bidi
+ * characters written as `\uXXXX` (src/report/escape.ts).
+ */
 export function* jsonDocumentChunks(value: unknown, depth = 3): Generator<string, void, undefined> {
-  yield* jsonChunks(value, depth);
+  for (const chunk of jsonChunks(value, depth)) yield jsonInert(chunk);
   yield '\n';
 }
 

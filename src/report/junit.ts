@@ -2,6 +2,7 @@
 import { crawlGaps, type CrawlGap } from './gaps.js';
 import type { SkippedAccountInfo } from '../snapshot/types.js';
 import type { RunResult } from './run.js';
+import { inert, xmlText } from './escape.js';
 
 export function junitReport(run: RunResult): string {
   const active = run.findings.filter((f) => !f.suppressed);
@@ -13,7 +14,7 @@ export function junitReport(run: RunResult): string {
         : findings.map((f) =>
             [
               `    <testcase classname="${xml(rule.id)}" name="${xml(f.arn)}">`,
-              `      <failure type="${f.severity}" message="${xml(f.message)}">${xml(`${rule.title}\n${f.message}\nRemediation: ${rule.remediation}\n${rule.docs}`)}</failure>`,
+              `      <failure type="${f.severity}" message="${xml(f.message)}">${body(rule.title, f.message, `Remediation: ${rule.remediation}`, rule.docs)}</failure>`,
               '    </testcase>',
             ].join('\n'),
           );
@@ -50,7 +51,7 @@ function crawlSuite(gaps: readonly CrawlGap[], skipped: readonly SkippedAccountI
     ...gaps.map((g) =>
       [
         `    <testcase classname="crawl" name="${xml(`${g.account}/${g.region}`)}">`,
-        `      <failure type="incomplete" message="${xml(g.text)}">${xml(`Crawl incomplete in ${g.account}/${g.region}: ${g.text}`)}</failure>`,
+        `      <failure type="incomplete" message="${xml(g.text)}">${body(`Crawl incomplete in ${g.account}/${g.region}: ${g.text}`)}</failure>`,
         '    </testcase>',
       ].join('\n'),
     ),
@@ -70,16 +71,15 @@ function skippedAttr(skipped: readonly unknown[]): string {
   return skipped.length === 0 ? '' : ` skipped="${skipped.length}"`;
 }
 
+/**
+ * Attribute values and text: input text made inert (no control, escape or bidi character; XML 1.0
+ * cannot carry most control characters at all), then the five specials escaped.
+ */
 function xml(text: string): string {
-  // Characters XML 1.0 cannot carry at all are dropped; the five specials are escaped.
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- removing control characters XML forbids is the point
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
-  );
+  return xmlText(text);
+}
+
+/** A failure's body: one line per part, each part made inert (its own newlines become spaces). */
+function body(...parts: string[]): string {
+  return xmlText(parts.map(inert).join('\n'), true);
 }

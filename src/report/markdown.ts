@@ -1,5 +1,10 @@
-/** Markdown for $GITHUB_STEP_SUMMARY and pull-request comments. */
+/**
+ * Markdown for $GITHUB_STEP_SUMMARY and pull-request comments. Every value from the input (names,
+ * regions, accounts, paths, messages, reasons) is a code span (src/report/escape.ts): a template
+ * naming a function `[click](https://evil.example)` shows that text, not a link.
+ */
 import { SEVERITIES } from '../rules/types.js';
+import { markdownCode, markdownText } from './escape.js';
 import { crawlGaps } from './gaps.js';
 import { countBySeverity } from './json.js';
 import type { RunResult } from './run.js';
@@ -20,13 +25,13 @@ export function markdownReport(run: RunResult): string {
   const skipped = run.snapshot.skippedAccounts ?? [];
   if (skipped.length > 0)
     lines.push(
-      `Skipped ${skipped.length} account(s), not crawled: ${skipped.map((a) => `${a.account}${a.name === undefined ? '' : ` (${cell(a.name)})`}: ${cell(a.reason)}`).join('; ')}.`,
+      `Skipped ${skipped.length} account(s), not crawled: ${skipped.map((a) => `${code(a.account, false)}${a.name === undefined ? '' : ` (${code(a.name, false)})`}: ${code(a.reason, false)}`).join('; ')}.`,
       '',
     );
   if (run.notJudged.length > 0) {
     lines.push('### Not judged', '', '| Rule | Functions | Why |', '|---|---:|---|');
     for (const n of run.notJudged)
-      lines.push(`| \`${n.ruleId}\` | ${n.count} | \`${cell(n.path)}\` ${describeReason(n.reason)} |`);
+      lines.push(`| ${code(n.ruleId)} | ${n.count} | ${code(n.path)} ${describeReason(n.reason)} |`);
     lines.push('');
   }
   lines.push('| Severity | Findings |', '|---|---:|');
@@ -40,7 +45,7 @@ export function markdownReport(run: RunResult): string {
   if (paths.length > 0) {
     lines.push('### Exposure paths', '', '| Severity | Function | Region | Path |', '|---|---|---|---|');
     for (const f of paths.slice(0, MAX_ROWS))
-      lines.push(`| ${f.severity} | ${cell(f.functionName)} | ${f.region} | ${cell(f.message)} |`);
+      lines.push(`| ${f.severity} | ${code(f.functionName)} | ${code(f.region)} | ${code(f.message)} |`);
     if (paths.length > MAX_ROWS) lines.push('', `…and ${paths.length - MAX_ROWS} more (see the JSON report).`);
     lines.push('');
   }
@@ -54,7 +59,7 @@ export function markdownReport(run: RunResult): string {
       .sort((a, b) => (byRule.get(b.id) ?? 0) - (byRule.get(a.id) ?? 0))
       .slice(0, 10);
     for (const r of top)
-      lines.push(`| [\`${r.id}\`](${r.docs}) ${cell(r.title)} | ${r.severity} | ${byRule.get(r.id) ?? 0} |`);
+      lines.push(`| ${ruleLink(r.id, r.docs)} ${markdownText(r.title)} | ${r.severity} | ${byRule.get(r.id) ?? 0} |`);
     lines.push('');
   }
 
@@ -73,7 +78,7 @@ export function markdownReport(run: RunResult): string {
       lines.push('| Function | Region | Drift |', '|---|---|---|');
       for (const f of d.slice(0, MAX_ROWS))
         lines.push(
-          `| ${cell(f.functionName)} | ${f.region} | ${f.kind === 'changed' ? cell(f.changes.map((c) => `${c.kind} \`${c.path}\``).join(', ')) : f.kind} |`,
+          `| ${code(f.functionName)} | ${code(f.region)} | ${f.kind === 'changed' ? f.changes.map((c) => `${c.kind} ${code(c.path)}`).join(', ') : f.kind} |`,
         );
       if (d.length > MAX_ROWS) lines.push('', `…and ${d.length - MAX_ROWS} more (see the JSON report).`);
       lines.push('');
@@ -84,7 +89,7 @@ export function markdownReport(run: RunResult): string {
     lines.push('### Findings', '', '| Severity | Rule | Function | Region | Message |', '|---|---|---|---|---|');
     for (const f of active.slice(0, MAX_ROWS))
       lines.push(
-        `| ${f.severity} | \`${f.ruleId}\` | ${cell(f.functionName)}${f.qualifier === '$LATEST' ? '' : `:${f.qualifier}`} | ${f.location ? `\`${cell(`${f.location.file}:${f.location.line}`)}\`` : f.region} | ${cell(f.message)} |`,
+        `| ${f.severity} | ${code(f.ruleId)} | ${code(f.qualifier === '$LATEST' ? f.functionName : `${f.functionName}:${f.qualifier}`)} | ${code(f.location ? `${f.location.file}:${f.location.line}` : f.region)} | ${code(f.message)} |`,
       );
     if (active.length > MAX_ROWS)
       lines.push('', `…and ${active.length - MAX_ROWS} more (see the JSON or SARIF report).`);
@@ -102,12 +107,15 @@ function incompleteCrawl(run: RunResult): string[] {
   }
   return [...byRegion].flatMap(([where, texts]) => [
     '> [!WARNING]',
-    `> Crawl incomplete in ${where}; findings that depend on what was not read may be missing:`,
-    ...texts.map((t) => `> - ${cell(t)}`),
+    `> Crawl incomplete in ${code(where, false)}; findings that depend on what was not read may be missing:`,
+    ...texts.map((t) => `> - ${code(t, false)}`),
     '',
   ]);
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const code = markdownCode;
+
+/** The rule id linked to its docs: only an http(s) URL (a policy file's `docs` could say anything). */
+function ruleLink(id: string, docs: string): string {
+  return /^https?:\/\/[^\s()<>]+$/i.test(docs) ? `[${code(id)}](${docs})` : code(id);
 }

@@ -12,6 +12,7 @@ import { fingerprint } from '../rules/fingerprint.js';
 import type { AcceptedEntry } from '../rules/accepted.js';
 import type { Finding, RuleMeta, Severity } from '../rules/types.js';
 import type { RunResult } from './run.js';
+import { inert, jsonInert } from './escape.js';
 
 export const OCSF_VERSION = '1.3.0';
 const CLASS_UID = 2004;
@@ -38,7 +39,7 @@ export function ocsfReport(run: RunResult): string {
     ...run.findings.map((f) => record(run, f, rules.get(f.ruleId))),
     ...(run.resolved ?? []).map((e) => resolvedRecord(run, e, rules.get(e.ruleId))),
   ];
-  return lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+  return lines.map((l) => `${jsonInert(JSON.stringify(l))}\n`).join('');
 }
 
 interface Common {
@@ -77,15 +78,15 @@ function envelope(
     status: st.name,
     time: Date.parse(run.snapshot.generatedAt),
     time_dt: run.snapshot.generatedAt,
-    message: c.desc,
+    message: inert(c.desc),
     metadata: {
       version: OCSF_VERSION,
       product: { name: 'lambda-audit', vendor_name: 'lambda-audit', version: run.snapshot.tool.version },
     },
     finding_info: {
       uid: c.uid,
-      title: c.title,
-      desc: c.desc,
+      title: inert(c.title),
+      desc: inert(c.desc),
       types: [c.ruleId],
       analytic: { uid: c.ruleId, name: c.ruleId, type_id: 1, type: 'Rule' },
       ...(rule === undefined ? {} : { src_url: rule.docs }),

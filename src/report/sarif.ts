@@ -20,6 +20,7 @@ import type { SkippedAccountInfo } from '../snapshot/types.js';
 import { crawlGaps, type CrawlGap } from './gaps.js';
 import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
+import { inert, jsonInert } from './escape.js';
 
 export const GITHUB_LIMITS = {
   resultsPerRun: 25_000,
@@ -75,7 +76,7 @@ export function sarifReport(run: RunResult, options: FormatOptions, limits = GIT
     ),
   }));
 
-  const render = (): string => JSON.stringify(document(run, rules, ruleIndex, perAccount), null, 2) + '\n';
+  const render = (): string => jsonInert(JSON.stringify(document(run, rules, ruleIndex, perAccount), null, 2)) + '\n';
   let text = render();
   // Over the size limit: drop the lowest severity left, everywhere, until it fits.
   for (const severity of [...SEVERITIES].reverse()) {
@@ -180,13 +181,15 @@ function invocation(gaps: readonly CrawlGap[], skipped: readonly SkippedAccountI
     ...gaps.map((g) => ({
       level: 'warning',
       descriptor: { id: 'crawl-incomplete' },
-      message: { text: `${g.account}/${g.region}: ${g.text}` },
+      message: { text: inert(`${g.account}/${g.region}: ${g.text}`) },
     })),
     ...skipped.map((a) => ({
       level: 'note',
       descriptor: { id: 'account-skipped' },
       message: {
-        text: `account ${a.account}${a.name === undefined ? '' : ` (${a.name})`} skipped, not crawled: ${a.reason}`,
+        text: inert(
+          `account ${a.account}${a.name === undefined ? '' : ` (${a.name})`} skipped, not crawled: ${a.reason}`,
+        ),
       },
       properties: { account: a.account, ...(a.name === undefined ? {} : { name: a.name }), reason: a.reason },
     })),
@@ -220,7 +223,9 @@ function sarifLocation(f: Finding): unknown {
       artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
       region: { startLine: at.line, ...(at.column === undefined ? {} : { startColumn: at.column }) },
     },
-    ...(at.resource === undefined ? {} : { logicalLocations: [{ fullyQualifiedName: at.resource, kind: 'resource' }] }),
+    ...(at.resource === undefined
+      ? {}
+      : { logicalLocations: [{ fullyQualifiedName: inert(at.resource), kind: 'resource' }] }),
   };
 }
 
@@ -229,7 +234,8 @@ function sarifResult(f: Finding, index: number): unknown {
     ruleId: f.ruleId,
     ruleIndex: index,
     level: level[f.severity],
-    message: { text: `${f.message} (${f.arn})` },
+    // Plain text, shown by GitHub as it is: made inert (no control or bidi character); no markdown.
+    message: { text: inert(`${f.message} (${f.arn})`) },
     locations: [sarifLocation(f)],
     // An exposure path points at the findings it is made of: same place, their rule and message.
     ...(f.related === undefined

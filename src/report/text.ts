@@ -1,5 +1,10 @@
-/** The terminal summary: totals, incomplete-crawl warnings, the worst findings. */
+/**
+ * The terminal summary: totals, incomplete-crawl warnings, the worst findings. Input text is made
+ * inert (src/report/escape.ts): no escape sequence from a name or message reaches the terminal;
+ * only our own colours do.
+ */
 import { SEVERITIES, type Severity } from '../rules/types.js';
+import { inert } from './escape.js';
 import type { UnknownReason } from '../snapshot/types.js';
 import { countBySeverity } from './json.js';
 import type { FormatOptions } from './options.js';
@@ -19,7 +24,12 @@ const ansi: Record<Severity, string> = {
 export function textReport(run: RunResult, options: FormatOptions): string {
   const paint = (severity: Severity, text: string): string =>
     options.color ? `${ansi[severity]}${text}\x1b[0m` : text;
-  const lines: string[] = [];
+  // Lines without colour are made inert whole; coloured ones value by value (`inert` would strip the colours).
+  const painted: string[] = [];
+  const lines = {
+    push: (...texts: string[]): void => void painted.push(...texts.map(inert)),
+    painted: (text: string): void => void painted.push(text),
+  };
   const regions = run.snapshot.regions;
   const incomplete = regions.filter((r) => !r.complete);
   lines.push(
@@ -36,7 +46,7 @@ export function textReport(run: RunResult, options: FormatOptions): string {
     );
   const counts = countBySeverity(run);
   const suppressed = run.findings.filter((f) => f.suppressed).length;
-  lines.push(
+  lines.painted(
     `findings: ${SEVERITIES.map((s) => paint(s, `${counts[s]} ${s}`)).join(', ')}${suppressed > 0 ? ` (${suppressed} suppressed)` : ''}`,
   );
   // Exposure paths first: reachable functions that hold something worth reaching, worst first.
@@ -44,8 +54,8 @@ export function textReport(run: RunResult, options: FormatOptions): string {
   if (paths.length > 0) {
     lines.push(`exposure paths: ${paths.length}`);
     for (const f of paths.slice(0, SHOWN))
-      lines.push(
-        `  ${paint(f.severity, `[${f.severity}]`)} ${f.message} (${f.location ? `${f.location.file}:${f.location.line}` : f.arn})`,
+      lines.painted(
+        `  ${paint(f.severity, `[${f.severity}]`)} ${inert(`${f.message} (${f.location ? `${f.location.file}:${f.location.line}` : f.arn})`)}`,
       );
     if (paths.length > SHOWN) lines.push(`  ... and ${paths.length - SHOWN} more (see the JSON report)`);
   }
@@ -55,13 +65,13 @@ export function textReport(run: RunResult, options: FormatOptions): string {
     lines.push('by rule:');
     for (const rule of run.rules) {
       const n = byRule.get(rule.id);
-      if (n) lines.push(`  ${paint(rule.severity, rule.severity.padEnd(8))} ${rule.id.padEnd(30)} ${n}`);
+      if (n) lines.painted(`  ${paint(rule.severity, rule.severity.padEnd(8))} ${inert(rule.id).padEnd(30)} ${n}`);
     }
   }
   const active = run.findings.filter((f) => !f.suppressed);
   for (const f of active.slice(0, SHOWN))
-    lines.push(
-      `  ${paint(f.severity, `[${f.severity}]`)} ${f.ruleId}: ${f.message} (${f.location ? `${f.location.file}:${f.location.line}` : f.region})`,
+    lines.painted(
+      `  ${paint(f.severity, `[${f.severity}]`)} ${inert(`${f.ruleId}: ${f.message} (${f.location ? `${f.location.file}:${f.location.line}` : f.region})`)}`,
     );
   if (active.length > SHOWN) lines.push(`  ... and ${active.length - SHOWN} more (see the JSON report)`);
   if (run.drift) {
@@ -81,7 +91,7 @@ export function textReport(run: RunResult, options: FormatOptions): string {
     lines.push(
       `suppression ${s.at} (${s.rule}) is ${s.status}${s.status === 'expired' ? ` since ${s.expires}; it no longer suppresses` : ': it matched no finding'}`,
     );
-  return `${lines.join('\n')}\n`;
+  return `${painted.join('\n')}\n`;
 }
 
 export function describeReason(reason: UnknownReason): string {

@@ -10,6 +10,7 @@ import { access, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/pro
 import { dirname, join, resolve, sep } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { AuditError } from '../errors.js';
+import { jsonInert } from './escape.js';
 
 export async function writeFileSafely(path: string, content: string): Promise<void> {
   try {
@@ -152,5 +153,5 @@ function writeError(path: string, error: unknown): AuditError {
 
 /** JSON the way every file of ours is written: 2-space indent, one trailing newline. */
 export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${jsonInert(JSON.stringify(value, null, 2))}\n`;
 }

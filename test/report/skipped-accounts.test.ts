@@ -67,7 +67,7 @@ describe('skipped accounts', () => {
     );
     const markdown = (await cli(['scan', '--input', 's.json', '--output', 'markdown', '--fail-on', 'none'], dir))
       .stdout;
-    expect(markdown).toContain('Skipped 2 account(s), not crawled: 333333333333 (old-sandbox): SUSPENDED;');
+    expect(markdown).toContain('Skipped 2 account(s), not crawled: `333333333333` (`old-sandbox`): `SUSPENDED`;');
   });
 
   it('the HTML report names them in a table of their own, escaped', async () => {
