@@ -1,0 +1,276 @@
+/**
+ * What an execution role can do, computed once per role from its policies (pure; docs/roles.md):
+ * whether it is an administrator, which privilege escalation methods it holds, which services'
+ * data it reaches everywhere, who may assume it, and a digest of its permissions for drift.
+ *
+ * "Allowed on every resource" is asked of the evaluator with representative resources: for each
+ * Allow statement that grants the action with a wildcard resource (`*`, or an ARN whose resource
+ * part is only wildcards after its type, `table/*`), a concrete resource under that pattern (in
+ * the role's partition and account, region `us-east-1` where the pattern leaves it open). The
+ * evaluator then weighs every Deny and the boundary against it. A `NotResource` Allow counts as a
+ * wildcard grant (it names what it leaves out, and covers everything else).
+ */
+import type { IamManagedPolicy, IamRole, UnknownPart } from '../snapshot/types.js';
+import { DATA_SERVICES } from './data-actions.js';
+import { permissionsDigest } from './digest.js';
+import { ESCALATION_METHODS, PROBE_RESOURCES } from './escalation.js';
+import { compileAll, decide, type CompiledStatement, type NamedDocument, type StatementRef } from './evaluate.js';
+import { hasVariable, instantiate, resourceMatcher } from './match.js';
+import { trustGrants, type TrustGrant } from './trust.js';
+
+export interface Escalation {
+  /** An `ESCALATION_METHODS` id. */
+  readonly method: string;
+  /** The statements granting the method's actions, in the method's action order, deduplicated. */
+  readonly by: StatementRef[];
+  /** Some action is granted only under a condition. */
+  readonly conditional: boolean;
+}
+
+export interface DataWildcard {
+  readonly service: string;
+  /** The service's data actions this statement grants on every resource, in table order. */
+  readonly actions: string[];
+  readonly by: StatementRef;
+  readonly conditional: boolean;
+}
+
+export interface RoleFacts {
+  /** Every action on every resource, after Denies and the boundary. */
+  readonly admin?: { readonly conditional: boolean; readonly by: StatementRef };
+  /** Empty when `admin`: an administrator needs no escalation. Sorted by method id. */
+  readonly escalations: Escalation[];
+  /** Empty when `admin`. Sorted by service. */
+  readonly dataWildcards: DataWildcard[];
+  readonly trust: TrustGrant[];
+  /** sha256 (16 hex) of the canonical identity and boundary documents (src/iam/digest.ts). */
+  readonly permissions: string;
+}
+
+/** `unknown`: a permissions policy or the boundary could not be known; nothing is judged. */
+export type RoleAnalysis = { readonly unknown: UnknownPart } | RoleFacts;
+
+/** Where a pattern leaves the region open, the probe's region. */
+export const PROBE_REGION = 'us-east-1';
+const PROBE = 'lambda-audit-probe';
+
+export function analyseRole(
+  role: IamRole,
+  managed: (arn: string) => IamManagedPolicy | undefined,
+  account: string,
+): RoleAnalysis {
+  const unknown = role.unknown?.[0];
+  if (unknown !== undefined) return { unknown };
+  const identity: NamedDocument[] = role.inlinePolicies.map((p) => ({
+    name: `inline:${p.name}`,
+    document: p.document,
+  }));
+  for (const arn of role.managedPolicies) {
+    const policy = managed(arn);
+    if (policy === undefined) return { unknown: missing('managedPolicies', arn, account) };
+    identity.push({ name: arn, document: policy.document });
+  }
+  let boundary: NamedDocument[] | undefined;
+  if (role.permissionsBoundary !== undefined) {
+    const policy = managed(role.permissionsBoundary);
+    if (policy === undefined) return { unknown: missing('permissionsBoundary', role.permissionsBoundary, account) };
+    boundary = [{ name: role.permissionsBoundary, document: policy.document }];
+  }
+  const ctx: Context = {
+    partition: /^arn:([\w-]+):/.exec(role.arn)?.[1] ?? 'aws',
+    account,
+    identity: compileAll(identity),
+    boundary: boundary && compileAll(boundary),
+    grants: new Map(),
+  };
+  const admin = adminOf(ctx.identity, ctx.boundary);
+  return {
+    ...(admin ? { admin } : {}),
+    escalations: admin ? [] : escalations(ctx),
+    dataWildcards: admin ? [] : dataWildcards(ctx),
+    trust: trustGrants(role.trustPolicy, account),
+    permissions: permissionsDigest(
+      identity.map((d) => d.document),
+      boundary?.map((d) => d.document),
+    ),
+  };
+}
+
+function missing(path: string, arn: string, account: string): UnknownPart {
+  const owner = /^arn:[\w-]+:iam::(\d{12}):/.exec(arn)?.[1];
+  return { path, reason: owner !== undefined && owner !== account ? 'other-account' : 'not-in-input', detail: arn };
+}
+
+interface Context {
+  readonly partition: string;
+  readonly account: string;
+  readonly identity: readonly CompiledStatement[];
+  readonly boundary: readonly CompiledStatement[] | undefined;
+  /** Action (lower case) -> its grant on every resource, once per role. */
+  readonly grants: Map<string, Grant | null>;
+}
+
+interface Grant {
+  readonly conditional: boolean;
+  readonly by: StatementRef;
+}
+
+// --- admin -------------------------------------------------------------------------------------
+
+const ALL_ACTIONS = new Set(['*', '*:*']);
+
+function allActions(s: CompiledStatement): boolean {
+  const { Action, NotAction } = s.statement;
+  return Action !== undefined
+    ? Action.some((a) => ALL_ACTIONS.has(a))
+    : NotAction !== undefined && NotAction.length === 0;
+}
+
+function allResources(s: CompiledStatement): boolean {
+  const { Resource, NotResource } = s.statement;
+  return Resource !== undefined ? Resource.includes('*') : NotResource !== undefined && NotResource.length === 0;
+}
+
+/** A Deny that takes something away: some action (not `NotAction: *`) on some resource. */
+function removesSomething(s: CompiledStatement): boolean {
+  const { Action, NotAction, Resource, NotResource } = s.statement;
+  const actions =
+    Action !== undefined ? Action.length > 0 : NotAction !== undefined && !NotAction.some((a) => ALL_ACTIONS.has(a));
+  const resources =
+    Resource !== undefined ? Resource.length > 0 : NotResource !== undefined && !NotResource.includes('*');
+  return actions && resources;
+}
+
+/**
+ * Admin: an Allow of every action on every resource, no unconditional Deny taking anything away
+ * (identity or boundary), and a boundary that is itself admin. A conditional Deny leaves admin
+ * standing but conditional, as a conditional Allow does.
+ */
+function adminOf(
+  identity: readonly CompiledStatement[],
+  boundary: readonly CompiledStatement[] | undefined,
+): { conditional: boolean; by: StatementRef } | undefined {
+  const grants = identity.filter((s) => s.effect === 'Allow' && allActions(s) && allResources(s));
+  const grant = grants.find((s) => s.keys.length === 0) ?? grants[0];
+  if (grant === undefined) return undefined;
+  let conditional = grant.keys.length > 0;
+  for (const s of [...identity, ...(boundary ?? [])]) {
+    if (s.effect !== 'Deny' || !removesSomething(s)) continue;
+    if (s.keys.length === 0) return undefined;
+    conditional = true;
+  }
+  if (boundary !== undefined) {
+    const capped = adminOf(boundary, undefined);
+    if (capped === undefined) return undefined;
+    conditional ||= capped.conditional;
+  }
+  return { conditional, by: grant.ref };
+}
+
+// --- grants on every resource ------------------------------------------------------------------
+
+function fill(template: string, ctx: Context): string {
+  return template
+    .replace(/\{p\}/g, ctx.partition)
+    .replace(/\{r\}/g, PROBE_REGION)
+    .replace(/\{a\}/g, ctx.account)
+    .replace(/\{x\}/g, PROBE);
+}
+
+const hasWildcard = (s: string): boolean => /[*?]/.test(s) || hasVariable(s);
+
+/** Whether a Resource pattern covers every resource of the action's service (of that type). */
+function isBroad(pattern: string, service: string, template: string): boolean {
+  if (pattern === '*') return true;
+  const segments = pattern.split(':');
+  if (segments.length < 6) return pattern.endsWith('*');
+  if (!resourceMatcher([segments[2] ?? ''], 'any')(service)) return false;
+  const part = segments.slice(5).join(':');
+  const typePrefix = template === '*' ? '' : (template.split(':').slice(5).join(':').split('{x}')[0] ?? '');
+  const rest = part.startsWith(typePrefix) ? part.slice(typePrefix.length) : part;
+  return /^[*?/:]+$/.test(rest) && rest.includes('*');
+}
+
+/** A concrete resource under a pattern, in the role's partition and account where it leaves them open. */
+function under(pattern: string, ctx: Context): string {
+  const segments = pattern.split(':');
+  if (segments.length < 6) return instantiate(pattern, PROBE);
+  const pick = (segment: string, preferred: string): string =>
+    !hasWildcard(segment)
+      ? segment
+      : resourceMatcher([segment], 'any')(preferred)
+        ? preferred
+        : instantiate(segment, PROBE);
+  segments[1] = pick(segments[1] ?? '', ctx.partition);
+  segments[3] = pick(segments[3] ?? '', PROBE_REGION);
+  segments[4] = pick(segments[4] ?? '', ctx.account);
+  return segments.map((s, i) => (i >= 5 ? instantiate(s, PROBE) : s)).join(':');
+}
+
+/** The resources to ask about for one Allow statement granting `action`. */
+function representatives(s: CompiledStatement, action: string, ctx: Context): string[] {
+  const template = PROBE_RESOURCES[action.toLowerCase()] ?? DATA_PROBES.get(action.toLowerCase()) ?? '*';
+  const typed = fill(template, ctx);
+  const { Resource } = s.statement;
+  if (Resource === undefined) return s.resource(typed) ? [typed] : [];
+  const service = action.split(':')[0] ?? '';
+  if (action.toLowerCase() === 'iam:passrole') {
+    // On some role: named roles count too, unless only for a named service (iam:PassedToService).
+    const named = Resource.every((p) => !hasWildcard(p));
+    if (named && s.keys.some((k) => k.toLowerCase() === 'iam:passedtoservice')) return [];
+    return Resource.map((p) => (!hasWildcard(p) ? p : s.resource(typed) ? typed : under(p, ctx)));
+  }
+  return Resource.filter((p) => isBroad(p, service, template)).map((p) => (s.resource(typed) ? typed : under(p, ctx)));
+}
+
+const DATA_PROBES = new Map(DATA_SERVICES.flatMap((d) => d.actions.map((a) => [a.toLowerCase(), d.probe] as const)));
+
+/** The action granted on every resource (iam:PassRole: on some role), after Denies and the boundary. */
+function grantOf(action: string, ctx: Context): Grant | undefined {
+  const key = action.toLowerCase();
+  const memo = ctx.grants.get(key);
+  if (memo !== undefined) return memo ?? undefined;
+  let best: Grant | undefined;
+  search: for (const s of ctx.identity) {
+    if (s.effect !== 'Allow' || !s.action(action)) continue;
+    for (const resource of representatives(s, action, ctx)) {
+      const d = decide({ action, resource }, ctx.identity, ctx.boundary);
+      if (d.kind === 'allowed') {
+        best = { conditional: false, by: d.by };
+        break search;
+      }
+      if (d.kind === 'conditional') best ??= { conditional: true, by: d.by };
+    }
+  }
+  ctx.grants.set(key, best ?? null);
+  return best;
+}
+
+function escalations(ctx: Context): Escalation[] {
+  const found: Escalation[] = [];
+  for (const method of ESCALATION_METHODS) {
+    const grants = method.actions.map((a) => grantOf(a, ctx));
+    if (grants.some((g) => g === undefined)) continue;
+    const by = new Map<string, StatementRef>();
+    for (const g of grants as Grant[]) by.set(`${g.by.policy}\u0000${g.by.statement}`, g.by);
+    found.push({ method: method.id, by: [...by.values()], conditional: grants.some((g) => g?.conditional) });
+  }
+  return found;
+}
+
+function dataWildcards(ctx: Context): DataWildcard[] {
+  const found: DataWildcard[] = [];
+  for (const data of DATA_SERVICES) {
+    const groups = new Map<string, DataWildcard>();
+    for (const action of data.actions) {
+      const g = grantOf(action, ctx);
+      if (g === undefined) continue;
+      const key = `${g.by.policy}\u0000${g.by.statement}\u0000${g.conditional}`;
+      const group = groups.get(key);
+      if (group) group.actions.push(action);
+      else groups.set(key, { service: data.service, actions: [action], by: g.by, conditional: g.conditional });
+    }
+    found.push(...groups.values());
+  }
+  return found;
+}
