@@ -51,7 +51,9 @@ const cache = new Map<string, Matcher>();
 function build(patterns: readonly string[], lower: boolean): Matcher {
   if (patterns.length === 0) return never;
   if (patterns.includes('*')) return always;
-  const exact = new Set(patterns.filter((p) => !/[*?]/.test(p)));
+  const exact = new Set(
+    patterns.filter((p) => !/[*?]/.test(p)).map((p) => p.replaceAll('\u0001', '*').replaceAll('\u0002', '?')),
+  );
   const globs = patterns.filter((p) => /[*?]/.test(p)).map(globToRegExp);
   const regex = globs.length === 0 ? undefined : new RegExp(`^(?:${globs.join('|')})$`, 's');
   return (value) => {
