@@ -8,7 +8,8 @@
  * - `iam`: rewriting IAM itself (policies, credentials, trust) -- needs `iam:` actions.
  * - `pass-role`: handing an existing role to a new compute resource the principal controls.
  * - `existing-resource`: taking over an existing resource that already runs with a role (a
- *   function's code, a dev endpoint, an instance); no `iam:` action needed.
+ *   function's code, a dev endpoint, an instance, a role that trusts the account); no `iam:`
+ *   action needed.
  */
 
 export type EscalationKind = 'iam' | 'pass-role' | 'existing-resource';
@@ -242,7 +243,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
   {
     id: 'sts-assume-role',
     name: 'Assume any role whose trust policy lets this account in',
-    kind: 'iam',
+    kind: 'existing-resource',
     actions: ['sts:AssumeRole'],
     source: BISHOP_FOX,
   },
