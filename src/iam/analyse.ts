@@ -14,8 +14,15 @@ import type { IamManagedPolicy, IamRole, UnknownPart } from '../snapshot/types.j
 import { DATA_SERVICES } from './data-actions.js';
 import { permissionsDigest } from './digest.js';
 import { ESCALATION_METHODS, PROBE_RESOURCES } from './escalation.js';
-import { compileAll, decide, type CompiledStatement, type NamedDocument, type StatementRef } from './evaluate.js';
-import { hasVariable, instantiate, resourceMatcher } from './match.js';
+import {
+  compileAll,
+  decide,
+  serviceOf,
+  type CompiledStatement,
+  type NamedDocument,
+  type StatementRef,
+} from './evaluate.js';
+import { hasVariable, instantiate, segmentMatcher } from './match.js';
 import { trustGrants, type TrustGrant } from './trust.js';
 
 export interface Escalation {
@@ -82,6 +89,8 @@ export function analyseRole(
     identity: compileAll(identity),
     boundary: boundary && compileAll(boundary),
     grants: new Map(),
+    byService: new Map(),
+    probes: new Map(),
   };
   const admin = adminOf(ctx.identity, ctx.boundary);
   return {
@@ -108,6 +117,25 @@ interface Context {
   readonly boundary: readonly CompiledStatement[] | undefined;
   /** Action (lower case) -> its grant on every resource, once per role. */
   readonly grants: Map<string, Grant | null>;
+  /** Probe template -> the probe in this role's partition and account. */
+  readonly probes: Map<string, string>;
+  /** Service -> the statements that may cover its actions, once per role. */
+  readonly byService: Map<string, Relevant>;
+}
+
+interface Relevant {
+  readonly identity: readonly CompiledStatement[];
+  readonly boundary: readonly CompiledStatement[] | undefined;
+}
+
+function relevant(service: string, ctx: Context): Relevant {
+  let r = ctx.byService.get(service);
+  if (r === undefined) {
+    const keep = (s: CompiledStatement): boolean => s.services === 'any' || s.services.has(service);
+    r = { identity: ctx.identity.filter(keep), boundary: ctx.boundary?.filter(keep) };
+    ctx.byService.set(service, r);
+  }
+  return r;
 }
 
 interface Grant {
@@ -170,11 +198,28 @@ function adminOf(
 // --- grants on every resource ------------------------------------------------------------------
 
 function fill(template: string, ctx: Context): string {
-  return template
-    .replace(/\{p\}/g, ctx.partition)
-    .replace(/\{r\}/g, PROBE_REGION)
-    .replace(/\{a\}/g, ctx.account)
-    .replace(/\{x\}/g, PROBE);
+  let filled = ctx.probes.get(template);
+  if (filled === undefined) {
+    filled = template
+      .replace(/\{p\}/g, ctx.partition)
+      .replace(/\{r\}/g, PROBE_REGION)
+      .replace(/\{a\}/g, ctx.account)
+      .replace(/\{x\}/g, PROBE);
+    ctx.probes.set(template, filled);
+  }
+  return filled;
+}
+
+/**
+ * Pattern shapes (is it broad, a resource under it, a filled probe) repeat across roles: one
+ * process-wide memo, emptied when it grows past a bound so a long run cannot fill memory.
+ */
+const shapes = new Map<string, string>();
+const broad = new Map<string, boolean>();
+
+function remember<V>(key: string, value: V, memo: Map<string, V> = shapes as Map<string, V>): void {
+  if (memo.size > 100_000) memo.clear();
+  memo.set(key, value);
 }
 
 const hasWildcard = (s: string): boolean => /[*?]/.test(s) || hasVariable(s);
@@ -182,9 +227,20 @@ const hasWildcard = (s: string): boolean => /[*?]/.test(s) || hasVariable(s);
 /** Whether a Resource pattern covers every resource of the action's service (of that type). */
 function isBroad(pattern: string, service: string, template: string): boolean {
   if (pattern === '*') return true;
+  if (!hasWildcard(pattern)) return false; // a named resource, the common case
+  const key = `${pattern}\u0000${service}\u0000${template}`;
+  let answer = broad.get(key);
+  if (answer === undefined) {
+    answer = shapeIsBroad(pattern, service, template);
+    remember(key, answer, broad);
+  }
+  return answer;
+}
+
+function shapeIsBroad(pattern: string, service: string, template: string): boolean {
   const segments = pattern.split(':');
   if (segments.length < 6) return pattern.endsWith('*');
-  if (!resourceMatcher([segments[2] ?? ''], 'any')(service)) return false;
+  if (!segmentMatcher(segments[2] ?? '')(service)) return false;
   const part = segments.slice(5).join(':');
   const typePrefix = template === '*' ? '' : (template.split(':').slice(5).join(':').split('{x}')[0] ?? '');
   const rest = part.startsWith(typePrefix) ? part.slice(typePrefix.length) : part;
@@ -193,14 +249,20 @@ function isBroad(pattern: string, service: string, template: string): boolean {
 
 /** A concrete resource under a pattern, in the role's partition and account where it leaves them open. */
 function under(pattern: string, ctx: Context): string {
+  const key = `u${pattern}\u0000${ctx.partition}\u0000${ctx.account}`;
+  let resource = shapes.get(key);
+  if (resource === undefined) {
+    resource = shapeUnder(pattern, ctx);
+    remember(key, resource);
+  }
+  return resource;
+}
+
+function shapeUnder(pattern: string, ctx: Context): string {
   const segments = pattern.split(':');
   if (segments.length < 6) return instantiate(pattern, PROBE);
   const pick = (segment: string, preferred: string): string =>
-    !hasWildcard(segment)
-      ? segment
-      : resourceMatcher([segment], 'any')(preferred)
-        ? preferred
-        : instantiate(segment, PROBE);
+    !hasWildcard(segment) ? segment : segmentMatcher(segment)(preferred) ? preferred : instantiate(segment, PROBE);
   segments[1] = pick(segments[1] ?? '', ctx.partition);
   segments[3] = pick(segments[3] ?? '', PROBE_REGION);
   segments[4] = pick(segments[4] ?? '', ctx.account);
@@ -231,10 +293,13 @@ function grantOf(action: string, ctx: Context): Grant | undefined {
   const memo = ctx.grants.get(key);
   if (memo !== undefined) return memo ?? undefined;
   let best: Grant | undefined;
-  search: for (const s of ctx.identity) {
-    if (s.effect !== 'Allow' || !s.action(action)) continue;
+  const { identity, boundary } = relevant(serviceOf(action), ctx);
+  const passRole = key === 'iam:passrole';
+  search: for (const s of identity) {
+    // A grant on named resources only is never "every resource" (iam:PassRole: some role is enough).
+    if (s.effect !== 'Allow' || (s.named && !passRole) || !s.action(action)) continue;
     for (const resource of representatives(s, action, ctx)) {
-      const d = decide({ action, resource }, ctx.identity, ctx.boundary);
+      const d = decide({ action, resource }, identity, boundary);
       if (d.kind === 'allowed') {
         best = { conditional: false, by: d.by };
         break search;

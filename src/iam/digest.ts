@@ -2,8 +2,9 @@
  * A short digest of what a role can do: its permission documents (identity and boundary)
  * reduced to a canonical form, so that drift can tell "the role's permissions changed" from
  * "a policy was renamed, split, reordered or re-Sid'ed". Statements are pooled per side (which
- * identity policy holds a statement does not change what the role can do), Sids dropped, lists
- * sorted and deduplicated, keys sorted, statements sorted and deduplicated.
+ * identity policy holds a statement does not change what the role can do), Sids dropped, actions
+ * lower-cased (IAM matches them case-insensitively), lists sorted and deduplicated, keys sorted,
+ * statements sorted and deduplicated.
  */
 import { createHash } from 'node:crypto';
 import type { PolicyDocument, PolicyStatement } from '../snapshot/types.js';
@@ -19,34 +20,46 @@ export function permissionsDigest(
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
+/** A document's canonical statements, once per document object (managed policies are shared). */
+const statementsOf = new WeakMap<PolicyDocument, readonly string[]>();
+
 function pool(documents: readonly PolicyDocument[]): string[] {
-  const statements = documents.flatMap((d) => d.Statement.map(canonicalStatement));
-  return [...new Set(statements)].sort();
+  const all: string[] = [];
+  for (const d of documents) {
+    let statements = statementsOf.get(d);
+    if (statements === undefined) {
+      statements = d.Statement.map(canonicalStatement);
+      statementsOf.set(d, statements);
+    }
+    all.push(...statements);
+  }
+  return [...new Set(all)].sort();
 }
+
+const lower = (list: readonly string[]): string[] => list.map((a) => a.toLowerCase());
 
 function canonicalStatement(s: PolicyStatement): string {
-  const rest: Record<string, unknown> = { ...s };
-  delete rest.Sid;
-  // Actions are case-insensitive: `s3:GetObject` and `s3:getobject` grant the same.
-  const lower = (list: readonly string[] | undefined) => list?.map((a) => a.toLowerCase());
-  return JSON.stringify(
-    canonical({ ...rest, ...optional('Action', lower(s.Action)), ...optional('NotAction', lower(s.NotAction)) }),
-  );
-}
-
-function optional(key: string, value: unknown): Record<string, unknown> {
-  return value === undefined ? {} : { [key]: value };
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value))
-    return [...new Set(value.map((v) => JSON.stringify(canonical(v))))].sort().map((v) => JSON.parse(v) as unknown);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
+  return JSON.stringify([
+    s.Effect,
+    s.Action && sorted(lower(s.Action)),
+    s.NotAction && sorted(lower(s.NotAction)),
+    s.Resource && sorted(s.Resource),
+    s.NotResource && sorted(s.NotResource),
+    s.Principal && lists(s.Principal),
+    s.NotPrincipal && lists(s.NotPrincipal),
+    s.Condition &&
+      Object.keys(s.Condition)
         .sort()
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
+        .map((operator) => [operator, lists(s.Condition?.[operator] ?? {})]),
+  ]);
+}
+
+function sorted(list: readonly string[]): string[] {
+  return [...new Set(list)].sort();
+}
+
+function lists(map: Readonly<Record<string, readonly string[]>>): [string, string[]][] {
+  return Object.keys(map)
+    .sort()
+    .map((k) => [k, sorted(map[k] ?? [])]);
 }

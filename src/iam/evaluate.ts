@@ -59,8 +59,15 @@ export interface CompiledStatement {
   readonly effect: 'Allow' | 'Deny';
   readonly statement: PolicyStatement;
   readonly action: Matcher;
+  /**
+   * The service prefixes (lower case) an action must have to be covered, or `any`: a cheap test
+   * before the matcher (most statements name one or two services).
+   */
+  readonly services: ReadonlySet<string> | 'any';
   /** Covers the resource; `never` when the statement has neither Resource nor NotResource. */
   readonly resource: Matcher;
+  /** Its resources name no wildcard and no variable (and it has no NotResource): it grants only named resources. */
+  readonly named: boolean;
   /** Condition keys, sorted; empty: unconditional. */
   readonly keys: readonly string[];
 }
@@ -89,7 +96,26 @@ export function decide(
 }
 
 function applies(s: CompiledStatement, request: Request): boolean {
-  return s.action(request.action) && s.resource(request.resource);
+  return mayCover(s, request.action) && s.action(request.action) && s.resource(request.resource);
+}
+
+/** False when the statement cannot cover the action's service; true means "ask the matcher". */
+export function mayCover(s: CompiledStatement, action: string): boolean {
+  return s.services === 'any' || s.services.has(serviceOf(action));
+}
+
+const services = new Map<string, string>();
+
+/** The service prefix of an action, lower case (`s3` of `S3:GetObject`). */
+export function serviceOf(action: string): string {
+  let service = services.get(action);
+  if (service === undefined) {
+    const colon = action.indexOf(':');
+    service = (colon < 0 ? action : action.slice(0, colon)).toLowerCase();
+    if (services.size > 10_000) services.clear();
+    services.set(action, service);
+  }
+  return service;
 }
 
 function firstDeny(statements: readonly CompiledStatement[], request: Request): CompiledStatement | undefined {
@@ -140,10 +166,12 @@ function compileStatement(statement: PolicyStatement, ref: StatementRef): Compil
     effect: statement.Effect,
     statement,
     action: covering(statement.Action, statement.NotAction, (p) => actionMatcher(p)),
+    services: servicesOf(statement.Action),
     // Variables: an Allow's Resource and a Deny's NotResource may match; the others may not.
     resource: covering(statement.Resource, statement.NotResource, (p, negated) =>
       resourceMatcher(p, allow !== negated ? 'any' : 'none'),
     ),
+    named: statement.Resource !== undefined && !statement.Resource.some(mayBeMany),
     keys: conditionKeys(statement),
   };
 }
@@ -159,6 +187,21 @@ function covering(
     return (value) => !excluded(value);
   }
   return () => false;
+}
+
+/** A resource pattern with a wildcard or a policy variable (an escape such as `${*}` counts too: rare, harmless). */
+const mayBeMany = (r: string): boolean => r.includes('*') || r.includes('?') || r.includes('${');
+
+function servicesOf(actions: readonly string[] | undefined): ReadonlySet<string> | 'any' {
+  if (actions === undefined) return 'any'; // NotAction: every service but some
+  const services = new Set<string>();
+  for (const a of actions) {
+    const colon = a.indexOf(':');
+    const service = colon < 0 ? a : a.slice(0, colon);
+    if (colon < 0 || service.includes('*') || service.includes('?')) return 'any';
+    services.add(service.toLowerCase());
+  }
+  return services;
 }
 
 export function conditionKeys(statement: PolicyStatement): string[] {

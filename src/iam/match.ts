@@ -28,37 +28,66 @@ export function actionMatcher(patterns: readonly string[]): Matcher {
       patterns.map((p) => p.toLowerCase()),
       true,
     );
-    cache.set(key, m);
+    remember(key, m);
   }
   return m;
 }
 
-/** Whether a resource ARN matches any of the patterns (case-sensitive). */
+/**
+ * Whether a resource ARN matches any of the patterns (case-sensitive). Not cached by content:
+ * resource lists are mostly unique (they name the function's own table, bucket, queue), and the
+ * compiled statement that holds the matcher is itself cached per document.
+ */
 export function resourceMatcher(patterns: readonly string[], variables: 'any' | 'none'): Matcher {
-  const key = `r${variables}\u0000${patterns.join('\u0000')}`;
+  const usable = variables === 'any' ? patterns : patterns.filter((p) => !hasVariable(p));
+  return build(usable.map(resolveVariables), false);
+}
+
+/** A single ARN segment pattern (`*`, `us-*`), cached: the same few recur in every role. */
+export function segmentMatcher(pattern: string): Matcher {
+  const key = `s\u0000${pattern}`;
   let m = cache.get(key);
   if (m === undefined) {
-    const usable = variables === 'any' ? patterns : patterns.filter((p) => !hasVariable(p));
-    m = build(usable.map(resolveVariables), false);
-    cache.set(key, m);
+    m = build([resolveVariables(pattern)], false);
+    remember(key, m);
   }
   return m;
 }
 
+/** Pattern lists -> matchers, process-wide; emptied past a bound so a long run cannot fill memory. */
 const cache = new Map<string, Matcher>();
 
-/** Patterns already lower-cased when `lower`; a value is lower-cased before it is tested. */
+function remember(key: string, m: Matcher): void {
+  if (cache.size > 100_000) cache.clear();
+  cache.set(key, m);
+}
+
+const literal = (p: string): string => p.replaceAll('\u0001', '*').replaceAll('\u0002', '?');
+
+/**
+ * Patterns already lower-cased when `lower`; a value is lower-cased before it is tested. Exact
+ * names and `prefix*` (most patterns) are tested without a regular expression.
+ */
 function build(patterns: readonly string[], lower: boolean): Matcher {
   if (patterns.length === 0) return never;
   if (patterns.includes('*')) return always;
-  const exact = new Set(
-    patterns.filter((p) => !/[*?]/.test(p)).map((p) => p.replaceAll('\u0001', '*').replaceAll('\u0002', '?')),
-  );
-  const globs = patterns.filter((p) => /[*?]/.test(p)).map(globToRegExp);
+  const exact: string[] = [];
+  const prefixes: string[] = [];
+  const globs: string[] = [];
+  for (const p of patterns) {
+    const star = p.indexOf('*');
+    const question = p.indexOf('?');
+    const wildcard = star < 0 ? question : question < 0 ? star : Math.min(star, question);
+    if (wildcard < 0) exact.push(literal(p));
+    else if (wildcard === p.length - 1 && p.endsWith('*')) prefixes.push(literal(p.slice(0, -1)));
+    else globs.push(globToRegExp(p));
+  }
   const regex = globs.length === 0 ? undefined : new RegExp(`^(?:${globs.join('|')})$`, 's');
   return (value) => {
     const v = lower ? value.toLowerCase() : value;
-    return exact.has(v) || (regex !== undefined && regex.test(v));
+    for (const e of exact) if (v === e) return true;
+    for (const p of prefixes) if (v.startsWith(p)) return true;
+    return regex !== undefined && regex.test(v);
   };
 }
 
@@ -75,6 +104,7 @@ function globToRegExp(pattern: string): string {
 const VARIABLE = /\$\{([^}]*)\}/g;
 
 export function hasVariable(pattern: string): boolean {
+  if (!pattern.includes('${')) return false;
   for (const m of pattern.matchAll(VARIABLE)) if (!['*', '?', '$'].includes(m[1] ?? '')) return true;
   return false;
 }
