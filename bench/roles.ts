@@ -160,7 +160,7 @@ export function benchRoles(count = 10_000): string[] {
     '|---:|---:|---:|---:|---:|---:|---:|---|',
     `| ${count.toLocaleString('en-US')} | ${first.admin} | ${first.escalating} | ${first.wildcards} | ${first.ms.toFixed(0)} (${first.cpuMs.toFixed(0)}) | ${median.toFixed(0)} (${medianCpu.toFixed(0)}) | ${Math.round((count / median) * 1000).toLocaleString('en-US')} | 2,000 ms |`,
     '',
-    'Cold: the first run of the process (JIT and pattern memos empty), each role met once as in a scan. CPU: user + system time of the process, which a busy machine does not inflate.',
+    'Cold: the first run of the process (JIT and pattern memos empty), each role met once as in a scan. CPU: user + system time of the process, which a busy machine inflates less than wall time.',
     '',
   ];
 }

@@ -83,10 +83,14 @@ export function analyseRole(
     if (policy === undefined) return { unknown: missing('permissionsBoundary', role.permissionsBoundary, account) };
     boundary = [{ name: role.permissionsBoundary, document: policy.document }];
   }
+  const compiled = compileAll(identity);
+  const allows = compiled.filter((s) => s.effect === 'Allow');
   const ctx: Context = {
     partition: /^arn:([\w-]+):/.exec(role.arn)?.[1] ?? 'aws',
     account,
-    identity: compileAll(identity),
+    identity: compiled,
+    allows,
+    wildAllows: allows.filter((s) => !s.named),
     boundary: boundary && compileAll(boundary),
     grants: new Map(),
     byService: new Map(),
@@ -117,6 +121,9 @@ interface Context {
   readonly boundary: readonly CompiledStatement[] | undefined;
   /** Action (lower case) -> its grant on every resource, once per role. */
   readonly grants: Map<string, Grant | null>;
+  /** The identity Allow statements, and those of them not limited to named resources. */
+  readonly allows: readonly CompiledStatement[];
+  readonly wildAllows: readonly CompiledStatement[];
   /** Probe template -> the probe in this role's partition and account. */
   readonly probes: Map<string, string>;
   /** Service -> the statements that may cover its actions, once per role. */
@@ -282,7 +289,25 @@ function representatives(s: CompiledStatement, action: string, ctx: Context): st
     if (named && s.keys.some((k) => k.toLowerCase() === 'iam:passedtoservice')) return [];
     return Resource.map((p) => (!hasWildcard(p) ? p : s.resource(typed) ? typed : under(p, ctx)));
   }
-  return Resource.filter((p) => isBroad(p, service, template)).map((p) => (s.resource(typed) ? typed : under(p, ctx)));
+  return broadPatterns(s, action, service, template).map((p) => (s.resource(typed) ? typed : under(p, ctx)));
+}
+
+/** Statement -> action (lower case) -> its Resource patterns that cover every resource of the action's type. */
+const broadByStatement = new WeakMap<CompiledStatement, Map<string, readonly string[]>>();
+
+function broadPatterns(s: CompiledStatement, action: string, service: string, template: string): readonly string[] {
+  let byAction = broadByStatement.get(s);
+  if (byAction === undefined) {
+    byAction = new Map();
+    broadByStatement.set(s, byAction);
+  }
+  const key = action.toLowerCase();
+  let patterns = byAction.get(key);
+  if (patterns === undefined) {
+    patterns = (s.statement.Resource ?? []).filter((p) => isBroad(p, service, template));
+    byAction.set(key, patterns);
+  }
+  return patterns;
 }
 
 const DATA_PROBES = new Map(DATA_SERVICES.flatMap((d) => d.actions.map((a) => [a.toLowerCase(), d.probe] as const)));
@@ -293,11 +318,12 @@ function grantOf(action: string, ctx: Context): Grant | undefined {
   const memo = ctx.grants.get(key);
   if (memo !== undefined) return memo ?? undefined;
   let best: Grant | undefined;
-  const { identity, boundary } = relevant(serviceOf(action), ctx);
-  const passRole = key === 'iam:passrole';
-  search: for (const s of identity) {
-    // A grant on named resources only is never "every resource" (iam:PassRole: some role is enough).
-    if (s.effect !== 'Allow' || (s.named && !passRole) || !s.action(action)) continue;
+  const service = serviceOf(action);
+  // A grant on named resources only is never "every resource" (iam:PassRole: some role is enough).
+  const candidates = key === 'iam:passrole' ? ctx.allows : ctx.wildAllows;
+  search: for (const s of candidates) {
+    if ((s.services !== 'any' && !s.services.has(service)) || !s.action(action)) continue;
+    const { identity, boundary } = relevant(service, ctx);
     for (const resource of representatives(s, action, ctx)) {
       const d = decide({ action, resource }, identity, boundary);
       if (d.kind === 'allowed') {

@@ -54,11 +54,11 @@ function canonicalStatement(s: PolicyStatement): string {
   ]);
 }
 
-function sorted(list: readonly string[]): string[] {
-  return [...new Set(list)].sort();
+function sorted(list: readonly string[]): readonly string[] {
+  return list.length < 2 ? list : [...new Set(list)].sort();
 }
 
-function lists(map: Readonly<Record<string, readonly string[]>>): [string, string[]][] {
+function lists(map: Readonly<Record<string, readonly string[]>>): [string, readonly string[]][] {
   return Object.keys(map)
     .sort()
     .map((k) => [k, sorted(map[k] ?? [])]);

@@ -205,6 +205,7 @@ function servicesOf(actions: readonly string[] | undefined): ReadonlySet<string>
 }
 
 export function conditionKeys(statement: PolicyStatement): string[] {
+  if (statement.Condition === undefined) return [];
   const keys = Object.values(statement.Condition ?? {}).flatMap((byKey) => Object.keys(byKey));
   return [...new Set(keys)].sort();
 }
