@@ -149,6 +149,58 @@ describe('analyseRole: admin', () => {
   });
 });
 
+describe('analyseRole: admin, generated boundaries and Denies', () => {
+  // A small seeded generator (no Math.random: the same cases every run).
+  let seed = 19;
+  const next = (n: number): number => {
+    seed = (seed * 48271) % 2147483647; // Park-Miller: exact in doubles
+    return seed % n;
+  };
+  const pick = <T>(list: readonly T[]): T => list[next(list.length)]!;
+  const actions = ['*', '*:*', 's3:*', 'iam:*', 'iam:PassRole', 'ec2:RunInstances', 'lambda:*'];
+  const resources = ['*', 'arn:aws:s3:::*', `arn:aws:iam::${ACCOUNT}:role/*`, 'arn:aws:s3:::b/*'];
+  const statement = (): Raw => {
+    const s: Raw = { Effect: next(4) === 0 ? 'Deny' : 'Allow' };
+    if (next(5) === 0) s.NotAction = [pick(actions)];
+    else s.Action = [pick(actions)];
+    if (next(6) === 0) s.NotResource = [pick(resources)];
+    else s.Resource = [pick(resources)];
+    if (next(5) === 0) s.Condition = { Bool: { 'aws:SecureTransport': 'true' } };
+    return s;
+  };
+  const adminStatement: Raw = { Effect: 'Allow', Action: '*', Resource: '*' };
+  const cases = Array.from({ length: 300 }, (_, i) =>
+    customer(`g${i}`, ...(next(2) === 0 ? [adminStatement] : []), ...Array.from({ length: 1 + next(3) }, statement)),
+  );
+
+  it('generates both kinds of case, so neither property holds vacuously', () => {
+    const alone = cases.filter((c) => facts({ managed: [c] }).admin !== undefined).length;
+    expect(alone).toBeGreaterThan(20);
+    expect(cases.length - alone).toBeGreaterThan(100);
+  });
+
+  it.each(cases.map((c) => [c.name, c]))('boundary %s: admin only when the boundary alone is admin', (_, boundary) => {
+    const capped = facts({ managed: [ADMIN], boundary }).admin;
+    const alone = facts({ managed: [boundary] }).admin;
+    if (alone === undefined) expect(capped).toBeUndefined();
+    else expect(capped?.conditional).toBe(alone.conditional);
+  });
+
+  it.each(cases.map((c) => [c.name, c]))(
+    'identity %s: any unconditional Deny that removes something leaves no admin',
+    (_, policy) => {
+      const denies = policy.document.Statement.filter(
+        (s) =>
+          s.Effect === 'Deny' &&
+          s.Condition === undefined &&
+          !(s.NotAction ?? []).some((a) => a === '*' || a === '*:*') &&
+          !(s.NotResource ?? []).includes('*'),
+      );
+      if (denies.length > 0) expect(facts({ managed: [ADMIN, policy] }).admin).toBeUndefined();
+    },
+  );
+});
+
 describe('analyseRole: escalation methods', () => {
   it('PowerUserAccess holds no iam or pass-role method, only the existing-resource ones', () => {
     const f = facts({ managed: [POWER_USER] });
