@@ -13,7 +13,7 @@
 import type { IamManagedPolicy, IamRole, UnknownPart } from '../snapshot/types.js';
 import { DATA_SERVICES } from './data-actions.js';
 import { permissionsDigest } from './digest.js';
-import { ESCALATION_METHODS, PROBE_RESOURCES } from './escalation.js';
+import { ESCALATION_METHODS } from './escalation.js';
 import {
   compileAll,
   decide,
@@ -22,7 +22,7 @@ import {
   type NamedDocument,
   type StatementRef,
 } from './evaluate.js';
-import { hasVariable, instantiate, segmentMatcher } from './match.js';
+import { representatives, type Scope } from './representatives.js';
 import { trustGrants, type TrustGrant } from './trust.js';
 
 export interface Escalation {
@@ -56,10 +56,6 @@ export interface RoleFacts {
 
 /** `unknown`: a permissions policy or the boundary could not be known; nothing is judged. */
 export type RoleAnalysis = { readonly unknown: UnknownPart } | RoleFacts;
-
-/** Where a pattern leaves the region open, the probe's region. */
-export const PROBE_REGION = 'us-east-1';
-const PROBE = 'lambda-audit-probe';
 
 export function analyseRole(
   role: IamRole,
@@ -114,9 +110,7 @@ function missing(path: string, arn: string, account: string): UnknownPart {
   return { path, reason: owner !== undefined && owner !== account ? 'other-account' : 'not-in-input', detail: arn };
 }
 
-interface Context {
-  readonly partition: string;
-  readonly account: string;
+interface Context extends Scope {
   readonly identity: readonly CompiledStatement[];
   readonly boundary: readonly CompiledStatement[] | undefined;
   /** Action (lower case) -> its grant on every resource, once per role. */
@@ -124,8 +118,6 @@ interface Context {
   /** The identity Allow statements, and those of them not limited to named resources. */
   readonly allows: readonly CompiledStatement[];
   readonly wildAllows: readonly CompiledStatement[];
-  /** Probe template -> the probe in this role's partition and account. */
-  readonly probes: Map<string, string>;
   /** Service -> the statements that may cover its actions, once per role. */
   readonly byService: Map<string, Relevant>;
 }
@@ -201,116 +193,6 @@ function adminOf(
   }
   return { conditional, by: grant.ref };
 }
-
-// --- grants on every resource ------------------------------------------------------------------
-
-function fill(template: string, ctx: Context): string {
-  let filled = ctx.probes.get(template);
-  if (filled === undefined) {
-    filled = template
-      .replace(/\{p\}/g, ctx.partition)
-      .replace(/\{r\}/g, PROBE_REGION)
-      .replace(/\{a\}/g, ctx.account)
-      .replace(/\{x\}/g, PROBE);
-    ctx.probes.set(template, filled);
-  }
-  return filled;
-}
-
-/**
- * Pattern shapes (is it broad, a resource under it, a filled probe) repeat across roles: one
- * process-wide memo, emptied when it grows past a bound so a long run cannot fill memory.
- */
-const shapes = new Map<string, string>();
-const broad = new Map<string, boolean>();
-
-function remember<V>(key: string, value: V, memo: Map<string, V> = shapes as Map<string, V>): void {
-  if (memo.size > 100_000) memo.clear();
-  memo.set(key, value);
-}
-
-const hasWildcard = (s: string): boolean => /[*?]/.test(s) || hasVariable(s);
-
-/** Whether a Resource pattern covers every resource of the action's service (of that type). */
-function isBroad(pattern: string, service: string, template: string): boolean {
-  if (pattern === '*') return true;
-  if (!hasWildcard(pattern)) return false; // a named resource, the common case
-  const key = `${pattern}\u0000${service}\u0000${template}`;
-  let answer = broad.get(key);
-  if (answer === undefined) {
-    answer = shapeIsBroad(pattern, service, template);
-    remember(key, answer, broad);
-  }
-  return answer;
-}
-
-function shapeIsBroad(pattern: string, service: string, template: string): boolean {
-  const segments = pattern.split(':');
-  if (segments.length < 6) return pattern.endsWith('*');
-  if (!segmentMatcher(segments[2] ?? '')(service)) return false;
-  const part = segments.slice(5).join(':');
-  const typePrefix = template === '*' ? '' : (template.split(':').slice(5).join(':').split('{x}')[0] ?? '');
-  const rest = part.startsWith(typePrefix) ? part.slice(typePrefix.length) : part;
-  return /^[*?/:]+$/.test(rest) && rest.includes('*');
-}
-
-/** A concrete resource under a pattern, in the role's partition and account where it leaves them open. */
-function under(pattern: string, ctx: Context): string {
-  const key = `u${pattern}\u0000${ctx.partition}\u0000${ctx.account}`;
-  let resource = shapes.get(key);
-  if (resource === undefined) {
-    resource = shapeUnder(pattern, ctx);
-    remember(key, resource);
-  }
-  return resource;
-}
-
-function shapeUnder(pattern: string, ctx: Context): string {
-  const segments = pattern.split(':');
-  if (segments.length < 6) return instantiate(pattern, PROBE);
-  const pick = (segment: string, preferred: string): string =>
-    !hasWildcard(segment) ? segment : segmentMatcher(segment)(preferred) ? preferred : instantiate(segment, PROBE);
-  segments[1] = pick(segments[1] ?? '', ctx.partition);
-  segments[3] = pick(segments[3] ?? '', PROBE_REGION);
-  segments[4] = pick(segments[4] ?? '', ctx.account);
-  return segments.map((s, i) => (i >= 5 ? instantiate(s, PROBE) : s)).join(':');
-}
-
-/** The resources to ask about for one Allow statement granting `action`. */
-function representatives(s: CompiledStatement, action: string, ctx: Context): string[] {
-  const template = PROBE_RESOURCES[action.toLowerCase()] ?? DATA_PROBES.get(action.toLowerCase()) ?? '*';
-  const typed = fill(template, ctx);
-  const { Resource } = s.statement;
-  if (Resource === undefined) return s.resource(typed) ? [typed] : [];
-  const service = action.split(':')[0] ?? '';
-  if (action.toLowerCase() === 'iam:passrole') {
-    // On some role: named roles count too, unless only for a named service (iam:PassedToService).
-    const named = Resource.every((p) => !hasWildcard(p));
-    if (named && s.keys.some((k) => k.toLowerCase() === 'iam:passedtoservice')) return [];
-    return Resource.map((p) => (!hasWildcard(p) ? p : s.resource(typed) ? typed : under(p, ctx)));
-  }
-  return broadPatterns(s, action, service, template).map((p) => (s.resource(typed) ? typed : under(p, ctx)));
-}
-
-/** Statement -> action (lower case) -> its Resource patterns that cover every resource of the action's type. */
-const broadByStatement = new WeakMap<CompiledStatement, Map<string, readonly string[]>>();
-
-function broadPatterns(s: CompiledStatement, action: string, service: string, template: string): readonly string[] {
-  let byAction = broadByStatement.get(s);
-  if (byAction === undefined) {
-    byAction = new Map();
-    broadByStatement.set(s, byAction);
-  }
-  const key = action.toLowerCase();
-  let patterns = byAction.get(key);
-  if (patterns === undefined) {
-    patterns = (s.statement.Resource ?? []).filter((p) => isBroad(p, service, template));
-    byAction.set(key, patterns);
-  }
-  return patterns;
-}
-
-const DATA_PROBES = new Map(DATA_SERVICES.flatMap((d) => d.actions.map((a) => [a.toLowerCase(), d.probe] as const)));
 
 /** The action granted on every resource (iam:PassRole: on some role), after Denies and the boundary. */
 function grantOf(action: string, ctx: Context): Grant | undefined {

@@ -2,7 +2,8 @@
  * Identity-policy evaluation and execution-role analysis (issue 19, "blast radius"). Pure: no
  * I/O, no clock. docs/roles.md describes the model.
  */
-export { analyseRole, PROBE_REGION } from './analyse.js';
+export { analyseRole } from './analyse.js';
+export { PROBE_REGION } from './representatives.js';
 export type { DataWildcard, Escalation, RoleAnalysis, RoleFacts } from './analyse.js';
 export { DATA_SERVICES } from './data-actions.js';
 export type { DataService } from './data-actions.js';
