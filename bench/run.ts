@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|iac-hostile|org|scale] [-- --scenario N]
+ * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|iac-hostile|org|roles|scale] [-- --scenario N]
  *   [-- --functions N] [-- --scale-functions N]
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as bin/lambda-audit.js: a note for us, not for the tables
@@ -8,6 +8,7 @@ import { runExposureScenario, runScenario, scenarios, benchVersions, type Row } 
 import { benchDrift } from './drift.js';
 import { benchIac, benchIacHostile } from './iac.js';
 import { benchOrg } from './org.js';
+import { benchRoles } from './roles.js';
 import { benchRules } from './rules.js';
 import { benchScale } from './scale.js';
 
@@ -66,6 +67,7 @@ if (only === undefined || only === 'drift') lines.push(...(await benchDrift()));
 if (only === undefined || only === 'iac') lines.push(...(await benchIac()));
 if (only === undefined || only === 'iac-hostile') lines.push(...benchIacHostile());
 if (only === undefined || only === 'org') lines.push(...(await benchOrg()));
+if (only === undefined || only === 'roles') lines.push(...benchRoles());
 if (only === undefined || only === 'scale') {
   const functions = args.includes('--scale-functions') ? Number(args[args.indexOf('--scale-functions') + 1]) : 100_000;
   lines.push(...(await benchScale(functions)));

@@ -43,6 +43,13 @@ describe('normalisePolicy', () => {
     });
   });
 
+  it('keeps NotResource (identity policies use it) as a list', () => {
+    const doc = { Statement: { Effect: 'Deny', Action: 's3:*', NotResource: 'arn:aws:s3:::HRBucket/Payroll/*' } };
+    expect(normalisePolicy(doc)).toEqual({
+      Statement: [{ Effect: 'Deny', Action: ['s3:*'], NotResource: ['arn:aws:s3:::HRBucket/Payroll/*'] }],
+    });
+  });
+
   it('refuses what is not a policy, without quoting it', () => {
     expect(() => normalisePolicy('{"Statement": [ secret')).toThrow(MalformedPolicyError);
     expect(() => normalisePolicy('{"Statement": [ secret')).not.toThrow(/secret/);

@@ -158,7 +158,7 @@ function audienceOf(principal: Principal, ties: Ties): Audience {
   return { kind: 'restricted' };
 }
 
-interface Ties {
+export interface Ties {
   /** Who the conditions tie the caller to, if anything. */
   readonly audience?: Audience;
   readonly viaUrlOnly: boolean;
@@ -178,7 +178,7 @@ const WILDCARD_OPERATORS = new Set(['stringlike', 'arnequals', 'arnlike']);
  * accounts (intersected) over an organization over something else. `never` when the conditions
  * exclude every caller (two account conditions with nothing in common).
  */
-function conditionTies(statement: PolicyStatement): Ties | 'never' {
+export function conditionTies(statement: PolicyStatement): Ties | 'never' {
   let accounts: Set<string> | undefined;
   let organization = false;
   let other = false;
