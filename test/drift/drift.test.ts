@@ -282,6 +282,6 @@ describe('markdown drift section', () => {
         ],
       },
     } as unknown as Parameters<typeof markdownReport>[0];
-    expect(markdownReport(run)).toContain('| f | us-east-1 | changed `configuration.Runtime` |');
+    expect(markdownReport(run)).toContain('| `f` | `us-east-1` | changed `configuration.Runtime` |');
   });
 });

@@ -14,10 +14,14 @@ describe('a SAM template', () => {
       'env-kms-cmk-missing orders-dev',
       'env-kms-cmk-missing public-report',
       'env-secret-suspected public-report',
+      // A public URL on a deprecated runtime holding a secret, no concurrency cap.
+      'exposure-path public-report',
       'function-url-cors-wildcard public-report',
       'function-url-public public-report',
       'log-format-text public-report',
       'log-level-verbose orders-dev',
+      // SAM's SQS event attaches AWSLambdaSQSQueueExecutionRole: sqs:ReceiveMessage on "*".
+      'role-data-wildcard orders-dev',
       'runtime-deprecated public-report',
       'tags-required public-report',
       'tracing-disabled partial',
@@ -27,9 +31,11 @@ describe('a SAM template', () => {
     ]);
     // The dead-letter queue and a layer come from !GetAtt and ${AWS::Region}; the VPC from the
     // subnets; the schedule's permission is tied to a rule ARN (!GetAtt) known only at deploy time.
-    // Subnet zones are never in a template.
+    // Subnet zones are never in a template. orders-dev's role reaches every queue, so whether it is an
+    // exposure path hangs on that schedule permission too.
     expect(notJudged.map((n) => `${n.ruleId} ${n.reason} ${n.path} ${n.count}`)).toEqual([
       'dlq-missing plan-time configuration.DeadLetterConfig.TargetArn 1',
+      'exposure-path plan-time policy.Statement.Condition 1',
       'function-cross-account-invoke plan-time policy.Statement.Condition 1',
       'function-public-access plan-time policy.Statement.Condition 1',
       'layer-cross-account plan-time configuration.Layers 1',

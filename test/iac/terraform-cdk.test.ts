@@ -21,6 +21,7 @@ describe('a Terraform plan', () => {
       'env-kms-cmk-missing tf-api',
       'env-kms-cmk-missing tf-sensitive',
       'env-secret-suspected tf-api',
+      'exposure-path tf-api',
       'function-url-cors-wildcard tf-api',
       'function-url-public tf-api',
       'layer-cross-account tf-api',
@@ -160,7 +161,15 @@ describe('a cdk.out cloud assembly', () => {
       'vpc-missing WorkerStack-WorkerBD36A3E8',
       'vpc-missing cdk-api',
     ]);
-    expect(notJudged.map((n) => `${n.ruleId} ${n.path}`)).toEqual(['env-kms-cmk-missing configuration.KMSKeyArn']);
+    // The worker's role is a literal ARN of a role the assembly does not define: no role rule judges it.
+    expect(notJudged.map((n) => `${n.ruleId} ${n.path}`)).toEqual([
+      'env-kms-cmk-missing configuration.KMSKeyArn',
+      'role-admin-access configuration.Role',
+      'role-data-wildcard configuration.Role',
+      'role-privilege-escalation configuration.Role',
+      'role-shared configuration.Role',
+      'role-trust-too-broad configuration.Role',
+    ]);
   });
 
   it('reads the same assembly through its manifest.json and several --iac paths at once', async () => {

@@ -2,6 +2,7 @@
 import type { Check } from '../types.js';
 import { crossAccountInvoke } from './cross-account-invoke.js';
 import { envSecret } from './env-secret.js';
+import { executionRole } from './execution-role.js';
 import { exposurePath } from './exposure-path.js';
 import { layerCrossAccount } from './layer-cross-account.js';
 import { publicInvoke } from './public-invoke.js';
@@ -14,6 +15,7 @@ import { vpcSingleAz } from './vpc-single-az.js';
 export const checks = {
   'cross-account-invoke': crossAccountInvoke,
   'env-secret': envSecret,
+  'execution-role': executionRole,
   'exposure-path': exposurePath,
   'layer-cross-account': layerCrossAccount,
   'public-invoke': publicInvoke,
