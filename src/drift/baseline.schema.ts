@@ -69,6 +69,7 @@ const baselineSchema = {
                         Action: { type: 'array', items: { type: 'string' } },
                         NotAction: { type: 'array', items: { type: 'string' } },
                         Resource: { type: 'array', items: { type: 'string' } },
+                        NotResource: { type: 'array', items: { type: 'string' } },
                         Condition: {
                           type: 'object',
                           additionalProperties: {

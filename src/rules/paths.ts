@@ -65,6 +65,7 @@ const statementShape = {
   Action: [LEAF],
   NotAction: [LEAF],
   Resource: [LEAF],
+  NotResource: [LEAF],
   Condition: { [ANY_KEY]: { [ANY_KEY]: [LEAF] } },
 } as const;
 

@@ -40,6 +40,7 @@ function normaliseStatement(raw: unknown): PolicyStatement {
     ...optional('Action', list(s.Action)),
     ...optional('NotAction', list(s.NotAction)),
     ...optional('Resource', list(s.Resource)),
+    ...optional('NotResource', list(s.NotResource)),
     ...optional('Condition', condition(s.Condition)),
   };
 }

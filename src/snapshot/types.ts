@@ -179,6 +179,7 @@ export interface PolicyStatement {
   readonly Action?: readonly string[];
   readonly NotAction?: readonly string[];
   readonly Resource?: readonly string[];
+  readonly NotResource?: readonly string[];
   /** Operator -> condition key -> values, as in IAM (`StringEquals: { "aws:SourceAccount": ["1111..."] }`). */
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }

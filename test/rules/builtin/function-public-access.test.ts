@@ -106,6 +106,21 @@ ruleTester('function-public-access', {
     // Other actions only.
     ...allow({ Sid: 'get', Principal: '*', Action: 'lambda:GetFunction' }).Statement.map((s) => withPolicy(s)),
     ...allow({ Sid: 'notInvoke', Principal: '*', NotAction: 'lambda:Invoke*' }).Statement.map((s) => withPolicy(s)),
+    // Issue 21: a Deny guard confines "*" to the organization.
+    withPolicy(
+      ...normalisePolicy({
+        Statement: [
+          { Sid: 'open', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction' },
+          {
+            Sid: 'guard',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'lambda:*',
+            Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+          },
+        ],
+      }).Statement,
+    ),
   ],
   invalid: [
     {
