@@ -388,8 +388,11 @@ function intersect(current: Set<string> | undefined, values: readonly string[]):
   return current === undefined ? next : new Set([...current].filter((a) => next.has(a)));
 }
 
+/** What messages name of a grant, invoke or read. */
+type GrantLike = Pick<Grant, 'sid' | 'principal' | 'audience'>;
+
 /** `Sid (principal P)` for messages: what a finding names from the policy, and nothing more. */
-export function describeGrants(grants: readonly Grant[]): string {
+export function describeGrants(grants: readonly GrantLike[]): string {
   return grants
     .map(
       (g) =>
@@ -399,7 +402,7 @@ export function describeGrants(grants: readonly Grant[]): string {
 }
 
 /** The template variables every exposure finding carries. */
-export function grantVars(grants: readonly Grant[]): { statements: string; sids: string; principals: string } {
+export function grantVars(grants: readonly GrantLike[]): { statements: string; sids: string; principals: string } {
   return {
     statements: describeGrants(grants),
     sids: [...new Set(grants.map((g) => g.sid))].join(', '),
