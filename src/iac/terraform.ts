@@ -61,6 +61,9 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       ) as Record<string, unknown>,
     });
   }
+  // What the configuration leaves out is AWS's default, not an unknown (issue 21).
+  for (const c of changes)
+    if (c.type === 'aws_lambda_function') withConfiguredDefaults(c.values, plan, resourceConfig(plan, c));
   // The provider copies `tags` into `tags_all` without the sensitive marks: carry them over.
   for (const c of changes) {
     const { tags, tags_all: all } = c.values;
@@ -171,6 +174,72 @@ function targetOf(change: Change, functions: readonly Change[], plan: Record<str
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Blocks and attributes of `aws_lambda_function` that the provider computes when the configuration
+ * leaves them out: the plan shows them as known after apply, but what deploys is AWS's default
+ * (applyDefaults: tracing PassThrough, log format Text, log group /aws/lambda/NAME).
+ */
+const DEFAULTED: Readonly<Record<string, readonly string[]>> = {
+  tracing_config: ['mode'],
+  logging_config: ['log_format', 'log_group'],
+};
+
+/**
+ * Removes the unknown markers the provider puts on attributes the user did not write (the plan's
+ * `configuration` section says what was written), so the defaults apply; and `tags_all`, unknown
+ * whenever `tags` is, becomes `tags` plus the provider's constant `default_tags`. An attribute
+ * written as an expression known only after apply stays unknown.
+ */
+function withConfiguredDefaults(
+  values: Record<string, unknown>,
+  plan: Record<string, unknown>,
+  config: Record<string, unknown> | undefined,
+): void {
+  const written = config && isObject(config.expressions) ? config.expressions : undefined;
+  if (written === undefined) return;
+  for (const [block, attributes] of Object.entries(DEFAULTED)) {
+    const value = values[block];
+    if (value instanceof PlanTime) {
+      if (!(block in written)) delete values[block];
+      continue;
+    }
+    if (!isObject(value)) continue;
+    const blockWritten = firstBlock(written[block]);
+    for (const attribute of attributes)
+      if (value[attribute] instanceof PlanTime && !(isObject(blockWritten) && attribute in blockWritten))
+        delete value[attribute];
+  }
+  if (values.tags_all instanceof PlanTime && config !== undefined) {
+    const defaults = providerDefaultTags(plan, config);
+    if (defaults === undefined) return;
+    const tags = isObject(values.tags) ? values.tags : values.tags instanceof PlanTime ? values.tags : {};
+    values.tags_all = tags instanceof PlanTime ? tags : { ...defaults, ...tags };
+  }
+}
+
+/** A nested block in the configuration: a list of one object, or the object. */
+function firstBlock(value: unknown): unknown {
+  return Array.isArray(value) ? (value as unknown[])[0] : value;
+}
+
+/** The provider's `default_tags` when they are constants; `{}` with none; `undefined` when not known. */
+function providerDefaultTags(
+  plan: Record<string, unknown>,
+  config: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const providers = isObject(plan.configuration) ? plan.configuration.provider_config : undefined;
+  const key = typeof config.provider_config_key === 'string' ? config.provider_config_key : 'aws';
+  const provider = isObject(providers) ? (providers[key] ?? providers[key.split(':').pop() ?? key]) : undefined;
+  // No provider block at all: the provider's defaults, without default_tags.
+  if (provider === undefined) return isObject(providers) && Object.keys(providers).length > 0 ? undefined : {};
+  const expressions = isObject(provider) && isObject(provider.expressions) ? provider.expressions : {};
+  const block = firstBlock(expressions.default_tags);
+  if (block === undefined) return {};
+  const tags = isObject(block) && isObject(block.tags) ? block.tags : undefined;
+  if (tags === undefined) return {};
+  return isObject(tags.constant_value) ? tags.constant_value : undefined;
 }
 
 function moduleConfig(plan: Record<string, unknown>, moduleAddress: string): Record<string, unknown> | undefined {
