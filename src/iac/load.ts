@@ -118,8 +118,8 @@ function readFile(abs: string, options: IacOptions, explicit: boolean): Found {
       file: rel,
       dir,
       relDir: relativePath(options.cwd, dir),
-      region: options.defaultRegion,
-      account: PLAN_ACCOUNT,
+      region: givenRegion(options),
+      account: givenAccount(options),
     }).map((primary) => ({ primary, alternates: [] }));
   }
   if (isObject(value) && isObject(value.artifacts) && basename(abs) === 'manifest.json')
@@ -132,8 +132,8 @@ function readFile(abs: string, options: IacOptions, explicit: boolean): Found {
         file: rel,
         line: (p) => doc.position(p, true).line,
         stackName: basename(abs).replace(/\.(template\.)?(json|ya?ml|template)$/, ''),
-        region: options.defaultRegion,
-        account: PLAN_ACCOUNT,
+        region: givenRegion(options),
+        account: givenAccount(options),
         pseudo: {},
       },
       options,
@@ -147,7 +147,7 @@ function readFile(abs: string, options: IacOptions, explicit: boolean): Found {
 }
 
 function readCdkOut(dir: string, options: IacOptions): Found {
-  const defaults = { cwd: options.cwd, region: options.defaultRegion, account: PLAN_ACCOUNT };
+  const defaults = { cwd: options.cwd, region: givenRegion(options), account: givenAccount(options) };
   return cdkStacks(dir, defaults).flatMap((stack) => fromTemplate(stack, options));
 }
 
@@ -158,4 +158,14 @@ function fromTemplate(source: TemplateSource, options: IacOptions): Found {
       `${source.file}: ${id} has more parameter and condition combinations than are judged (64); pass --iac-param to fix some`,
     );
   return functions;
+}
+
+/** `--iac-param AWS::AccountId=...`: the account every template and plan deploys to, when the pipeline knows it. */
+function givenAccount(options: IacOptions): string {
+  return options.parameters.get('AWS::AccountId') ?? PLAN_ACCOUNT;
+}
+
+/** `--iac-param AWS::Region=...`, else `--regions` / AWS_REGION. */
+function givenRegion(options: IacOptions): string {
+  return options.parameters.get('AWS::Region') ?? options.defaultRegion;
 }
