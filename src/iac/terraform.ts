@@ -63,7 +63,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
   }
   // What the configuration leaves out is AWS's default, not an unknown (issue 21).
   for (const c of changes)
-    if (c.type === 'aws_lambda_function') withConfiguredDefaults(c.values, plan, resourceConfig(plan, c));
+    if (c.type === 'aws_lambda_function') withConfiguredDefaults(c.values, plan, resourceConfig(plan, c), changes);
   // The provider copies `tags` into `tags_all` without the sensitive marks: carry them over.
   for (const c of changes) {
     const { tags, tags_all: all } = c.values;
@@ -95,6 +95,8 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       const out: Record<string, unknown> = {};
       if (r.type === 'aws_lambda_permission') {
         applyTable(tfPermissionTable, r.values, out);
+        const inPlan = out.SourceArn instanceof PlanTime ? inPlanArn(r, plan, changes, region, source.account) : undefined;
+        if (inPlan !== undefined) out.SourceArn = inPlan;
         for (const [field, value] of Object.entries(out)) {
           if (!(value instanceof PlanTime)) continue;
           const path =
@@ -196,6 +198,7 @@ function withConfiguredDefaults(
   values: Record<string, unknown>,
   plan: Record<string, unknown>,
   config: Record<string, unknown> | undefined,
+  changes: readonly Change[],
 ): void {
   const written = config && isObject(config.expressions) ? config.expressions : undefined;
   if (written === undefined) return;
@@ -211,12 +214,42 @@ function withConfiguredDefaults(
       if (value[attribute] instanceof PlanTime && !(isObject(blockWritten) && attribute in blockWritten))
         delete value[attribute];
   }
+  // A set of ids unknown until apply is unknown as a whole in the plan, but the configuration may
+  // say how many: `[aws_subnet.a.id, aws_subnet.b.id]` is two subnets, whatever their ids.
+  const vpc = values.vpc_config;
+  if (isObject(vpc)) {
+    const vpcWritten = firstBlock(written.vpc_config);
+    for (const attribute of ['subnet_ids', 'security_group_ids']) {
+      if (!(vpc[attribute] instanceof PlanTime) || !isObject(vpcWritten)) continue;
+      const count = singleResourceIds(vpcWritten[attribute], changes);
+      if (count !== undefined) vpc[attribute] = Array.from({ length: count }, () => vpc[attribute]);
+    }
+  }
   if (values.tags_all instanceof PlanTime && config !== undefined) {
     const defaults = providerDefaultTags(plan, config);
     if (defaults === undefined) return;
     const tags = isObject(values.tags) ? values.tags : values.tags instanceof PlanTime ? values.tags : {};
     values.tags_all = tags instanceof PlanTime ? tags : { ...defaults, ...tags };
   }
+}
+
+/**
+ * How many ids an expression lists when it is a list of `<type>.<name>.id` of single resources
+ * (no count or for_each) this plan creates; `undefined` for anything else (a variable, a splat).
+ */
+function singleResourceIds(expression: unknown, changes: readonly Change[]): number | undefined {
+  const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as unknown[]) : [];
+  const ids = new Set<string>();
+  for (const ref of refs.map(String)) {
+    const parts = ref.split('.');
+    if (parts.length === 3 && parts[2] === 'id') ids.add(parts.slice(0, 2).join('.'));
+    else if (parts.length !== 2) return undefined;
+  }
+  for (const ref of refs.map(String)) if (ref.split('.').length === 2 && !ids.has(ref)) return undefined;
+  if (ids.size === 0) return undefined;
+  // Only resources created once (the module's own address, no index) count as one id each.
+  for (const id of ids) if (!changes.some((c) => c.address === id)) return undefined;
+  return ids.size;
 }
 
 /** A nested block in the configuration: a list of one object, or the object. */
@@ -240,6 +273,37 @@ function providerDefaultTags(
   const tags = isObject(block) && isObject(block.tags) ? block.tags : undefined;
   if (tags === undefined) return {};
   return isObject(tags.constant_value) ? tags.constant_value : undefined;
+}
+
+/**
+ * A permission's `source_arn` that references a resource this plan creates (`aws_cloudwatch_event_rule.x.arn`):
+ * unknown until apply, but in the account the plan deploys to (the same provider). The stand-in ARN
+ * says so: the resource address in place of the resource part.
+ */
+function inPlanArn(
+  permission: Change,
+  plan: Record<string, unknown>,
+  changes: readonly Change[],
+  region: string,
+  account: string,
+): string | undefined {
+  const config = resourceConfig(plan, permission);
+  const expressions = config && isObject(config.expressions) ? config.expressions : undefined;
+  const sourceArn = expressions && isObject(expressions.source_arn) ? expressions.source_arn : undefined;
+  const refs = sourceArn && Array.isArray(sourceArn.references) ? (sourceArn.references as unknown[]) : [];
+  const prefix = permission.module === '' ? '' : `${permission.module}.`;
+  for (const ref of refs) {
+    const parts = String(ref).split('.');
+    if (parts[2] !== 'arn' || parts.length !== 3) continue;
+    const address = `${prefix}${parts.slice(0, 2).join('.')}`;
+    const found = changes.find((c) => c.address === address || c.address.startsWith(`${address}[`));
+    const provider = config && typeof config.provider_config_key === 'string' ? config.provider_config_key : 'aws';
+    // A resource of another (aliased) provider may live in another account.
+    const target = found && resourceConfig(plan, found);
+    const sameProvider = (target?.provider_config_key ?? 'aws') === provider;
+    if (found && sameProvider) return `arn:aws:${found.type.split('_')[1] ?? 'aws'}:${region}:${account}:${address}`;
+  }
+  return undefined;
 }
 
 function moduleConfig(plan: Record<string, unknown>, moduleAddress: string): Record<string, unknown> | undefined {
