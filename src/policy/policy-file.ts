@@ -3,7 +3,7 @@
  * compiled into rules. Validation collects every problem in the file before giving up.
  */
 import { complianceRefs } from '../rules/compliance.js';
-import { checks, type AnyCheck } from '../rules/checks/index.js';
+import { ALIAS_CHECKS, checks, type AnyCheck } from '../rules/checks/index.js';
 import { globToRegExp, OPERATORS, type Condition } from '../rules/condition.js';
 import { checkPath, compilePath, isSecretPath } from '../rules/paths.js';
 import {
@@ -260,7 +260,12 @@ export function compileRule(
       return t === true ? EMPTY : t === false ? undefined : new NotJudged(t);
     };
   }
-  return { ...meta, inScope: compileScope(def.scope), test, message: compileTemplate(def.message) };
+  const scope = compileScope(def.scope);
+  // An alias record holds the alias's policy and URL only: only the checks that read those judge it.
+  const aliasJudged = def.check !== undefined && ALIAS_CHECKS.has(def.check);
+  const inScope = (record: FunctionRecord): boolean =>
+    (record.source !== 'ListAliases' || aliasJudged) && scope(record);
+  return { ...meta, inScope, test, message: compileTemplate(def.message) };
 }
 
 const EMPTY: MatchVars = Object.freeze({});

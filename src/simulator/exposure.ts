@@ -259,3 +259,58 @@ function hex(random: Random, length: number): string {
   for (let i = 0; i < length; i++) out += '0123456789abcdefghijklmnopqrstuvwxyz'[Math.floor(random() * 36)] ?? '';
   return out;
 }
+
+/** An alias's own policy (AddPermission --qualifier), and the exposure rules that should fire on the alias ARN. */
+export interface SimAliasExposure {
+  policy: SimPolicy;
+  expected: ExposureRuleId[];
+}
+
+/**
+ * Alias policies, as API Gateway and console triggers write them: every `live` alias gets an API
+ * Gateway permission; on one function in four (by name, no random draw, so the rest of the fleet
+ * stays as it was) it lacks a source ARN, which function-public-access reports on the alias ARN
+ * ("confused deputy"), and on one in four others it goes to a partner account.
+ */
+export function makeAliasExposure(
+  configuration: FunctionConfiguration,
+  aliasName: string,
+  account: string,
+  region: string,
+): SimAliasExposure | undefined {
+  if (aliasName !== 'live') return undefined;
+  const name = configuration.FunctionName ?? '';
+  const arn = `${configuration.FunctionArn ?? ''}:${aliasName}`;
+  const kind = [...name].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 4;
+  const statement = (sid: string, principal: unknown, condition?: Record<string, unknown>) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: principal,
+    Action: 'lambda:InvokeFunction',
+    Resource: arn,
+    ...(condition ? { Condition: condition } : {}),
+  });
+  const policy = (s: Record<string, unknown>): SimPolicy => ({ Version: '2012-10-17', Id: 'default', Statement: [s] });
+  if (kind === 0)
+    return {
+      policy: policy(statement('apigw-live', { Service: 'apigateway.amazonaws.com' })),
+      expected: ['function-public-access'],
+    };
+  if (kind === 1)
+    return {
+      policy: policy(statement('partner-live', { AWS: `arn:aws:iam::${PARTNER_ACCOUNTS[0]}:root` })),
+      expected: ['function-cross-account-invoke'],
+    };
+  return {
+    policy: policy(
+      statement(
+        'apigw-live',
+        { Service: 'apigateway.amazonaws.com' },
+        {
+          ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:${region}:${account}:abc123/*/POST/${name}` },
+        },
+      ),
+    ),
+    expected: [],
+  };
+}
