@@ -307,9 +307,15 @@ function compileTemplate(template: string): (record: FunctionRecord, vars: Match
     if (!m) return () => part;
     const name = m[1] ?? '';
     const get = compilePath(name);
+    const path = normalisePath(name);
     return (record: FunctionRecord, vars: MatchVars): string => {
       if (name in vars) return String(vars[name]);
       const value = get(record);
+      // A value known only at deploy (the VpcId Lambda derives from known subnets) is not "none".
+      if ((value === undefined || value === null) && record.unknown !== undefined) {
+        const part = unknownPartFor(record, path, { shapeOnly: true });
+        if (part?.path === path) return `(unknown: ${part.reason})`;
+      }
       if (value === undefined || value === null) return '(none)';
       return Array.isArray(value) ? value.map((v) => scalarText(v)).join(', ') : scalarText(value);
     };

@@ -38,6 +38,9 @@ describe('a Terraform plan with defaults, unknown subnet ids and an in-plan even
       }),
     );
     expect(judged('vpc-missing', 'tfd-vpc')).toBe(true);
+    // The VPC id is known at deploy: the message does not call it "none".
+    const ipv6 = findings.find((f) => f.ruleId === 'vpc-ipv6-dual-stack-disabled');
+    expect(ipv6?.message).toContain('(unknown: plan-time)');
   });
 
   it('keeps the count of unknown subnet ids and the defaults in the record', async () => {
