@@ -95,7 +95,8 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       const out: Record<string, unknown> = {};
       if (r.type === 'aws_lambda_permission') {
         applyTable(tfPermissionTable, r.values, out);
-        const inPlan = out.SourceArn instanceof PlanTime ? inPlanArn(r, plan, changes, region, source.account) : undefined;
+        const inPlan =
+          out.SourceArn instanceof PlanTime ? inPlanArn(r, plan, changes, region, source.account) : undefined;
         if (inPlan !== undefined) out.SourceArn = inPlan;
         for (const [field, value] of Object.entries(out)) {
           if (!(value instanceof PlanTime)) continue;
