@@ -89,14 +89,20 @@ export function parsePort(value: string): number {
   return n;
 }
 
-/** `--iac-param KEY=VALUE` (repeatable): a template parameter's value. */
+/** `--iac-param KEY=VALUE` (repeatable): a template parameter's value, or `AWS::AccountId` / `AWS::Region`. */
 export function parseIacParam(value: string, previous: Map<string, string> = new Map()): Map<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0)
     throw new InvalidArgumentError(
       `expected KEY=VALUE (a template parameter and its value), got "${value.slice(0, 40)}"`,
     );
-  return new Map([...previous, [value.slice(0, eq), value.slice(eq + 1)]]);
+  const key = value.slice(0, eq);
+  const given = value.slice(eq + 1);
+  if (key === 'AWS::AccountId' && !/^\d{12}$/.test(given))
+    throw new InvalidArgumentError(`AWS::AccountId expects a 12-digit account id, got "${given.slice(0, 40)}"`);
+  if (key === 'AWS::Region' && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(given))
+    throw new InvalidArgumentError(`AWS::Region expects a region such as eu-west-1, got "${given.slice(0, 40)}"`);
+  return new Map([...previous, [key, given]]);
 }
 
 /** A JavaScript string holds at most 2^29 - 24 UTF-16 units: a larger file could not be read as text. */

@@ -20,6 +20,7 @@ import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.js';
 import { withSignal } from './client.js';
 import { systemClock, type Clock } from './clock.js';
+import { aliasRecords } from './alias-records.js';
 import { readExposure, type ExposureReads } from './exposure.js';
 import { QuotaLane, type CallResult } from './lane.js';
 import {
@@ -284,6 +285,7 @@ async function crawlRegion(
     return [
       withAliases(latest, aliasList),
       ...published.map((v) => withAliases(recordFromVersion(v, latest, ctx), aliasList)),
+      ...(await aliasRecords(exposureDeps, latest, aliasList)),
     ];
   };
 
@@ -341,10 +343,17 @@ async function crawlRegion(
   }
   await Promise.all(pending);
   if (byListing) {
-    for (const latest of latestRecords) {
-      const read = aliasReads.get(latest.name);
-      functions.push(...versionRecords(latest, versionsOf.get(latest.name) ?? [], read ? await read : undefined));
-    }
+    // Each alias's policy and URL: read at once for every function, on their lanes.
+    const completed = await Promise.all(
+      latestRecords.map(async (latest) => {
+        const read = aliasReads.get(latest.name);
+        const aliases = read ? await read : undefined;
+        const records = versionRecords(latest, versionsOf.get(latest.name) ?? [], aliases);
+        const readAliases = aliases?.ok === true ? aliases.value : [];
+        return [...records, ...(await aliasRecords(exposureDeps, latest, readAliases))];
+      }),
+    );
+    for (const records of completed) functions.push(...records);
   }
   report();
 
@@ -355,7 +364,10 @@ async function crawlRegion(
     : undefined;
   if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
 
-  const latest = functions.filter((f) => f.qualifier === '$LATEST' || f.source !== 'ListVersionsByFunction');
+  const latest = functions.filter(
+    (f) => f.qualifier === '$LATEST' || (f.source !== 'ListVersionsByFunction' && f.source !== 'ListAliases'),
+  );
+  const aliasCount = functions.filter((f) => f.source === 'ListAliases').length;
   const tally = (status: FunctionRecord['status']): number => latest.filter((f) => f.status === status).length;
   const versionFailures = functions.filter((f) => f.versionsError !== undefined).length;
   const unread = unreadParts(latest);
@@ -370,7 +382,7 @@ async function crawlRegion(
     vanished: tally('vanished'),
     denied: tally('denied'),
     failed: tally('failed'),
-    versions: functions.length - latest.length,
+    versions: functions.length - latest.length - aliasCount,
     ...(unread.denied > 0 ? { partsDenied: unread.denied } : {}),
     ...(unread.failed > 0 ? { partsFailed: unread.failed } : {}),
     throttled: laneTotal('throttled') + (subnetLookup?.throttled ?? 0),

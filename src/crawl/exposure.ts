@@ -63,8 +63,17 @@ export const NO_URL_GRANT_DETAIL = 'no lambda:InvokeFunctionUrl grant in the pol
 export const POLICY_NOT_READ_DETAIL = 'the policy was not read';
 export const HAS_DLQ_DETAIL = 'the function has a dead-letter queue';
 
-/** Reads the exposure parts of one function (`$LATEST`). Never throws, except when the crawl aborts. */
-export async function readExposure(deps: ExposureDeps, listed: FunctionConfiguration): Promise<ExposureParts> {
+export const ALIAS_INVOKE_CONFIG_DETAIL = 'not read for an alias';
+
+/**
+ * Reads the exposure parts of one function (`$LATEST`), or of an alias when `listed.FunctionArn` is
+ * the alias ARN (Lambda reads the qualifier from it). Never throws, except when the crawl aborts.
+ */
+export async function readExposure(
+  deps: ExposureDeps,
+  listed: FunctionConfiguration,
+  options: { readonly invokeConfig?: boolean } = {},
+): Promise<ExposureParts> {
   const parts: ExposureParts = { unknown: [] };
   const skip = (path: ExposurePath, detail: string): void =>
     void parts.unknown.push({ path, reason: 'skipped', detail });
@@ -75,6 +84,7 @@ export async function readExposure(deps: ExposureDeps, listed: FunctionConfigura
   const name = listed.FunctionArn ?? listed.FunctionName ?? '';
   const { client, signal } = deps;
   const readConfig = async (): Promise<void> => {
+    if (options.invokeConfig === false) return skip('eventInvokeConfig', ALIAS_INVOKE_CONFIG_DETAIL);
     if (deps.reads === 'lean' && listed.DeadLetterConfig?.TargetArn) return skip('eventInvokeConfig', HAS_DLQ_DETAIL);
     const res = await deps.controlLane.call(
       (s) => client.send(withSignal(new GetFunctionEventInvokeConfigCommand({ FunctionName: name }), s)),

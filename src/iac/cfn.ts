@@ -98,6 +98,33 @@ function targetFunction(
   return undefined;
 }
 
+/**
+ * A `SourceArn` naming a resource of the same stack (`!GetAtt Rule.Arn`, `!Ref Topic`): its ARN is
+ * unknown before deploy, but it is in the stack's own account, which is what the exposure rules ask.
+ * The stand-in ARN says so (service from the resource type, the logical id as the resource part);
+ * an S3 bucket's ARN has no account field, but a bucket of the stack lives and dies with the
+ * permission, so it cannot be claimed by another account while the grant exists.
+ */
+function inStackArn(
+  value: unknown,
+  byId: ReadonlyMap<string, TemplateResource>,
+  source: TemplateSource,
+): string | undefined {
+  let id: unknown;
+  if (isObject(value) && typeof value.Ref === 'string') id = value.Ref;
+  else if (isObject(value) && value['Fn::GetAtt'] !== undefined) {
+    const arg = value['Fn::GetAtt'];
+    const [resource, attribute] =
+      typeof arg === 'string' ? arg.split('.', 2) : Array.isArray(arg) ? (arg as unknown[]) : [];
+    if (attribute !== 'Arn') return undefined;
+    id = resource;
+  }
+  const resource = typeof id === 'string' ? byId.get(id) : undefined;
+  if (!resource) return undefined;
+  const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'cloudformation';
+  return `arn:aws:${service}:${source.region}:${source.account}:${resource.id}`;
+}
+
 function plannedFunction(
   fn: TemplateResource,
   related: readonly TemplateResource[],
@@ -138,6 +165,8 @@ function plannedFunction(
     if (r.Type === 'AWS::Lambda::Permission') {
       const p: Record<string, unknown> = {};
       applyTable(cfnPermissionTable, props, p);
+      const inStack = inStackArn(r.Properties.SourceArn, roles.byId, source);
+      if (inStack !== undefined && p.SourceArn instanceof PlanTime) p.SourceArn = inStack;
       const parts: UnknownPart[] = [];
       for (const [field, path] of [
         ['Action', 'policy.Statement.Action'],

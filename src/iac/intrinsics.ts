@@ -178,7 +178,10 @@ export class Resolver {
 
   private ref(name: string): unknown {
     if (name === 'AWS::NoValue') return NO_VALUE;
-    if (name.startsWith('AWS::')) return this.scope.pseudo[name] ?? knownPseudo[name] ?? new PlanTime(`Ref ${name}`);
+    // `--iac-param AWS::AccountId=...` / `AWS::Region=...`: a pipeline that knows its target says so
+    // (a cdk.out environment that names them comes first).
+    if (name.startsWith('AWS::'))
+      return this.scope.pseudo[name] ?? this.scope.given.get(name) ?? knownPseudo[name] ?? new PlanTime(`Ref ${name}`);
     const parameter = this.scope.parameters[name];
     if (!parameter) return new PlanTime(`Ref ${name}`);
     const isList = /^List<|^CommaDelimitedList$/.test(parameter.Type ?? '');

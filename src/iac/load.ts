@@ -245,8 +245,8 @@ function readFile(abs: string, root: Root, reading: Reading, explicit: boolean):
       file: rel,
       dir,
       relDir: relativePath(options.cwd, dir),
-      region: options.defaultRegion,
-      account: PLAN_ACCOUNT,
+      region: givenRegion(options),
+      account: givenAccount(options),
       read: (path) => {
         try {
           return readInside(path, tfRoot, relativePath(options.cwd, path), reading.limits.maxBytes).text;
@@ -277,8 +277,8 @@ function readFile(abs: string, root: Root, reading: Reading, explicit: boolean):
         file: rel,
         line: (p) => doc.position(p, true).line,
         stackName: basename(abs).replace(/\.(template\.)?(json|ya?ml|template)$/, ''),
-        region: options.defaultRegion,
-        account: PLAN_ACCOUNT,
+        region: givenRegion(options),
+        account: givenAccount(options),
         pseudo: {},
       },
       options,
@@ -293,7 +293,7 @@ function readFile(abs: string, root: Root, reading: Reading, explicit: boolean):
 
 function readCdkOut(dir: string, root: Root, reading: Reading): Found {
   const { options } = reading;
-  const defaults = { cwd: options.cwd, region: options.defaultRegion, account: PLAN_ACCOUNT };
+  const defaults = { cwd: options.cwd, region: givenRegion(options), account: givenAccount(options) };
   const read = (abs: string, file: string, namedBy?: string): string | undefined => {
     try {
       return readInside(abs, root, namedBy === undefined ? file : `${file} (${namedBy})`, reading.limits.maxBytes).text;
@@ -313,4 +313,14 @@ function fromTemplate(source: TemplateSource, options: IacOptions): Found {
       `${source.file}: ${id} has more parameter and condition combinations than are judged (64); pass --iac-param to fix some`,
     );
   return functions;
+}
+
+/** `--iac-param AWS::AccountId=...`: the account every template and plan deploys to, when the pipeline knows it. */
+function givenAccount(options: IacOptions): string {
+  return options.parameters.get('AWS::AccountId') ?? PLAN_ACCOUNT;
+}
+
+/** `--iac-param AWS::Region=...`, else `--regions` / AWS_REGION. */
+function givenRegion(options: IacOptions): string {
+  return options.parameters.get('AWS::Region') ?? options.defaultRegion;
 }

@@ -85,6 +85,9 @@ export function setPath(target: object, path: string, value: unknown): void {
   at[segments[segments.length - 1] as string] = value;
 }
 
+/** Lists whose length is what the rules need, and is known when the items are not. */
+const KNOWN_LENGTH = new Set(['configuration.VpcConfig.SubnetIds', 'configuration.VpcConfig.SecurityGroupIds']);
+
 /**
  * Removes `PlanTime` markers, returning the cleaned value and the unknown parts. A list with an
  * unknown scalar is unknown as a whole (unknown parts never index into lists).
@@ -96,6 +99,12 @@ export function extractUnknown(value: unknown, path: string, parts: UnknownPart[
   }
   if (Array.isArray(value)) {
     const scalar = value.find((v): v is PlanTime => v instanceof PlanTime);
+    if (scalar && KNOWN_LENGTH.has(path)) {
+      // The ids are unknown, but not how many there are: a function with one subnet is in a VPC,
+      // in one zone. Each unknown id gets a placeholder that no condition sees (the part covers them).
+      parts.push({ path: `${path}[*]`, reason: 'plan-time', detail: scalar.detail });
+      return (value as unknown[]).map((v, i) => (v instanceof PlanTime ? `(${v.detail} #${i + 1})` : v));
+    }
     if (scalar) {
       parts.push({ path, reason: 'plan-time', detail: scalar.detail });
       return undefined;

@@ -167,6 +167,9 @@ function expandFunction(
         : grant.source === 'SourceAccount'
           ? { Ref: 'AWS::AccountId' }
           : { 'Fn::GetAtt': [`${id}${name}`, 'Arn'] };
+    // The rule SAM creates for the event, in the same stack: its ARN is in the stack's own account.
+    const generated = SAM_GENERATED_SOURCES[event.Type];
+    if (generated !== undefined) out.push(related(name, generated, {}));
     out.push(
       related(`${name}Permission`, 'AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',
@@ -178,6 +181,14 @@ function expandFunction(
   }
   return out;
 }
+
+/** Event types for which SAM creates the source resource (`<Function><Event>`) in the stack. */
+const SAM_GENERATED_SOURCES: Readonly<Record<string, string>> = {
+  CloudWatchEvent: 'AWS::Events::Rule',
+  EventBridgeRule: 'AWS::Events::Rule',
+  IoTRule: 'AWS::IoT::TopicRule',
+  Schedule: 'AWS::Events::Rule',
+};
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

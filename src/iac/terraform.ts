@@ -68,6 +68,9 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       ) as Record<string, unknown>,
     });
   }
+  // What the configuration leaves out is AWS's default, not an unknown (issue 21).
+  for (const c of changes)
+    if (c.type === 'aws_lambda_function') withConfiguredDefaults(c.values, plan, resourceConfig(plan, c), changes);
   // The provider copies `tags` into `tags_all` without the sensitive marks: carry them over.
   for (const c of changes) {
     const { tags, tags_all: all } = c.values;
@@ -104,6 +107,9 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       const out: Record<string, unknown> = {};
       if (r.type === 'aws_lambda_permission') {
         applyTable(tfPermissionTable, r.values, out);
+        const inPlan =
+          out.SourceArn instanceof PlanTime ? inPlanArn(r, plan, changes, region, source.account) : undefined;
+        if (inPlan !== undefined) out.SourceArn = inPlan;
         for (const [field, value] of Object.entries(out)) {
           if (!(value instanceof PlanTime)) continue;
           const path =
@@ -182,6 +188,134 @@ function targetOf(change: Change, functions: readonly Change[], plan: Record<str
     const address = `${change.module === '' ? '' : `${change.module}.`}${String(ref).split('.').slice(0, 2).join('.')}`;
     const found = functions.find((f) => f.address === address || f.address.startsWith(`${address}[`));
     if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Blocks and attributes of `aws_lambda_function` that the provider computes when the configuration
+ * leaves them out: the plan shows them as known after apply, but what deploys is AWS's default
+ * (applyDefaults: tracing PassThrough, log format Text, log group /aws/lambda/NAME).
+ */
+const DEFAULTED: Readonly<Record<string, readonly string[]>> = {
+  tracing_config: ['mode'],
+  logging_config: ['log_format', 'log_group'],
+};
+
+/**
+ * Removes the unknown markers the provider puts on attributes the user did not write (the plan's
+ * `configuration` section says what was written), so the defaults apply; and `tags_all`, unknown
+ * whenever `tags` is, becomes `tags` plus the provider's constant `default_tags`. An attribute
+ * written as an expression known only after apply stays unknown.
+ */
+function withConfiguredDefaults(
+  values: Record<string, unknown>,
+  plan: Record<string, unknown>,
+  config: Record<string, unknown> | undefined,
+  changes: readonly Change[],
+): void {
+  const written = config && isObject(config.expressions) ? config.expressions : undefined;
+  if (written === undefined) return;
+  for (const [block, attributes] of Object.entries(DEFAULTED)) {
+    const value = values[block];
+    if (value instanceof PlanTime) {
+      if (!(block in written)) delete values[block];
+      continue;
+    }
+    if (!isObject(value)) continue;
+    const blockWritten = firstBlock(written[block]);
+    for (const attribute of attributes)
+      if (value[attribute] instanceof PlanTime && !(isObject(blockWritten) && attribute in blockWritten))
+        delete value[attribute];
+  }
+  // A set of ids unknown until apply is unknown as a whole in the plan, but the configuration may
+  // say how many: `[aws_subnet.a.id, aws_subnet.b.id]` is two subnets, whatever their ids.
+  const vpc = values.vpc_config;
+  if (isObject(vpc)) {
+    const vpcWritten = firstBlock(written.vpc_config);
+    for (const attribute of ['subnet_ids', 'security_group_ids']) {
+      if (!(vpc[attribute] instanceof PlanTime) || !isObject(vpcWritten)) continue;
+      const count = singleResourceIds(vpcWritten[attribute], changes);
+      if (count !== undefined) vpc[attribute] = Array.from({ length: count }, () => vpc[attribute]);
+    }
+  }
+  if (values.tags_all instanceof PlanTime && config !== undefined) {
+    const defaults = providerDefaultTags(plan, config);
+    if (defaults === undefined) return;
+    const tags = isObject(values.tags) ? values.tags : values.tags instanceof PlanTime ? values.tags : {};
+    values.tags_all = tags instanceof PlanTime ? tags : { ...defaults, ...tags };
+  }
+}
+
+/**
+ * How many ids an expression lists when it is a list of `<type>.<name>.id` of single resources
+ * (no count or for_each) this plan creates; `undefined` for anything else (a variable, a splat).
+ */
+function singleResourceIds(expression: unknown, changes: readonly Change[]): number | undefined {
+  const refs = isObject(expression) && Array.isArray(expression.references) ? (expression.references as unknown[]) : [];
+  const ids = new Set<string>();
+  for (const ref of refs.map(String)) {
+    const parts = ref.split('.');
+    if (parts.length === 3 && parts[2] === 'id') ids.add(parts.slice(0, 2).join('.'));
+    else if (parts.length !== 2) return undefined;
+  }
+  for (const ref of refs.map(String)) if (ref.split('.').length === 2 && !ids.has(ref)) return undefined;
+  if (ids.size === 0) return undefined;
+  // Only resources created once (the module's own address, no index) count as one id each.
+  for (const id of ids) if (!changes.some((c) => c.address === id)) return undefined;
+  return ids.size;
+}
+
+/** A nested block in the configuration: a list of one object, or the object. */
+function firstBlock(value: unknown): unknown {
+  return Array.isArray(value) ? (value as unknown[])[0] : value;
+}
+
+/** The provider's `default_tags` when they are constants; `{}` with none; `undefined` when not known. */
+function providerDefaultTags(
+  plan: Record<string, unknown>,
+  config: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const providers = isObject(plan.configuration) ? plan.configuration.provider_config : undefined;
+  const key = typeof config.provider_config_key === 'string' ? config.provider_config_key : 'aws';
+  const provider = isObject(providers) ? (providers[key] ?? providers[key.split(':').pop() ?? key]) : undefined;
+  // No provider block at all: the provider's defaults, without default_tags.
+  if (provider === undefined) return isObject(providers) && Object.keys(providers).length > 0 ? undefined : {};
+  const expressions = isObject(provider) && isObject(provider.expressions) ? provider.expressions : {};
+  const block = firstBlock(expressions.default_tags);
+  if (block === undefined) return {};
+  const tags = isObject(block) && isObject(block.tags) ? block.tags : undefined;
+  if (tags === undefined) return {};
+  return isObject(tags.constant_value) ? tags.constant_value : undefined;
+}
+
+/**
+ * A permission's `source_arn` that references a resource this plan creates (`aws_cloudwatch_event_rule.x.arn`):
+ * unknown until apply, but in the account the plan deploys to (the same provider). The stand-in ARN
+ * says so: the resource address in place of the resource part.
+ */
+function inPlanArn(
+  permission: Change,
+  plan: Record<string, unknown>,
+  changes: readonly Change[],
+  region: string,
+  account: string,
+): string | undefined {
+  const config = resourceConfig(plan, permission);
+  const expressions = config && isObject(config.expressions) ? config.expressions : undefined;
+  const sourceArn = expressions && isObject(expressions.source_arn) ? expressions.source_arn : undefined;
+  const refs = sourceArn && Array.isArray(sourceArn.references) ? (sourceArn.references as unknown[]) : [];
+  const prefix = permission.module === '' ? '' : `${permission.module}.`;
+  for (const ref of refs) {
+    const parts = String(ref).split('.');
+    if (parts[2] !== 'arn' || parts.length !== 3) continue;
+    const address = `${prefix}${parts.slice(0, 2).join('.')}`;
+    const found = changes.find((c) => c.address === address || c.address.startsWith(`${address}[`));
+    const provider = config && typeof config.provider_config_key === 'string' ? config.provider_config_key : 'aws';
+    // A resource of another (aliased) provider may live in another account.
+    const target = found && resourceConfig(plan, found);
+    const sameProvider = (target?.provider_config_key ?? 'aws') === provider;
+    if (found && sameProvider) return `arn:aws:${found.type.split('_')[1] ?? 'aws'}:${region}:${account}:${address}`;
   }
   return undefined;
 }

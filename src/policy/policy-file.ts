@@ -3,7 +3,7 @@
  * compiled into rules. Validation collects every problem in the file before giving up.
  */
 import { complianceRefs } from '../rules/compliance.js';
-import { checks, type AnyCheck } from '../rules/checks/index.js';
+import { ALIAS_CHECKS, checks, type AnyCheck } from '../rules/checks/index.js';
 import { globToRegExp, OPERATORS, type Condition } from '../rules/condition.js';
 import { checkPath, compilePath, isSecretPath } from '../rules/paths.js';
 import {
@@ -263,13 +263,12 @@ export function compileRule(
       return t === true ? EMPTY : t === false ? undefined : new NotJudged(t);
     };
   }
-  return {
-    ...meta,
-    inScope: compileScope(def.scope),
-    test,
-    message: compileTemplate(def.message),
-    ...(combines ? { combines } : {}),
-  };
+  const scope = compileScope(def.scope);
+  // An alias record holds the alias's policy and URL only: only the checks that read those judge it.
+  const aliasJudged = def.check !== undefined && ALIAS_CHECKS.has(def.check);
+  const inScope = (record: FunctionRecord): boolean =>
+    (record.source !== 'ListAliases' || aliasJudged) && scope(record);
+  return { ...meta, inScope, test, message: compileTemplate(def.message), ...(combines ? { combines } : {}) };
 }
 
 const EMPTY: MatchVars = Object.freeze({});
@@ -311,9 +310,15 @@ function compileTemplate(template: string): CompiledRule['message'] {
     if (!m) return () => part;
     const name = m[1] ?? '';
     const get = compilePath(name);
+    const path = normalisePath(name);
     return (record: FunctionRecord, vars: MatchVars): string => {
       if (name in vars) return String(vars[name]);
       const value = get(record);
+      // A value known only at deploy (the VpcId Lambda derives from known subnets) is not "none".
+      if ((value === undefined || value === null) && record.unknown !== undefined) {
+        const part = unknownPartFor(record, path, { shapeOnly: true });
+        if (part?.path === path) return `(unknown: ${part.reason})`;
+      }
       if (value === undefined || value === null) return '(none)';
       return Array.isArray(value) ? value.map((v) => scalarText(v)).join(', ') : scalarText(value);
     };

@@ -22,7 +22,8 @@ export function normalisePath(path: string): string {
 function overlaps(a: string, b: string): boolean {
   if (a === b) return true;
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
-  return long.startsWith(short) && long[short.length] === '.';
+  // `configuration.VpcConfig.SubnetIds[*]`: the list's items are unknown, not how many there are.
+  return long.startsWith(short) && (long[short.length] === '.' || long.slice(short.length) === '[*]');
 }
 
 /**

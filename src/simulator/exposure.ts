@@ -138,6 +138,9 @@ export function makeExposure(
     LastModifiedTime: '2025-06-02T12:00:00.000Z',
     ...(cors ? { Cors: cors } : {}),
   });
+  // A second form of some scenarios, chosen from the name rather than a random draw, so that the
+  // rest of the fleet stays exactly as it was (issue 21: Deny guards, read grants).
+  const variant = [...name].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 2 === 1;
   switch (scenario) {
     case 'none':
       break;
@@ -154,16 +157,32 @@ export function makeExposure(
       grant('ops-invoke', { AWS: `arn:aws:iam::${account}:role/${team}-ops` }, 'lambda:InvokeFunction');
       break;
     case 'org-restricted':
-      grant('org-invoke', '*', 'lambda:InvokeFunction', { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } });
+      if (variant) {
+        // Allow everyone, then deny whoever is outside the organization: the same audience.
+        grant('org-invoke', '*', 'lambda:InvokeFunction');
+        statements.push({
+          Sid: 'deny-outside-org',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'lambda:*',
+          Resource: arn,
+          Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+        });
+      } else grant('org-invoke', '*', 'lambda:InvokeFunction', { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } });
       break;
     case 'cross-account':
       grant('partner-invoke', { AWS: `arn:aws:iam::${pick(random, PARTNER_ACCOUNTS)}:root` }, 'lambda:InvokeFunction');
       expected.add('function-cross-account-invoke');
       break;
-    case 'public':
-      grant('public-invoke', random() < 0.5 ? '*' : { AWS: '*' }, pick(random, ['lambda:InvokeFunction', 'lambda:*']));
+    case 'public': {
+      const principal = random() < 0.5 ? '*' : { AWS: '*' };
+      const action = pick(random, ['lambda:InvokeFunction', 'lambda:*']);
+      // Reading the code and environment is exposure too (Security Hub Lambda.1).
+      if (variant) grant('public-read', principal, 'lambda:GetFunction');
+      else grant('public-invoke', principal, action);
       expected.add('function-public-access');
       break;
+    }
     case 'public-url':
       urlGrant('FunctionURLAllowPublicAccess', '*', 'NONE');
       url = makeUrl('NONE', random() < 0.5 ? { AllowOrigins: ['https://app.example.com'], MaxAge: 300 } : undefined);
@@ -239,4 +258,59 @@ function hex(random: Random, length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) out += '0123456789abcdefghijklmnopqrstuvwxyz'[Math.floor(random() * 36)] ?? '';
   return out;
+}
+
+/** An alias's own policy (AddPermission --qualifier), and the exposure rules that should fire on the alias ARN. */
+export interface SimAliasExposure {
+  policy: SimPolicy;
+  expected: ExposureRuleId[];
+}
+
+/**
+ * Alias policies, as API Gateway and console triggers write them: every `live` alias gets an API
+ * Gateway permission; on one function in four (by name, no random draw, so the rest of the fleet
+ * stays as it was) it lacks a source ARN, which function-public-access reports on the alias ARN
+ * ("confused deputy"), and on one in four others it goes to a partner account.
+ */
+export function makeAliasExposure(
+  configuration: FunctionConfiguration,
+  aliasName: string,
+  account: string,
+  region: string,
+): SimAliasExposure | undefined {
+  if (aliasName !== 'live') return undefined;
+  const name = configuration.FunctionName ?? '';
+  const arn = `${configuration.FunctionArn ?? ''}:${aliasName}`;
+  const kind = [...name].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 4;
+  const statement = (sid: string, principal: unknown, condition?: Record<string, unknown>) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: principal,
+    Action: 'lambda:InvokeFunction',
+    Resource: arn,
+    ...(condition ? { Condition: condition } : {}),
+  });
+  const policy = (s: Record<string, unknown>): SimPolicy => ({ Version: '2012-10-17', Id: 'default', Statement: [s] });
+  if (kind === 0)
+    return {
+      policy: policy(statement('apigw-live', { Service: 'apigateway.amazonaws.com' })),
+      expected: ['function-public-access'],
+    };
+  if (kind === 1)
+    return {
+      policy: policy(statement('partner-live', { AWS: `arn:aws:iam::${PARTNER_ACCOUNTS[0]}:root` })),
+      expected: ['function-cross-account-invoke'],
+    };
+  return {
+    policy: policy(
+      statement(
+        'apigw-live',
+        { Service: 'apigateway.amazonaws.com' },
+        {
+          ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:${region}:${account}:abc123/*/POST/${name}` },
+        },
+      ),
+    ),
+    expected: [],
+  };
 }

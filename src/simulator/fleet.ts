@@ -5,7 +5,7 @@
  * missing tags, unhealthy states, published versions and aliases.
  */
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { makeExposure, type SimExposure } from './exposure.js';
+import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -18,6 +18,8 @@ export interface SimFunction {
   aliases: AliasConfiguration[];
   /** Resource policy, function URL, invoke config, and which exposure rules should fire (see exposure.ts). */
   exposure?: SimExposure;
+  /** Alias name -> the alias's own policy and expected findings (see exposure.ts). */
+  aliasExposure?: Record<string, SimAliasExposure>;
 }
 
 export interface FleetOptions {
@@ -92,6 +94,10 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
     const region = regions[i % regions.length] ?? 'us-east-1';
     const fn = makeFunction(random, account, region, i);
     fn.exposure = makeExposure(exposureRandom, fn.configuration, account, region);
+    for (const alias of fn.aliases) {
+      const own = makeAliasExposure(fn.configuration, alias.Name ?? '', account, region);
+      if (own) (fn.aliasExposure ??= {})[alias.Name ?? ''] = own;
+    }
     fleet.get(region)?.set(fn.configuration.FunctionName ?? '', fn);
   }
   return fleet;

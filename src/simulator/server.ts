@@ -310,7 +310,10 @@ export class LambdaSimulator {
       operation === 'GetFunctionUrlConfig' ||
       operation === 'GetFunctionEventInvokeConfig'
     ) {
-      answerExposure(operation, fn, arn, (status, body, errorType) => this.#reply(res, status, body, errorType));
+      const asked = url.searchParams.get('Qualifier') ?? qualifier;
+      answerExposure(operation, fn, arn, asked ?? undefined, (status, body, errorType) =>
+        this.#reply(res, status, body, errorType),
+      );
       return;
     }
     const version = qualifier === undefined || qualifier === '$LATEST' ? fn.configuration : versionFor(fn, qualifier);
@@ -429,7 +432,8 @@ export class LambdaSimulator {
 }
 
 /**
- * GetPolicy, GetFunctionUrlConfig and GetFunctionEventInvokeConfig of `$LATEST`, with Lambda's
+ * GetPolicy, GetFunctionUrlConfig and GetFunctionEventInvokeConfig of `$LATEST` (or of an alias:
+ * its own policy; no URL or invoke config in the demo), with Lambda's
  * answers: the policy as a JSON string; timestamps as Lambda sends them (ISO strings for the URL,
  * epoch seconds for the invoke config); 404 ResourceNotFoundException when there is none.
  */
@@ -437,10 +441,20 @@ function answerExposure(
   operation: 'GetPolicy' | 'GetFunctionUrlConfig' | 'GetFunctionEventInvokeConfig',
   fn: SimFunction,
   arn: string,
+  qualifier: string | undefined,
   reply: (status: number, body: unknown, errorType?: string) => void,
 ): void {
-  const exposure = fn.exposure;
   const none = (message: string): void => reply(404, { Type: 'User', Message: message }, 'ResourceNotFoundException');
+  if (qualifier !== undefined && qualifier !== '$LATEST') {
+    // A qualifier has a policy of its own (AddPermission --qualifier); aliases only, in the demo.
+    const known = fn.aliases.some((a) => a.Name === qualifier) || fn.versions.some((v) => v.Version === qualifier);
+    if (!known) return none(`Function not found: ${arn}:${qualifier}`);
+    const own = fn.aliasExposure?.[qualifier];
+    if (operation === 'GetPolicy' && own)
+      return reply(200, { Policy: JSON.stringify(own.policy), RevisionId: fn.configuration.RevisionId });
+    return none('The resource you requested does not exist.');
+  }
+  const exposure = fn.exposure;
   switch (operation) {
     case 'GetPolicy':
       if (!exposure?.policy) return none('The resource you requested does not exist.');

@@ -132,7 +132,9 @@ export interface FunctionRecord {
  * `template`: a CloudFormation/SAM template or CDK output; `plan`: a Terraform plan
  * (`terraform show -json`).
  */
-export type RecordSource = 'GetFunction' | 'ListFunctions' | 'ListVersionsByFunction' | 'input' | 'template' | 'plan';
+/** `ListAliases`: an alias (`--include-versions`), holding its own policy and URL only (src/crawl/alias-records.ts). */
+export type RecordSource =
+  'GetFunction' | 'ListFunctions' | 'ListVersionsByFunction' | 'ListAliases' | 'input' | 'template' | 'plan';
 
 /**
  * Why a part is unknown:

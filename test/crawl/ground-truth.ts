@@ -18,8 +18,10 @@ export function planted(fleet: Fleet, evaluated: ReadonlySet<string>): Set<strin
   for (const functions of fleet.values())
     for (const fn of functions.values()) {
       const arn = fn.configuration.FunctionArn ?? '';
-      if (!evaluated.has(arn)) continue;
-      for (const rule of fn.exposure?.expected ?? []) out.add(`${rule} ${arn}`);
+      if (evaluated.has(arn)) for (const rule of fn.exposure?.expected ?? []) out.add(`${rule} ${arn}`);
+      // An alias's own policy is judged on the alias ARN (with --include-versions).
+      for (const [alias, own] of Object.entries(fn.aliasExposure ?? {}))
+        if (evaluated.has(`${arn}:${alias}`)) for (const rule of own.expected) out.add(`${rule} ${arn}:${alias}`);
     }
   return out;
 }

@@ -119,9 +119,14 @@ describe('crawl against the simulator', () => {
       const result = await crawlSimulator(sim, endpoint, { includeVersions: true, quotas: fast.quotas });
       const expectedVersions = [...sim.fleet.get('us-east-1')!.values()].reduce((n, f) => n + f.versions.length, 0);
       expect(expectedVersions).toBeGreaterThan(0);
-      expect(result.functions.filter((f) => f.qualifier !== '$LATEST')).toHaveLength(expectedVersions);
+      // Issue 21: each alias is a record of its own too (source ListAliases), with its own policy.
+      const aliasRecords = result.functions.filter((f) => f.source === 'ListAliases');
+      const versionRecords = result.functions.filter((f) => f.source !== 'ListAliases');
+      const expectedAliases = [...sim.fleet.get('us-east-1')!.values()].reduce((n, f) => n + f.aliases.length, 0);
+      expect(aliasRecords).toHaveLength(expectedAliases);
+      expect(versionRecords.filter((f) => f.qualifier !== '$LATEST')).toHaveLength(expectedVersions);
       expect(result.regions[0]?.versions).toBe(expectedVersions);
-      const served = result.functions.filter((f) => f.aliases?.some((a) => a.name === 'live'));
+      const served = versionRecords.filter((f) => f.aliases?.some((a) => a.name === 'live'));
       expect(served.length).toBe([...sim.fleet.get('us-east-1')!.values()].filter((f) => f.aliases.length > 0).length);
     });
   });

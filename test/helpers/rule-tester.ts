@@ -31,7 +31,12 @@ export function record(input: RecordInput = {}): FunctionRecord {
 
 export interface RuleCases {
   readonly valid: readonly FunctionRecord[];
-  readonly invalid: readonly { readonly record: FunctionRecord; readonly messageIncludes?: readonly string[] }[];
+  readonly invalid: readonly {
+    readonly record: FunctionRecord;
+    readonly messageIncludes?: readonly string[];
+    /** Template variables the finding must carry (a check's message ids, rather than prose). */
+    readonly vars?: Readonly<Record<string, string | number>>;
+  }[];
   /** Records the rule cannot judge (a part it needs is unknown), with the unknown path it names. */
   readonly notJudged?: readonly { readonly record: FunctionRecord; readonly path: string }[];
   readonly asOf?: Date;
@@ -51,13 +56,14 @@ export function ruleTester(ruleId: string, cases: RuleCases): void {
         expect(rule.inScope(r) ? rule.test(r) : undefined).toBeUndefined();
       });
     });
-    cases.invalid.forEach(({ record: r, messageIncludes }, i) => {
+    cases.invalid.forEach(({ record: r, messageIncludes, vars: expectedVars }, i) => {
       it(`invalid #${i}`, () => {
         const vars = rule.test(r);
         if (vars === undefined || vars instanceof NotJudged)
           throw new Error(`expected a finding, got ${vars === undefined ? 'a pass' : 'not judged'}`);
         const message = rule.message(r, vars);
         for (const part of messageIncludes ?? []) expect(message).toContain(part);
+        if (expectedVars) expect(vars).toMatchObject(expectedVars);
       });
     });
     (cases.notJudged ?? []).forEach(({ record: r, path }, i) => {

@@ -16,6 +16,7 @@ const templates = [
   'examples/sam-template.yaml',
   'test/fixtures/iac/sam/template.yaml',
   'test/fixtures/iac/cfn/variants.yaml',
+  'test/fixtures/iac/pseudo/template.yaml',
   'test/fixtures/iac/same/sam.yaml',
   'test/fixtures/iac/same/cfn.json',
   'test/fixtures/iac/same/cdk.out/SameStack.template.json',
@@ -48,7 +49,7 @@ describeWithTool('cfn-lint', 'cfn-lint', () => {
 });
 
 describeWithTool('terraform', 'terraform', () => {
-  it.each(['test/fixtures/iac/terraform', 'test/fixtures/iac/same/terraform'])(
+  it.each(['test/fixtures/iac/terraform', 'test/fixtures/iac/terraform-defaults', 'test/fixtures/iac/same/terraform'])(
     '%s/generate.sh makes a plan that reads as the committed one',
     async (fixture) => {
       const dir = join(tempDir('la-tf-'), 'tf');

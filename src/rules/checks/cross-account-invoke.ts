@@ -74,8 +74,15 @@ export const crossAccountInvoke: Check<CrossAccountInvokeOptions> = {
           if (ownAccount) return new NotJudged(ownAccount);
           foreign.forEach((a) => accounts.add(a));
         } else if (audience.kind === 'organization') {
-          if (!options.includeOrganizations) continue;
-          accounts.add('accounts of an AWS Organization');
+          // A Deny guard may let some accounts through besides the organization.
+          const foreign = (audience.accounts ?? []).filter((a) => a !== record.account && !allowed.has(a));
+          if (foreign.length > 0) {
+            const ownAccount = unknownPartFor(record, 'account');
+            if (ownAccount) return new NotJudged(ownAccount);
+            foreign.forEach((a) => accounts.add(a));
+          }
+          if (options.includeOrganizations) accounts.add('accounts of an AWS Organization');
+          else if (foreign.length === 0) continue;
         } else if (audience.kind === 'authenticated' || (audience.kind === 'public' && !grant.invoke)) {
           // A URL grant to everyone: any account's principals when the URL uses AWS_IAM. The
           // crawler reads the URL wherever a statement could grant lambda:InvokeFunctionUrl.

@@ -28,3 +28,9 @@ export const checks = {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options are checked against each check's own closed schema before create()
 export type AnyCheck = Check<any>;
+
+/**
+ * The checks that judge alias records (`source: ListAliases`, `--include-versions`): an alias record
+ * holds the alias's resource-based policy and URL only, so the rules that read those judge it.
+ */
+export const ALIAS_CHECKS: ReadonlySet<string> = new Set(['public-invoke', 'public-url', 'cross-account-invoke']);

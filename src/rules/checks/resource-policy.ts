@@ -14,11 +14,17 @@
  *   not an identity: it ties nothing either.
  * - An ARN without an account field (an S3 bucket) ties nothing: a deleted bucket's name can be
  *   claimed by anyone, which is why AWS asks for `aws:SourceAccount` next to it.
- * - A Deny cancels an Allow only when it is unconditional, has a `Principal` (not `NotPrincipal`)
- *   holding `*` or the same principal, and covers the action. `Resource` is ignored: a function's
- *   policy only ever names that function.
+ * - A Deny narrows an Allow to the callers that escape it (deny-guards.ts): an unconditional Deny
+ *   leaves nobody, a guard (`StringNotEquals aws:PrincipalOrgID ...`) leaves an organization or
+ *   accounts, any other conditional Deny is assumed not to apply. It must cover the action and
+ *   name the principal (`*`, the same principal, or not in its `NotPrincipal`). `Resource` is
+ *   ignored: a function's policy only ever names that function; a Deny with `NotResource` is
+ *   assumed not to apply.
+ * - Read actions (`lambda:GetFunction`, `lambda:GetFunctionConfiguration`) are analysed like
+ *   invoke actions (`readGrants`): they let a caller download the code and read the environment.
  */
 import type { PolicyStatement, ResourcePolicy } from '../../snapshot/types.js';
+import { bothEscape, DENIED_TO_ALL, denySurvivors, NOT_APPLIED, type Survivors } from './deny-guards.js';
 
 export const INVOKE_FUNCTION = 'lambda:InvokeFunction';
 export const INVOKE_FUNCTION_URL = 'lambda:InvokeFunctionUrl';
@@ -35,7 +41,9 @@ export const INVOKE_FUNCTION_URL = 'lambda:InvokeFunctionUrl';
  *   event-source token, an IAM unique id).
  */
 export type Audience =
-  | { readonly kind: 'public' | 'unbound-service' | 'authenticated' | 'organization' | 'restricted' }
+  | { readonly kind: 'public' | 'unbound-service' | 'authenticated' | 'restricted' }
+  /** With `accounts`: those accounts too (a Deny guard that lets an organization and some accounts through). */
+  | { readonly kind: 'organization'; readonly accounts?: readonly string[] }
   | { readonly kind: 'accounts'; readonly accounts: readonly string[] };
 
 /** One principal of one Allow statement that grants an invoke action. */
@@ -80,12 +88,9 @@ export function mayGrantUrlInvoke(policy: ResourcePolicy | null | undefined): bo
   return (policy?.Statement ?? []).some((s) => s.Effect === 'Allow' && coversAction(s, INVOKE_FUNCTION_URL));
 }
 
-/** Every principal that an Allow statement lets invoke the function, after unconditional Denies. */
+/** Every principal that an Allow statement lets invoke the function, after the Denies. */
 export function invokeGrants(policy: ResourcePolicy | null | undefined): Grant[] {
   const statements = policy?.Statement ?? [];
-  const denies = statements.filter(
-    (s) => s.Effect === 'Deny' && s.Condition === undefined && s.NotPrincipal === undefined && s.Principal,
-  );
   const grants: Grant[] = [];
   statements.forEach((statement, index) => {
     if (statement.Effect !== 'Allow') return;
@@ -94,25 +99,81 @@ export function invokeGrants(policy: ResourcePolicy | null | undefined): Grant[]
     if (!invokeAction && !urlAction) return;
     const ties = conditionTies(statement);
     if (ties === 'never') return;
-    const sid = statement.Sid !== undefined && statement.Sid !== '' ? statement.Sid : `statement #${index + 1}`;
+    const sid = sidOf(statement, index);
     for (const principal of principalsOf(statement)) {
-      const denied = (action: string): boolean =>
-        denies.some((d) => coversAction(d, action) && deniesPrincipal(d, principal));
-      const url = urlAction && !denied(INVOKE_FUNCTION_URL);
-      const invoke = invokeAction && !denied(INVOKE_FUNCTION);
-      if (!url && !invoke) continue;
-      grants.push({
+      const allowed = audienceOf(principal, ties);
+      const invoke = invokeAction && !ties.viaUrlOnly ? confine(allowed, statements, principal, INVOKE_FUNCTION) : null;
+      const url = urlAction ? confine(allowed, statements, principal, INVOKE_FUNCTION_URL) : null;
+      // Through the URL only, lambda:InvokeFunction is half of a URL grant: kept (invoke false) for the URL rules.
+      const viaUrlHalf =
+        invokeAction && ties.viaUrlOnly ? confine(allowed, statements, principal, INVOKE_FUNCTION) : null;
+      const base = {
         sid,
         principal: principal.value,
-        invoke: invoke && !ties.viaUrlOnly,
-        url,
         viaUrlOnly: ties.viaUrlOnly,
         ...(ties.urlAuthTypes ? { urlAuthTypes: ties.urlAuthTypes } : {}),
-        audience: audienceOf(principal, ties),
-      });
+      };
+      if (invoke !== null && url !== null && sameAudience(invoke, url)) {
+        grants.push({ ...base, invoke: true, url: true, audience: invoke });
+        continue;
+      }
+      if (invoke !== null) grants.push({ ...base, invoke: true, url: false, audience: invoke });
+      if (url !== null) grants.push({ ...base, invoke: false, url: true, audience: url });
+      else if (invoke === null && viaUrlHalf !== null)
+        grants.push({ ...base, invoke: false, url: false, audience: viaUrlHalf });
     }
   });
   return grants;
+}
+
+/** The read actions that expose a function's code and environment (Security Hub Lambda.1). */
+export const READ_ACTIONS = ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'] as const;
+
+/** One principal of one Allow statement that lets it read the function (code, configuration, environment). */
+export interface ReadGrant {
+  readonly sid: string;
+  readonly principal: string;
+  /** The read actions granted, of `READ_ACTIONS`. */
+  readonly actions: readonly string[];
+  readonly audience: Audience;
+}
+
+/** Every principal that an Allow statement lets read the function, after the Denies. */
+export function readGrants(policy: ResourcePolicy | null | undefined): ReadGrant[] {
+  const statements = policy?.Statement ?? [];
+  const grants: ReadGrant[] = [];
+  statements.forEach((statement, index) => {
+    if (statement.Effect !== 'Allow') return;
+    const actions = READ_ACTIONS.filter((a) => coversAction(statement, a));
+    if (actions.length === 0) return;
+    const ties = conditionTies(statement);
+    // A read is never a call through the function URL: a statement limited to those never applies.
+    if (ties === 'never' || ties.viaUrlOnly) return;
+    for (const principal of principalsOf(statement)) {
+      const allowed = audienceOf(principal, ties);
+      // One grant per audience: a Deny may confine one read action and not the other.
+      const byAudience = new Map<string, { audience: Audience; actions: string[] }>();
+      for (const action of actions) {
+        const audience = confine(allowed, statements, principal, action);
+        if (audience === null) continue;
+        const key = JSON.stringify(audience);
+        const entry = byAudience.get(key) ?? { audience, actions: [] };
+        entry.actions.push(action);
+        byAudience.set(key, entry);
+      }
+      for (const { audience, actions: granted } of byAudience.values())
+        grants.push({ sid: sidOf(statement, index), principal: principal.value, actions: granted, audience });
+    }
+  });
+  return grants;
+}
+
+function sidOf(statement: PolicyStatement, index: number): string {
+  return statement.Sid !== undefined && statement.Sid !== '' ? statement.Sid : `statement #${index + 1}`;
+}
+
+function sameAudience(a: Audience, b: Audience): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 interface Principal {
@@ -128,9 +189,79 @@ function principalsOf(statement: PolicyStatement): Principal[] {
   );
 }
 
-function deniesPrincipal(deny: PolicyStatement, principal: Principal): boolean {
+/**
+ * The audience left of `allowed` for `action` after every Deny that covers it, or `null` when no
+ * caller is left (deny-guards.ts says who escapes one Deny).
+ */
+function confine(
+  allowed: Audience,
+  statements: readonly PolicyStatement[],
+  principal: Principal,
+  action: string,
+): Audience | null {
+  let left: Survivors | undefined;
+  for (const deny of statements) {
+    if (deny.Effect !== 'Deny' || !coversAction(deny, action)) continue;
+    const survivors = deny.NotPrincipal ? notPrincipalSurvivors(deny, principal) : principalSurvivors(deny, principal);
+    if (survivors === NOT_APPLIED) continue;
+    left = left === undefined ? survivors : bothEscape(left, survivors);
+  }
+  return left === undefined ? allowed : narrow(allowed, principal, left);
+}
+
+function principalSurvivors(deny: PolicyStatement, principal: Principal): Survivors | typeof NOT_APPLIED {
+  const everyone = principal.type === 'NotPrincipal' || principal.value === '*';
   const key = principalKey(principal.value);
-  return Object.values(deny.Principal ?? {}).some((values) => values.some((v) => v === '*' || principalKey(v) === key));
+  const covers = Object.values(deny.Principal ?? {}).some((values) =>
+    values.some((v) => v === '*' || (!everyone && principalKey(v) === key)),
+  );
+  return covers ? denySurvivors(deny) : NOT_APPLIED;
+}
+
+/** `Deny` + `NotPrincipal`, unconditional: everyone but the listed principals is denied. */
+function notPrincipalSurvivors(deny: PolicyStatement, principal: Principal): Survivors | typeof NOT_APPLIED {
+  if (deny.Condition !== undefined || deny.NotResource !== undefined) return NOT_APPLIED;
+  const listed = Object.entries(deny.NotPrincipal ?? {}).flatMap(([type, values]) =>
+    values.map((value) => ({ type, value })),
+  );
+  if (principal.type !== 'NotPrincipal' && principal.value !== '*') {
+    const key = principalKey(principal.value);
+    return listed.some((p) => p.value === '*' || principalKey(p.value) === key) ? NOT_APPLIED : DENIED_TO_ALL;
+  }
+  const accounts = listed.filter((p) => p.type === 'AWS').map((p) => principalAccount(p.value));
+  if (!accounts.every((a): a is string => a !== undefined)) return NOT_APPLIED;
+  return { ...DENIED_TO_ALL, iamAccounts: new Set(accounts), anyService: listed.some((p) => p.type === 'Service') };
+}
+
+/** `allowed` narrowed to the callers left by the Denies; `null` when nobody is. */
+function narrow(allowed: Audience, principal: Principal, left: Survivors): Audience | null {
+  const everyone = principal.type === 'NotPrincipal' || principal.value === '*';
+  const service = principal.type === 'Service';
+  if (service && left.anyService) return allowed;
+  if (everyone && left.anyService) return allowed.kind === 'public' ? { kind: 'unbound-service' } : allowed;
+  const accounts = new Set<string>([
+    ...(service ? [] : left.iamAccounts),
+    ...(service || everyone ? left.serviceAccounts : []),
+  ]);
+  const organization = (!service && left.iamOrganization) || ((service || everyone) && left.serviceOrganization);
+  if (accounts.size === 0 && !organization) return null;
+  const sorted = [...accounts].sort();
+  switch (allowed.kind) {
+    case 'public':
+    case 'authenticated':
+    case 'unbound-service':
+      return organization
+        ? { kind: 'organization', ...(sorted.length > 0 ? { accounts: sorted } : {}) }
+        : { kind: 'accounts', accounts: sorted };
+    case 'accounts': {
+      const kept = allowed.accounts.filter((a) => accounts.has(a) || organization);
+      return kept.length === 0 ? null : { kind: 'accounts', accounts: kept };
+    }
+    case 'organization':
+      return organization ? allowed : { kind: 'accounts', accounts: sorted };
+    case 'restricted':
+      return allowed;
+  }
 }
 
 /** An account id and its root ARN name the same principal. */
@@ -257,8 +388,11 @@ function intersect(current: Set<string> | undefined, values: readonly string[]):
   return current === undefined ? next : new Set([...current].filter((a) => next.has(a)));
 }
 
+/** What messages name of a grant, invoke or read. */
+type GrantLike = Pick<Grant, 'sid' | 'principal' | 'audience'>;
+
 /** `Sid (principal P)` for messages: what a finding names from the policy, and nothing more. */
-export function describeGrants(grants: readonly Grant[]): string {
+export function describeGrants(grants: readonly GrantLike[]): string {
   return grants
     .map(
       (g) =>
@@ -268,7 +402,7 @@ export function describeGrants(grants: readonly Grant[]): string {
 }
 
 /** The template variables every exposure finding carries. */
-export function grantVars(grants: readonly Grant[]): { statements: string; sids: string; principals: string } {
+export function grantVars(grants: readonly GrantLike[]): { statements: string; sids: string; principals: string } {
   return {
     statements: describeGrants(grants),
     sids: [...new Set(grants.map((g) => g.sid))].join(', '),

@@ -7,6 +7,7 @@
  */
 import type { FunctionRecord, UnknownPart } from '../../snapshot/types.js';
 import { NotJudged, type Check } from '../types.js';
+import { unknownPartFor } from '../unknown.js';
 
 export interface VpcSingleAzOptions {
   /** Fewer distinct zones than this fires. @default 2 */
@@ -27,10 +28,13 @@ export const vpcSingleAz: Check<VpcSingleAzOptions> = {
     },
     defaults: { minZones: 2 },
     vars: ['zones', 'subnets', 'subnetCount'],
-    reads: ['configuration.VpcConfig.SubnetIds'],
+    // Unknown subnet ids (infrastructure as code) still count: only an unknown list is not judged.
+    reads: [],
   },
   create(options) {
     return (record) => {
+      const list = unknownPartFor(record, 'configuration.VpcConfig.SubnetIds', { shapeOnly: true });
+      if (list) return new NotJudged(list);
       const subnets = record.configuration.VpcConfig?.SubnetIds ?? [];
       if (subnets.length === 0) return undefined; // not in a VPC: vpc-missing's business
       const known = record.subnetAvailabilityZones ?? {};

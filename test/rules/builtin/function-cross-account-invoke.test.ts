@@ -105,6 +105,35 @@ ruleTester('function-cross-account-invoke', {
         ],
       }).Statement,
     ),
+    // Issue 21: a Deny guard confines "*" to the organization, or to the own account.
+    fn(
+      ...normalisePolicy({
+        Statement: [
+          { Sid: 'open', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction' },
+          {
+            Sid: 'guard',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'lambda:*',
+            Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+          },
+        ],
+      }).Statement,
+    ),
+    fn(
+      ...normalisePolicy({
+        Statement: [
+          { Sid: 'open', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction' },
+          {
+            Sid: 'guard',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'lambda:*',
+            Condition: { StringNotEquals: { 'aws:PrincipalAccount': OWN } },
+          },
+        ],
+      }).Statement,
+    ),
   ],
   invalid: [
     {
@@ -167,6 +196,24 @@ ruleTester('function-cross-account-invoke', {
     {
       record: withUrl('AWS_IAM', grant({ StatementId: 'url', Action: 'lambda:InvokeFunctionUrl', Principal: '*' })),
       messageIncludes: ['any AWS account'],
+    },
+    // Issue 21: a Deny guard that lets another account through.
+    {
+      record: fn(
+        ...normalisePolicy({
+          Statement: [
+            { Sid: 'open', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction' },
+            {
+              Sid: 'guard',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'lambda:*',
+              Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'aws:PrincipalAccount': PARTNER } },
+            },
+          ],
+        }).Statement,
+      ),
+      messageIncludes: [PARTNER, 'open (principal *)'],
     },
   ],
   notJudged: [

@@ -103,14 +103,77 @@ ruleTester('function-public-access', {
       },
       unknown: planTime('policy.Statement.Condition'),
     }),
-    // Other actions only.
-    ...allow({ Sid: 'get', Principal: '*', Action: 'lambda:GetFunction' }).Statement.map((s) => withPolicy(s)),
-    ...allow({ Sid: 'notInvoke', Principal: '*', NotAction: 'lambda:Invoke*' }).Statement.map((s) => withPolicy(s)),
+    // Other actions only (read and invoke grants moved to invalid by issue 21).
+    ...allow({ Sid: 'policy', Principal: '*', Action: 'lambda:GetPolicy' }).Statement.map((s) => withPolicy(s)),
+    ...allow({ Sid: 'notInvokeOrGet', Principal: '*', NotAction: ['lambda:Invoke*', 'lambda:Get*'] }).Statement.map(
+      (s) => withPolicy(s),
+    ),
+    // Read by the own account, or by a service principal: not "anyone".
+    ...allow({ Sid: 'ownRead', Principal: { AWS: OWN }, Action: 'lambda:GetFunction' }).Statement.map((s) =>
+      withPolicy(s),
+    ),
+    ...allow({ Sid: 'svcRead', Principal: { Service: 'sns.amazonaws.com' }, Action: 'lambda:Get*' }).Statement.map(
+      (s) => withPolicy(s),
+    ),
+    // Read behind a Deny guard on the organization.
+    withPolicy(
+      ...normalisePolicy({
+        Statement: [
+          { Sid: 'read', Effect: 'Allow', Principal: '*', Action: 'lambda:GetFunction' },
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'lambda:*',
+            Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+          },
+        ],
+      }).Statement,
+    ),
+    // Issue 21: a Deny guard confines "*" to the organization.
+    withPolicy(
+      ...normalisePolicy({
+        Statement: [
+          { Sid: 'open', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction' },
+          {
+            Sid: 'guard',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'lambda:*',
+            Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+          },
+        ],
+      }).Statement,
+    ),
   ],
   invalid: [
     {
       record: withPolicy(...allow({ Sid: 'public', Principal: '*', Action: 'lambda:InvokeFunction' }).Statement),
       messageIncludes: ['public', 'principal *'],
+      vars: { access: 'invoked', sids: 'public', count: 1 },
+    },
+    // Issue 21: read access to everyone (Security Hub Lambda.1). These two were valid before.
+    {
+      record: withPolicy(...allow({ Sid: 'get', Principal: '*', Action: 'lambda:GetFunction' }).Statement),
+      vars: { access: 'read', sids: 'get', principals: '*', count: 1 },
+    },
+    {
+      record: withPolicy(...allow({ Sid: 'notInvoke', Principal: '*', NotAction: 'lambda:Invoke*' }).Statement),
+      vars: { access: 'read', sids: 'notInvoke' },
+    },
+    {
+      record: withPolicy(
+        ...allow({ Sid: 'config', Principal: { AWS: '*' }, Action: 'lambda:GetFunctionConfiguration' }).Statement,
+      ),
+      vars: { access: 'read' },
+    },
+    {
+      record: withPolicy(...allow({ Sid: 'getStar', Principal: '*', Action: 'lambda:Get*' }).Statement),
+      vars: { access: 'read' },
+    },
+    // lambda:* names the statement once.
+    {
+      record: withPolicy(...allow({ Sid: 'all', Principal: '*', Action: 'lambda:*' }).Statement),
+      vars: { access: 'invoked and read', statements: 'all (principal *)', count: 1 },
     },
     {
       record: withPolicy(

@@ -182,7 +182,7 @@ describe('invokeGrants', () => {
     expect(notVia).toMatchObject({ invoke: true, viaUrlOnly: false });
   });
 
-  it('lets unconditional Denies of the same principal and action cancel grants, and nothing else', () => {
+  it('lets unconditional Denies of the same principal and action cancel grants, and no unrelated Deny', () => {
     const open = allow({ Sid: 'open', Principal: { AWS: `arn:aws:iam::${PARTNER}:root` }, Action: 'lambda:*' });
     const grantsWith = (deny: Record<string, unknown>) => invokeGrants(policy(open, { Effect: 'Deny', ...deny }));
     expect(grantsWith({ Principal: { AWS: PARTNER }, Action: 'lambda:InvokeFunction' })).toMatchObject([
@@ -191,7 +191,9 @@ describe('invokeGrants', () => {
     expect(grantsWith({ Principal: '*', Action: 'lambda:Invoke*' })).toEqual([]);
     expect(grantsWith({ Principal: '*', NotAction: 'lambda:GetFunction' })).toEqual([]);
     expect(grantsWith({ Principal: { AWS: OWN }, Action: '*' })).toMatchObject([{ invoke: true, url: true }]);
-    expect(grantsWith({ NotPrincipal: { AWS: OWN }, Action: '*' })).toMatchObject([{ invoke: true, url: true }]);
+    // Deny + NotPrincipal denies everyone it does not list (issue 21: it used to be ignored).
+    expect(grantsWith({ NotPrincipal: { AWS: OWN }, Action: '*' })).toEqual([]);
+    expect(grantsWith({ NotPrincipal: { AWS: PARTNER }, Action: '*' })).toMatchObject([{ invoke: true, url: true }]);
     expect(
       grantsWith({ Principal: '*', Action: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ).toMatchObject([{ invoke: true, url: true }]);
