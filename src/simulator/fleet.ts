@@ -6,6 +6,7 @@
  */
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { makeExposure, type SimExposure } from './exposure.js';
+import { assignRoles, type SimRoleTruth } from './roles.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -18,6 +19,8 @@ export interface SimFunction {
   aliases: AliasConfiguration[];
   /** Resource policy, function URL, invoke config, and which exposure rules should fire (see exposure.ts). */
   exposure?: SimExposure;
+  /** Its execution role's kind and the role rules that should fire on it (see roles.ts). */
+  role?: SimRoleTruth;
 }
 
 export interface FleetOptions {
@@ -94,6 +97,8 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
     fn.exposure = makeExposure(exposureRandom, fn.configuration, account, region);
     fleet.get(region)?.set(fn.configuration.FunctionName ?? '', fn);
   }
+  // After every draw, from exposure and index alone: the rest of the fleet is as it was.
+  assignRoles(fleet, account);
   return fleet;
 }
 
