@@ -17,11 +17,19 @@ import { parseDocument, readRoles, type RoleReadOptions } from '../../src/crawl/
 import { isComplete } from '../../src/snapshot/build.js';
 import { normalisePolicy } from '../../src/snapshot/policy.js';
 import type { AccountIam, RegionStats, Snapshot } from '../../src/snapshot/types.js';
-import { ADMINISTRATOR_ACCESS, simulatedIam } from '../../src/simulator/roles.js';
+import { generateFleet } from '../../src/simulator/fleet.js';
+import { ADMINISTRATOR_ACCESS, ROLE_RULES, simulatedIam } from '../../src/simulator/roles.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { withSimulator } from '../helpers/sim.js';
 import { tempDir } from '../helpers/temp.js';
+import { expectedRoles, plantedRoleRules } from './ground-truth.js';
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
+}
 
 const ACCOUNT = '123456789012';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
@@ -161,6 +169,59 @@ describe('the role read against the simulator', () => {
       }
       expect(sim.iamStats.requests).toBe(0);
     });
+  });
+});
+
+describe("the demo fleet's execution roles (the role rules' ground truth)", () => {
+  const fleet = generateFleet();
+  const fns = [...fleet.values()].flatMap((m) => [...m.values()]);
+  const isPublic = (fn: (typeof fns)[number]) =>
+    (fn.exposure?.expected ?? []).some((r) => r === 'function-public-access' || r === 'function-url-public');
+
+  it('plants every role kind and every role rule, with public functions on admin and escalation roles', () => {
+    const kinds = countBy(fns.map((f) => f.role?.expectedRole ?? 'none'));
+    expect(kinds).toMatchObject({
+      admin: 6,
+      escalation: 5,
+      'boundary-capped': 2,
+      'data-wildcard': 2,
+      'trust-other-account': 2,
+      'other-account': 1,
+    });
+    expect(kinds.none).toBeUndefined();
+    const expected = plantedRoleRules(fleet, new Set(fns.map((f) => f.configuration.FunctionArn ?? '')));
+    const rules = countBy([...expected].map((k) => k.split(' ')[0] ?? ''));
+    for (const rule of ROLE_RULES) expect(rules[rule] ?? 0, rule).toBeGreaterThanOrEqual(2);
+    const publicPowerful = fns.filter(
+      (f) => isPublic(f) && (f.role?.expectedRole === 'admin' || f.role?.expectedRole === 'escalation'),
+    );
+    expect(publicPowerful.length).toBeGreaterThanOrEqual(5);
+    expect(expectedRoles(fleet).size).toBe(fns.length);
+  });
+
+  it('one role serves a public and a private function (role-shared); every other role one kind of exposure', () => {
+    const byRole = new Map<string, Set<string>>();
+    for (const f of fns) {
+      const reach = isPublic(f)
+        ? 'public'
+        : (f.exposure?.expected ?? []).includes('function-cross-account-invoke')
+          ? 'account'
+          : 'private';
+      byRole.set(f.configuration.Role ?? '', (byRole.get(f.configuration.Role ?? '') ?? new Set()).add(reach));
+    }
+    const mixed = [...byRole].filter(([, reach]) => reach.size > 1).map(([arn]) => arn);
+    expect(mixed).toEqual([roleArn('shared-exec')]);
+    const shared = fns.filter((f) => f.role?.expected.includes('role-shared'));
+    expect(shared.map(isPublic).sort()).toEqual([false, true]);
+  });
+
+  it('every role a function of the account names is in its IAM; the other-account one is not', () => {
+    const roles = new Set(simulatedIam(fleet, ACCOUNT).roles.map((r) => r.arn));
+    for (const f of fns) {
+      const role = f.configuration.Role ?? '';
+      expect(roles.has(role), role).toBe(f.role?.expectedRole !== 'other-account');
+      for (const v of f.versions) expect(v.Role).toBe(role);
+    }
   });
 });
 
