@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|org|scale] [-- --scenario N]
+ * Usage: npm run bench [-- --only crawl|roles|exposure|versions|rules|drift|iac|org|scale] [-- --scenario N]
  *   [-- --functions N] [-- --scale-functions N]
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as bin/lambda-audit.js: a note for us, not for the tables
-import { runExposureScenario, runScenario, scenarios, benchVersions, type Row } from './crawl.js';
+import { runExposureScenario, runRolesScenario, runScenario, scenarios, benchVersions, type Row } from './crawl.js';
 import { benchDrift } from './drift.js';
 import { benchIac } from './iac.js';
 import { benchOrg } from './org.js';
@@ -33,6 +33,28 @@ if (only === undefined || only === 'crawl') {
   lines.push(
     '',
     'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.',
+    '',
+  );
+}
+// Part of the crawl section; `--only roles` runs it alone.
+if (only === undefined || only === 'crawl' || only === 'roles') {
+  const functions = args.includes('--functions') ? Number(args[args.indexOf('--functions') + 1]) : 300;
+  const rows = await runRolesScenario(functions);
+  lines.push(
+    '### Role reads (IAM GetAccountAuthorizationDetails) beside a default scan',
+    '',
+    `One region, ${functions} functions, real quotas, 40 ms per answer; the account holds ${rows[1]?.roles ?? '?'} roles (two pages).`,
+    '',
+    '| crawler | wall s | x N/15 | roles | IAM requests | lost |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  for (const r of rows)
+    lines.push(
+      `| ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.ratioToFloor.toFixed(3)} | ${r.roles} | ${r.iamRequests} | ${r.lost} |`,
+    );
+  lines.push(
+    '',
+    'x N/15 = wall time / (functions / 15 s), the GetPolicy floor. The role read runs on its own lane (1 request/s) beside the crawl.',
     '',
   );
 }
