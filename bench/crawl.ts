@@ -12,9 +12,9 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
-import { createIamClient, createLambdaClient } from '../src/crawl/client.js';
+import { createLambdaClient } from '../src/crawl/client.js';
 import { crawl } from '../src/crawl/crawler.js';
-import { readRoles } from '../src/crawl/roles.js';
+import { RoleReads } from '../src/crawl/role-reads.js';
 import { envHashKey } from '../src/snapshot/redact.js';
 import type { SimulatorOptions, SimulatorStats } from '../src/simulator/server.js';
 
@@ -369,19 +369,20 @@ export async function runRolesScenario(functions = 300, extraRoles = 1500): Prom
     for (const withRoles of [false, true]) {
       await settle(sim.endpoint);
       const t0 = performance.now();
-      const roles = withRoles
-        ? readRoles({
-            client: () => createIamClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials, maxSockets: 2 }),
-            signal: new AbortController().signal,
-          })
-        : undefined;
+      // As `scan` does: started with the account-region, read in the role reads' thread.
+      const reads = new RoleReads({ read: withRoles, signal: new AbortController().signal });
+      reads.start('0', {
+        region: 'us-east-1',
+        client: { endpoint: sim.endpoint, iamEndpoint: sim.endpoint, credentials, maxSockets: 48 },
+      });
       const res = await crawl({
         regions: sim.regions,
         envHashKey: envHashKey(Buffer.from('bench-key-bench-key')),
         clientFor: (region) => createLambdaClient({ region, endpoint: sim.endpoint, credentials, maxSockets: 48 }),
       });
-      const read = await roles;
+      const read = await reads.read('0');
       const wall = (performance.now() - t0) / 1000;
+      await reads.close();
       const row: RolesRow = {
         crawler: withRoles ? 'lambda-audit (default) + role read' : 'lambda-audit (default), --no-roles',
         functions,

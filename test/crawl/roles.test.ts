@@ -12,7 +12,7 @@ import {
   READ_ONLY_EC2_COMMANDS,
   READ_ONLY_IAM_COMMANDS,
 } from '../../src/crawl/client.js';
-import { unread, withRoleCompleteness } from '../../src/crawl/role-reads.js';
+import { RoleReads, unread, withRoleCompleteness } from '../../src/crawl/role-reads.js';
 import { parseDocument, readRoles, type RoleReadOptions } from '../../src/crawl/roles.js';
 import { isComplete } from '../../src/snapshot/build.js';
 import { normalisePolicy } from '../../src/snapshot/policy.js';
@@ -151,6 +151,26 @@ describe('the role read against the simulator', () => {
         expect(sim.iamStats.requests).toBe(fastRetry.maxTransientAttempts);
       },
     );
+  });
+
+  it('scan reads roles in a thread of its own (off the crawl event loop), and here when told to', async () => {
+    await withSimulator({ fleet: { functions: 10, regions: ['us-east-1'] } }, async (sim, endpoint) => {
+      for (const thread of [true, false]) {
+        const reads = new RoleReads({ read: true, signal: new AbortController().signal, thread });
+        const target = { region: 'us-east-1', client: { iamEndpoint: endpoint, credentials, maxSockets: 2 } };
+        reads.start('a', target);
+        reads.start('a', target); // once per account
+        try {
+          const [entry] = await reads.collect(new Map([['a', undefined]]));
+          expect(entry?.account).toBe(ACCOUNT);
+          expect(Object.keys(entry?.roles ?? {}).length).toBeGreaterThan(10);
+          expect(reads.threadReads).toBe(thread ? 1 : 0);
+        } finally {
+          await reads.close();
+        }
+      }
+      expect(sim.iamStats.requests).toBe(2);
+    });
   });
 
   it('the IAM client refuses every command but GetAccountAuthorizationDetails before it leaves the process', async () => {
