@@ -369,7 +369,7 @@ export async function runRolesScenario(functions = 300, extraRoles = 1500): Prom
     for (const withRoles of [false, true]) {
       await settle(sim.endpoint);
       const t0 = performance.now();
-      // As `scan` does: started with the account-region, read in the role reads' thread.
+      // As `scan` does: started with the account-region, beside its crawl.
       const reads = new RoleReads({ read: withRoles, signal: new AbortController().signal });
       reads.start('0', {
         region: 'us-east-1',
@@ -382,7 +382,6 @@ export async function runRolesScenario(functions = 300, extraRoles = 1500): Prom
       });
       const read = await reads.read('0');
       const wall = (performance.now() - t0) / 1000;
-      await reads.close();
       const row: RolesRow = {
         crawler: withRoles ? 'lambda-audit (default) + role read' : 'lambda-audit (default), --no-roles',
         functions,

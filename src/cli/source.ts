@@ -172,7 +172,6 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
   if (io.signal.aborted) onAbort();
   io.signal.addEventListener('abort', onAbort, { once: true });
   let snapshot: Snapshot;
-  let roleReads: RoleReads | undefined;
   try {
     const progress = io.stderr.isTTY && !flags.quiet ? ttyProgress(io.stderr as NodeJS.WriteStream) : silentProgress;
     const settings: CrawlSettings = {
@@ -202,7 +201,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
           }),
     );
     // IAM is global: one role read per account (target), started with its first account-region.
-    roleReads = new RoleReads({
+    const roleReads = new RoleReads({
       read: flags.roles !== false,
       signal: controller.signal,
       requestTimeoutMs: settings.requestTimeoutMs ?? 15_000,
@@ -217,7 +216,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
         const i = targetOf.get(job);
         const target = i === undefined ? undefined : targets[i];
         if (i !== undefined && target)
-          roleReads?.start(String(i), {
+          roleReads.start(String(i), {
             ...(target.account === undefined ? {} : { account: target.account }),
             client: target.client,
             region: job.region,
@@ -254,7 +253,6 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
     if (shard !== undefined) snapshot = markShard(snapshot, shard); // so merge can tell a shard is missing
   } finally {
     io.signal.removeEventListener('abort', onAbort);
-    await roleReads?.close();
     // Every target, including those another shard crawls (the demo's holds the simulator).
     await Promise.all(all.map((t) => t.close()));
   }
