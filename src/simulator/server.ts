@@ -6,7 +6,9 @@
  * fault injection. The real AWS SDK talks to it over HTTP.
  *
  * The region comes from the SigV4 credential scope of each request, the account from the access
- * key (see `accounts`), so one server stands in for several regions and accounts.
+ * key (see `accounts`), so one server stands in for several regions and accounts. Requests signed
+ * for EC2 (`ec2.ts`: DescribeSubnets) and IAM (`iam.ts`: GetAccountAuthorizationDetails, the
+ * fleet's execution roles from `roles.ts`) are answered in their own Query protocol.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
