@@ -14,6 +14,7 @@ import {
 import pLimit from 'p-limit';
 import { createLambdaClient } from '../src/crawl/client.js';
 import { crawl } from '../src/crawl/crawler.js';
+import { RoleReads } from '../src/crawl/role-reads.js';
 import { envHashKey } from '../src/snapshot/redact.js';
 import type { SimulatorOptions, SimulatorStats } from '../src/simulator/server.js';
 
@@ -338,4 +339,65 @@ export async function benchVersions(functions = 1000): Promise<string[]> {
     '',
   );
   return lines;
+}
+
+/** A default scan with and without the execution role read (IAM GetAccountAuthorizationDetails). */
+export interface RolesRow {
+  readonly crawler: string;
+  readonly functions: number;
+  readonly roles: number;
+  readonly wallS: number;
+  /** Wall time over the GetPolicy floor, N / 15 s. */
+  readonly ratioToFloor: number;
+  readonly iamRequests: number;
+  readonly lost: number;
+}
+
+/**
+ * `functions` functions in one region at Lambda's real quotas, 40 ms per answer, in an account of
+ * `extraRoles` more roles (two pages of GetAccountAuthorizationDetails): the default scan alone, then
+ * with the role read started with the account-region, as `scan` does (src/crawl/role-reads.ts).
+ */
+export async function runRolesScenario(functions = 300, extraRoles = 1500): Promise<RolesRow[]> {
+  const sim = await startSimulator({
+    fleet: { functions, regions: ['us-east-1'] },
+    latencyMs: 40,
+    iam: { extraRoles },
+  });
+  const rows: RolesRow[] = [];
+  try {
+    for (const withRoles of [false, true]) {
+      await settle(sim.endpoint);
+      const t0 = performance.now();
+      // As `scan` does: started with the account-region, beside its crawl.
+      const reads = new RoleReads({ read: withRoles, signal: new AbortController().signal });
+      reads.start('0', {
+        region: 'us-east-1',
+        client: { endpoint: sim.endpoint, iamEndpoint: sim.endpoint, credentials, maxSockets: 48 },
+      });
+      const res = await crawl({
+        regions: sim.regions,
+        envHashKey: envHashKey(Buffer.from('bench-key-bench-key')),
+        clientFor: (region) => createLambdaClient({ region, endpoint: sim.endpoint, credentials, maxSockets: 48 }),
+      });
+      const read = await reads.read('0');
+      const wall = (performance.now() - t0) / 1000;
+      const row: RolesRow = {
+        crawler: withRoles ? 'lambda-audit (default) + role read' : 'lambda-audit (default), --no-roles',
+        functions,
+        roles: read === undefined ? 0 : Object.keys(read.roles).length,
+        wallS: wall,
+        ratioToFloor: wall / (functions / 15),
+        iamRequests: read?.requests ?? 0,
+        lost: res.regions.reduce((n, r) => n + r.listed, 0) - res.functions.filter((f) => f.status === 'ok').length,
+      };
+      rows.push(row);
+      console.error(
+        `  roles ${functions} fns / ${row.crawler}: ${wall.toFixed(1)}s, ${row.ratioToFloor.toFixed(3)}x N/15, ${row.roles} roles in ${row.iamRequests} IAM requests`,
+      );
+    }
+  } finally {
+    sim.child.kill('SIGTERM');
+  }
+  return rows;
 }

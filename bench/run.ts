@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|iac-hostile|org|roles|scale] [-- --scenario N]
+ * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|iac-hostile|org|role-read|roles|scale] [-- --scenario N]
  *   [-- --functions N] [-- --scale-functions N]
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as bin/lambda-audit.js: a note for us, not for the tables
-import { runExposureScenario, runScenario, scenarios, benchVersions, type Row } from './crawl.js';
+import { runExposureScenario, runRolesScenario, runScenario, scenarios, benchVersions, type Row } from './crawl.js';
 import { benchDrift } from './drift.js';
 import { benchIac, benchIacHostile } from './iac.js';
 import { benchOrg } from './org.js';
@@ -34,6 +34,29 @@ if (only === undefined || only === 'crawl') {
   lines.push(
     '',
     'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.',
+    '',
+  );
+}
+// Part of the crawl section; `--only role-read` runs it alone.
+if (only === undefined || only === 'crawl' || only === 'role-read') {
+  const functions = args.includes('--functions') ? Number(args[args.indexOf('--functions') + 1]) : 300;
+  // A typical account (one page) and a large one (two pages of 1,000 items).
+  const rows = [...(await runRolesScenario(functions, 200)), ...(await runRolesScenario(functions, 1500))];
+  lines.push(
+    '### Role reads (IAM GetAccountAuthorizationDetails) beside a default scan',
+    '',
+    `One region, ${functions} functions, real quotas, 40 ms per answer; an account of ${rows[1]?.roles ?? '?'} roles (one page), then one of ${rows[3]?.roles ?? '?'} (two pages).`,
+    '',
+    '| crawler | wall s | x N/15 | roles | IAM requests | lost |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  for (const r of rows)
+    lines.push(
+      `| ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.ratioToFloor.toFixed(3)} | ${r.roles} | ${r.iamRequests} | ${r.lost} |`,
+    );
+  lines.push(
+    '',
+    'x N/15 = wall time / (functions / 15 s), the GetPolicy floor. The role read runs on its own lane (1 request/s) beside the crawl.',
     '',
   );
 }

@@ -100,6 +100,10 @@ function addSourceOptions(command: Command): Command {
       'skip the resource policy, function URL and invoke config reads (a quicker gate; the exposure rules and dlq-missing are then not judged)',
     )
     .option(
+      '--no-roles',
+      'skip the execution role read (IAM GetAccountAuthorizationDetails, once per account); the role rules are then not judged',
+    )
+    .option(
       '--all-exposure-reads',
       'read the function URL and invoke config of every function, not only where they can matter (about twice the calls on the quota deploys share; drift then sees every URL and destination)',
     )

@@ -238,7 +238,10 @@ function unreadExposure(snapshot: RunResult['snapshot'], r: RunResult['snapshot'
 }
 
 function incompleteReasons(snapshot: RunResult['snapshot']): string[] {
-  return snapshot.regions
+  // An account whose roles could not be read: named once, not under each of its regions.
+  const roles = (snapshot.iam ?? []).filter((i) => i.unknown?.reason === 'denied' || i.unknown?.reason === 'failed');
+  const rolesUnread = new Set(roles.map((i) => i.account));
+  const regions = snapshot.regions
     .filter((r) => !r.complete)
     .map((r) => {
       if (r.error)
@@ -253,6 +256,14 @@ function incompleteReasons(snapshot: RunResult['snapshot']): string[] {
         ...(versions > 0 ? [`the versions of ${versions} function(s) could not be listed (versionsError)`] : []),
         ...unreadExposure(snapshot, r),
       ];
-      return `${r.account}/${r.region}: ${parts.join(', ')}`;
-    });
+      return parts.length === 0 && rolesUnread.has(r.account) ? '' : `${r.account}/${r.region}: ${parts.join(', ')}`;
+    })
+    .filter((line) => line !== '');
+  return [
+    ...regions,
+    ...roles.map(
+      (i) =>
+        `${i.account}: its execution roles could not be read (iam:GetAccountAuthorizationDetails ${i.unknown?.reason ?? ''}${i.unknown?.detail ? `: ${i.unknown.detail}` : ''}), so the role rules are not judged there`,
+    ),
+  ];
 }

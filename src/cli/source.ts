@@ -14,6 +14,7 @@ import {
   type ClientSpec,
   type CrawlSettings,
 } from '../crawl/account-region.js';
+import { RoleReads, withRoleCompleteness } from '../crawl/role-reads.js';
 import { crawlAll } from '../crawl/threads.js';
 import { AuditError } from '../errors.js';
 import { loadIac } from '../iac/load.js';
@@ -45,6 +46,8 @@ export interface SourceFlags {
   readonly exposure?: boolean;
   /** --all-exposure-reads: the URL and invoke config of every function (the crawler's `exposure: 'all'`). */
   readonly allExposureReads?: boolean;
+  /** False with --no-roles: no IAM GetAccountAuthorizationDetails; every account's roles `skipped`. */
+  readonly roles?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -183,35 +186,72 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
     };
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
+    const targetOf = new Map<AccountRegionJob, number>();
     const jobs: AccountRegionJob[] = targets.flatMap((target, i) =>
       target.error
         ? []
-        : target.regions.map((region) => ({
-            ...(target.account === undefined ? {} : { account: target.account }),
-            ...(targets.length > 1 ? { label: target.label ?? target.account ?? String(i) } : {}),
-            region,
-            client: target.client,
-            key: target.key,
-            settings,
-          })),
+        : target.regions.map((region) => {
+            const job: AccountRegionJob = {
+              ...(target.account === undefined ? {} : { account: target.account }),
+              ...(targets.length > 1 ? { label: target.label ?? target.account ?? String(i) } : {}),
+              region,
+              client: target.client,
+              key: target.key,
+              settings,
+            };
+            targetOf.set(job, i);
+            return job;
+          }),
     );
+    // IAM is global: one role read per account (target), started with its first account-region.
+    const roleReads = new RoleReads({
+      read: flags.roles !== false,
+      signal: controller.signal,
+      requestTimeoutMs: settings.requestTimeoutMs ?? 15_000,
+      ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
+    });
+    const crawled = await crawlAll(jobs, {
+      parallel: flags.parallel ?? ACCOUNT_REGIONS_AT_ONCE,
+      ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+      signal: controller.signal,
+      onProgress: (p) => progress.update(p),
+      onStart: (job) => {
+        const i = targetOf.get(job);
+        const target = i === undefined ? undefined : targets[i];
+        if (i !== undefined && target)
+          roleReads.start(String(i), {
+            ...(target.account === undefined ? {} : { account: target.account }),
+            client: target.client,
+            region: job.region,
+          });
+      },
+    });
     const results = [
       ...targets.flatMap((target) => (target.error ? [failedAccount(target, target.error)] : [])),
-      ...(await crawlAll(jobs, {
-        parallel: flags.parallel ?? ACCOUNT_REGIONS_AT_ONCE,
-        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
-        signal: controller.signal,
-        onProgress: (p) => progress.update(p),
-      })),
+      ...crawled,
     ];
     progress.done();
+    // Each target's account as its crawl found it: the role read's entry when the read names none.
+    const crawledAccount = new Map<string, string | undefined>();
+    for (const [i, target] of targets.entries())
+      if (!target.error && target.regions.length > 0) crawledAccount.set(String(i), target.account);
+    for (const [j, job] of jobs.entries()) {
+      const key = String(targetOf.get(job));
+      const found = crawled[j]?.regions.find((r) => r.account !== 'unknown')?.account;
+      if (crawledAccount.get(key) === undefined && found !== undefined) crawledAccount.set(key, found);
+    }
+    const iam = await roleReads.collect(crawledAccount, log);
     const merged = {
-      regions: results
-        .flatMap((r) => r.regions)
-        .sort((a, b) => (a.account === b.account ? cmp(a.region, b.region) : cmp(a.account, b.account))),
+      regions: withRoleCompleteness(
+        results
+          .flatMap((r) => r.regions)
+          .sort((a, b) => (a.account === b.account ? cmp(a.region, b.region) : cmp(a.account, b.account))),
+        iam,
+      ),
       functions: results.flatMap((r) => r.functions).sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)),
     };
     snapshot = buildSnapshot(merged, key, toolVersion(), io.now());
+    if (iam.length > 0) snapshot = { ...snapshot, iam };
     if (skippedAccounts.length > 0) snapshot = { ...snapshot, skippedAccounts };
     if (shard !== undefined) snapshot = markShard(snapshot, shard); // so merge can tell a shard is missing
   } finally {
@@ -327,6 +367,7 @@ async function organizationTargets(
   );
   const endpoint = flags.endpoint ?? io.env.AWS_ENDPOINT_URL_LAMBDA;
   const ec2Endpoint = io.env.AWS_ENDPOINT_URL_EC2 ?? endpoint;
+  const iamEndpoint = io.env.AWS_ENDPOINT_URL_IAM ?? endpoint;
   const key = await loadEnvHashKey(io.env, log);
   return plan.work.map((w) => {
     const auth =
@@ -340,6 +381,7 @@ async function organizationTargets(
         maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
         ...(endpoint === undefined ? {} : { endpoint }),
         ...(ec2Endpoint === undefined ? {} : { ec2Endpoint }),
+        ...(iamEndpoint === undefined ? {} : { iamEndpoint }),
         ...auth,
       },
       close: () => Promise.resolve(),
@@ -360,10 +402,11 @@ async function demoTarget(flags: SourceFlags, log: (line: string) => void): Prom
   return {
     regions: Array.isArray(flags.regions) ? flags.regions : simulator.regions,
     key: DEMO_ENV_KEY,
-    // The simulator serves EC2 DescribeSubnets on the same endpoint.
+    // The simulator serves EC2 DescribeSubnets and IAM GetAccountAuthorizationDetails on the same endpoint.
     client: {
       endpoint,
       ec2Endpoint: endpoint,
+      iamEndpoint: endpoint,
       maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
       credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
     },
@@ -408,10 +451,16 @@ async function awsTarget(
   // EC2's endpoint: AWS_ENDPOINT_URL_EC2, else the Lambda endpoint when one is set (a local
   // emulator such as the simulator, moto or LocalStack serves both), else AWS.
   const ec2Endpoint = io.env.AWS_ENDPOINT_URL_EC2 ?? endpoint;
+  // IAM's likewise (AWS_ENDPOINT_URL_IAM, else a local emulator's, else AWS).
+  const iamEndpoint = io.env.AWS_ENDPOINT_URL_IAM ?? endpoint;
   return {
     ...(labelled && profile !== undefined ? { label: profile } : {}),
     regions,
-    client: { ...common, ...(ec2Endpoint === undefined ? {} : { ec2Endpoint }) },
+    client: {
+      ...common,
+      ...(ec2Endpoint === undefined ? {} : { ec2Endpoint }),
+      ...(iamEndpoint === undefined ? {} : { iamEndpoint }),
+    },
     close: () => Promise.resolve(),
   };
 }

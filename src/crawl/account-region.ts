@@ -18,6 +18,8 @@ export interface ClientSpec {
   readonly endpoint?: string;
   /** EC2's endpoint (DescribeSubnets); absent: AWS, or AWS_ENDPOINT_URL_EC2 through the SDK. */
   readonly ec2Endpoint?: string;
+  /** IAM's endpoint (execution roles, read in the main thread: `role-reads.ts`); absent: AWS, or AWS_ENDPOINT_URL_IAM. */
+  readonly iamEndpoint?: string;
   /** A profile of the shared config files; with no profile and no credentials, the default chain. */
   readonly profile?: string;
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;

@@ -11,6 +11,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type {
   AuthScheme,
@@ -39,6 +40,9 @@ export const READ_ONLY_COMMANDS = new Set([
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */
 export const READ_ONLY_EC2_COMMANDS = new Set(['DescribeSubnetsCommand']);
+
+/** Every IAM API the tool may call (execution roles, `src/crawl/roles.ts`): one read, in bulk. */
+export const READ_ONLY_IAM_COMMANDS = new Set(['GetAccountAuthorizationDetailsCommand']);
 
 export class MutatingCallRefused extends Error {
   override readonly name = 'MutatingCallRefused';
@@ -131,6 +135,19 @@ export async function createEc2Client(options: ClientOptions): Promise<EC2Client
   const { EC2Client } = await import('@aws-sdk/client-ec2');
   const client = new EC2Client(clientConfig(options, Math.min(options.maxSockets, 8)));
   guardReadOnly(client.middlewareStack, READ_ONLY_EC2_COMMANDS);
+  leanStack(client);
+  return client;
+}
+
+/**
+ * The IAM client for GetAccountAuthorizationDetails: same decisions as the other clients, with IAM's
+ * own allow list. IAM is global: `region` only picks the partition (iam.amazonaws.com for every
+ * commercial region). Loaded on first use, like the EC2 SDK, off the Lambda lanes' critical path.
+ */
+export async function createIamClient(options: ClientOptions): Promise<IAMClient> {
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  const client = new IAMClient(clientConfig(options, Math.min(options.maxSockets, 2)));
+  guardReadOnly(client.middlewareStack, READ_ONLY_IAM_COMMANDS);
   leanStack(client);
   return client;
 }

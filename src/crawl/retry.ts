@@ -48,6 +48,7 @@ export function classify(error: unknown): FailureKind {
     name === 'TooManyRequestsException' ||
     name === 'ThrottlingException' ||
     name === 'RequestLimitExceeded' || // EC2's throttle (HTTP 503)
+    name === 'Throttling' || // IAM's and STS's (HTTP 400, "Rate exceeded")
     status === 429 ||
     e.$retryable?.throttling === true
   )

@@ -41,6 +41,8 @@ export interface CrawlAllOptions {
   readonly threads?: number;
   readonly signal: AbortSignal;
   readonly onProgress?: (progress: RegionProgress) => void;
+  /** Hears each job as it starts (within `parallel`), in this thread: the account's role read starts with it. */
+  readonly onStart?: (job: AccountRegionJob) => void;
 }
 
 /**
@@ -58,12 +60,18 @@ export async function crawlAll(jobs: readonly AccountRegionJob[], options: Crawl
   // Every account-region's crawl listens to the one signal: far more than EventTarget's default of 10.
   setMaxListeners(0, options.signal);
   const limit = pLimit(options.parallel);
+  const started = (job: AccountRegionJob): AccountRegionJob => {
+    options.onStart?.(job);
+    return job;
+  };
   const threads = options.threads ?? autoThreads(Math.min(options.parallel, jobs.length));
   if (threads <= 1 || jobs.length <= 1)
-    return Promise.all(jobs.map((job) => limit(() => crawlAccountRegion(job, options.signal, options.onProgress))));
+    return Promise.all(
+      jobs.map((job) => limit(() => crawlAccountRegion(started(job), options.signal, options.onProgress))),
+    );
   const pool = new ThreadPool(threads, options);
   try {
-    return await Promise.all(jobs.map((job) => limit(() => pool.run(job))));
+    return await Promise.all(jobs.map((job) => limit(() => pool.run(started(job)))));
   } finally {
     await pool.close();
   }

@@ -13,7 +13,7 @@ import { recordFromGetFunction } from '../crawl/records.js';
 import { AuditError } from '../errors.js';
 import { parseJsonFile } from '../json.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
-import { SNAPSHOT_SCHEMA_VERSION, type FunctionRecord, type Snapshot } from '../snapshot/types.js';
+import { SNAPSHOT_SCHEMA_VERSION, type AccountIam, type FunctionRecord, type Snapshot } from '../snapshot/types.js';
 import { fileRegionStats } from '../snapshot/build.js';
 
 let validator: ReturnType<Ajv2020['compile']> | undefined;
@@ -105,6 +105,7 @@ export async function loadInputs(files: readonly string[], options: InputOptions
   const skippedAccounts = [
     ...new Map(snapshots.flatMap((s) => s.skippedAccounts ?? []).map((a) => [a.account, a])).values(),
   ].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+  const iam = mergedIam(snapshots);
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     tool: { name: 'lambda-audit', version: options.toolVersion },
@@ -116,7 +117,24 @@ export async function loadInputs(files: readonly string[], options: InputOptions
     regions,
     functions,
     ...(skippedAccounts.length === 0 ? {} : { skippedAccounts }),
+    ...(iam === undefined ? {} : { iam }),
   };
+}
+
+/**
+ * The inputs' execution roles, one entry per account, sorted: shards of one run that both crawled an
+ * account read the same roles, so one is kept, a complete read over one that was refused or failed
+ * (then skipped over either). Absent when no input has any.
+ */
+function mergedIam(snapshots: readonly Snapshot[]): AccountIam[] | undefined {
+  if (!snapshots.some((s) => s.iam !== undefined)) return undefined;
+  const rank = (i: AccountIam): number => (i.unknown === undefined ? 0 : i.unknown.reason === 'skipped' ? 2 : 1);
+  const byAccount = new Map<string, AccountIam>();
+  for (const entry of snapshots.flatMap((s) => s.iam ?? [])) {
+    const kept = byAccount.get(entry.account);
+    if (kept === undefined || rank(entry) < rank(kept)) byAccount.set(entry.account, entry);
+  }
+  return [...byAccount.values()].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
+import { assignRoles, type SimRoleTruth } from './roles.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -20,6 +21,8 @@ export interface SimFunction {
   exposure?: SimExposure;
   /** Alias name -> the alias's own policy and expected findings (see exposure.ts). */
   aliasExposure?: Record<string, SimAliasExposure>;
+  /** Its execution role's kind and the role rules that should fire on it (see roles.ts). */
+  role?: SimRoleTruth;
 }
 
 export interface FleetOptions {
@@ -100,6 +103,8 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
     }
     fleet.get(region)?.set(fn.configuration.FunctionName ?? '', fn);
   }
+  // After every draw, from exposure and index alone: the rest of the fleet is as it was.
+  assignRoles(fleet, account);
   return fleet;
 }
 

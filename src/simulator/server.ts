@@ -6,7 +6,9 @@
  * fault injection. The real AWS SDK talks to it over HTTP.
  *
  * The region comes from the SigV4 credential scope of each request, the account from the access
- * key (see `accounts`), so one server stands in for several regions and accounts.
+ * key (see `accounts`), so one server stands in for several regions and accounts. Requests signed
+ * for EC2 (`ec2.ts`: DescribeSubnets) and IAM (`iam.ts`: GetAccountAuthorizationDetails, the
+ * fleet's execution roles from `roles.ts`) are answered in their own Query protocol.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +16,8 @@ import type { Socket } from 'node:net';
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { handleAdmin } from './admin.js';
 import { handleEc2, isEc2Request, type Ec2SimulatorOptions } from './ec2.js';
+import { handleIam, isIamRequest, type IamSimulatorOptions } from './iam.js';
+import { simulatedIam } from './roles.js';
 import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
 import { seeded } from './random.js';
 import { TokenBucket } from './token-bucket.js';
@@ -65,6 +69,8 @@ export interface SimulatorOptions {
   readonly recordArrivals?: boolean;
   /** EC2 DescribeSubnets for the fleet's subnets (`ec2.ts`). */
   readonly ec2?: Ec2SimulatorOptions;
+  /** IAM GetAccountAuthorizationDetails: each account's execution roles (`iam.ts`, `roles.ts`). */
+  readonly iam?: IamSimulatorOptions;
 }
 
 export interface SimulatorStats {
@@ -103,6 +109,8 @@ export class LambdaSimulator {
   readonly arrivals: { readonly at: number; readonly operation: string }[] = [];
   /** EC2 requests (DescribeSubnets), counted apart from the Lambda API's. */
   readonly ec2Stats = { requests: 0, throttled: 0, byOperation: {} as Record<string, number> };
+  /** IAM requests, counted apart; `refused`: any action but GetAccountAuthorizationDetails. */
+  readonly iamStats = { requests: 0, throttled: 0, refused: 0, byOperation: {} as Record<string, number> };
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
   readonly #buckets = new Map<string, TokenBucket>();
@@ -182,6 +190,15 @@ export class LambdaSimulator {
       const ec2 = this.#options.ec2 ?? {};
       const ctx = { fleets: this.#fleets, account, region, options: ec2, buckets: this.#buckets, stats: this.ec2Stats };
       handleEc2(ctx, req, res);
+      return;
+    }
+    if (isIamRequest(req)) {
+      const { account } = this.#caller(req);
+      const fleet = this.#fleets.get(account);
+      const options = this.#options.iam ?? {};
+      // Built per request from the fleet as it is now: a role a function was given since is there.
+      const iam = fleet && simulatedIam(fleet, account, options);
+      handleIam({ iam, account, options, buckets: this.#buckets, stats: this.iamStats }, req, res);
       return;
     }
     this.stats.requests++;
@@ -386,7 +403,7 @@ export class LambdaSimulator {
 
   #caller(req: IncomingMessage): { region: string; account: string } {
     const auth = req.headers.authorization ?? '';
-    const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/(?:lambda|ec2)\//.exec(auth);
+    const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/(?:lambda|ec2|iam)\//.exec(auth);
     const accessKey = m?.[1] ?? '';
     return { region: m?.[2] ?? 'us-east-1', account: this.#options.accounts?.[accessKey] ?? this.#account };
   }

@@ -13,9 +13,15 @@ export function buildSnapshot(result: CrawlResult, key: EnvHashKey, toolVersion:
   };
 }
 
-/** A crawl is incomplete when some listed function could not be fetched, or a listing failed. */
-export function isComplete(snapshot: Pick<Snapshot, 'regions'>): boolean {
-  return snapshot.regions.every((r) => r.complete);
+/**
+ * A crawl is incomplete when some listed function could not be fetched, a listing failed, a read
+ * the rules need was refused or failed, or an account's roles could not be read.
+ */
+export function isComplete(snapshot: Pick<Snapshot, 'regions' | 'iam'>): boolean {
+  return (
+    snapshot.regions.every((r) => r.complete) &&
+    (snapshot.iam ?? []).every((i) => i.unknown?.reason !== 'denied' && i.unknown?.reason !== 'failed')
+  );
 }
 
 /**

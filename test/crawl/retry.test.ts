@@ -12,6 +12,8 @@ describe('classify', () => {
   it.each([
     [sdkError('TooManyRequestsException', 429), 'throttled'],
     [sdkError('ThrottlingException', 400), 'throttled'],
+    [sdkError('Throttling', 400), 'throttled'], // IAM's Query protocol: HTTP 400, code Throttling
+    [sdkError('AccessDenied', 403), 'denied'], // IAM's
     [sdkError('ResourceNotFoundException', 404), 'not-found'],
     [sdkError('AccessDeniedException', 403), 'denied'],
     [sdkError('ServiceException', 500), 'transient'],

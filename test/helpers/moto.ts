@@ -13,11 +13,15 @@ export interface Moto {
   readonly process: ChildProcess;
 }
 
-export async function startMoto(deadlineMs = 30_000): Promise<Moto> {
+/** `env`: more variables for the server (`MOTO_IAM_LOAD_MANAGED_POLICIES: 'true'` for AWS managed policies). */
+export async function startMoto(deadlineMs = 30_000, env: Readonly<Record<string, string>> = {}): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = track(
-    spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' }),
+    spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+      stdio: 'ignore',
+      env: { ...process.env, ...env },
+    }),
   );
   await waitUntilUp(`${endpoint}/moto-api/`, deadlineMs);
   return { endpoint, process: child };

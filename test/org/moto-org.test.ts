@@ -29,7 +29,8 @@ interface SnapshotOut {
     listed: number;
     error?: { code: string; message: string; httpStatus?: number };
   }[];
-  functions: { arn: string; account: string; status: string }[];
+  functions: { arn: string; account: string; status: string; configuration: { Role?: string } }[];
+  iam?: { account: string; roles: Record<string, unknown> }[];
   skippedAccounts?: { account: string; name?: string; reason: string }[];
   shard?: { index: number; count: number; balance?: string };
 }
@@ -105,6 +106,16 @@ describeWithTool('moto', 'organisations against moto', () => {
       expect(snapshot.skippedAccounts).toEqual([
         { account: seed.accounts.closed, name: 'closed', reason: 'state SUSPENDED' },
       ]);
+      // One role read per account (IAM is global), through its audit role, with the roles its
+      // functions run as.
+      expect(snapshot.iam?.map((i) => i.account)).toEqual(
+        [...new Set(snapshot.functions.map((f) => f.account))].sort(),
+      );
+      for (const f of snapshot.functions)
+        expect(
+          snapshot.iam?.find((i) => i.account === f.account)?.roles[f.configuration.Role ?? ''],
+          f.arn,
+        ).toBeDefined();
     }, 120_000);
 
     it('an SCP that denies Lambda in one region of one account: that account-region alone is incomplete, exit 3', async () => {
