@@ -19,6 +19,15 @@ import { startMoto } from '../helpers/moto.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { tempDir } from '../helpers/temp.js';
 import { describeWithTool } from '../helpers/tools.js';
+import { evaluateFleet } from '../helpers/fleet-eval.js';
+
+const ROLE_RULE_IDS = [
+  'role-admin-access',
+  'role-privilege-escalation',
+  'role-data-wildcard',
+  'role-trust-too-broad',
+  'role-shared',
+];
 
 const run = promisify(execFile);
 
@@ -160,5 +169,27 @@ describeWithTool('moto', 'execution roles against moto', () => {
     // Two functions on managed-exec: one copy of the role.
     const text = JSON.stringify(snapshot);
     expect(text.split('"ReadApp"').length - 1).toBe(1);
+  });
+});
+
+describeWithTool('moto', 'role verdicts per function against moto', () => {
+  it('judges each function on its role as IAM would, and ranks the public admin function first', async () => {
+    const evaluation = await evaluateFleet(snapshot.functions, snapshot.iam);
+    const rules = new Set([...ROLE_RULE_IDS, 'exposure-path']);
+    const verdicts: Record<string, string[]> = {};
+    for (const f of evaluation.findings.filter((x) => rules.has(x.ruleId)))
+      (verdicts[f.functionName] ??= []).push(f.ruleId === 'exposure-path' ? `exposure-path:${f.severity}` : f.ruleId);
+    for (const list of Object.values(verdicts)) list.sort();
+    expect(verdicts).toEqual({
+      // AdministratorAccess (AWS managed), invocable by anyone: the worst path there is.
+      'public-admin': ['exposure-path:critical', 'role-admin-access'],
+      // Admin capped by a boundary allowing only s3:GetObject on reports/*: nothing left to report.
+      'on-passrole': ['role-privilege-escalation'],
+      'on-trust-partner': ['role-trust-too-broad'],
+      // managed-exec serves a public and a private function; the public one has no concurrency cap.
+      'on-managed': ['role-shared'],
+      'shared-public': ['exposure-path:medium', 'role-shared'],
+    });
+    expect(evaluation.notJudged.filter((n) => rules.has(n.ruleId))).toEqual([]);
   });
 });
