@@ -111,6 +111,16 @@ const baselineSchema = {
               },
             ],
           },
+          // What the execution role can do (src/iam/resolve.ts RoleSummary).
+          executionRole: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['permissions', 'facts'],
+            properties: {
+              permissions: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+              facts: { type: 'array', items: { type: 'string' } },
+            },
+          },
           eventInvokeConfig: {
             oneOf: [
               { type: 'null' },

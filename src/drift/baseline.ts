@@ -7,7 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditError } from '../errors.js';
 import { lineColumn, locateJsonError } from '../json.js';
-import type { EventInvokeInfo, FunctionRecord, FunctionUrlInfo, ResourcePolicy, Snapshot } from '../snapshot/types.js';
+import { resolveRole, summariseRole, type RoleSummary } from '../iam/resolve.js';
+import type {
+  AccountIam,
+  EventInvokeInfo,
+  FunctionRecord,
+  FunctionUrlInfo,
+  ResourcePolicy,
+  Snapshot,
+} from '../snapshot/types.js';
 import { validatorFor } from '../policy/schemas.js';
 import baselineSchema from './baseline.schema.js';
 
@@ -25,6 +33,11 @@ export interface BaselineFunction {
   readonly policy?: ResourcePolicy | null;
   readonly functionUrl?: FunctionUrlInfo | null;
   readonly eventInvokeConfig?: EventInvokeInfo | null;
+  /**
+   * What the execution role can do (src/iam/resolve.ts `summariseRole`): its permissions digest
+   * and the facts the role rules judge. Kept only when the role was read; absent = not compared.
+   */
+  readonly executionRole?: RoleSummary;
 }
 
 export interface Baseline {
@@ -45,7 +58,7 @@ export function baselinePath(dir: string, account: string, region: string): stri
   return join(dir, account, `${region}.json`);
 }
 
-export function toBaselineFunction(record: FunctionRecord): BaselineFunction {
+export function toBaselineFunction(record: FunctionRecord, role?: RoleSummary): BaselineFunction {
   return {
     configuration: record.configuration as Record<string, unknown>,
     ...(record.tags ? { tags: record.tags } : {}),
@@ -54,11 +67,34 @@ export function toBaselineFunction(record: FunctionRecord): BaselineFunction {
     ...(record.policy === undefined ? {} : { policy: record.policy }),
     ...(record.functionUrl === undefined ? {} : { functionUrl: record.functionUrl }),
     ...(record.eventInvokeConfig === undefined ? {} : { eventInvokeConfig: record.eventInvokeConfig }),
+    ...(role === undefined ? {} : { executionRole: role }),
+  };
+}
+
+/**
+ * The summary of each record's execution role from the snapshot's IAM, computed once per role;
+ * undefined where the role is not known (not read, another account, outside the template).
+ */
+export function roleSummaries(
+  iam: readonly AccountIam[] | undefined,
+): (record: FunctionRecord) => RoleSummary | undefined {
+  const byAccount = iam === undefined ? undefined : new Map(iam.map((a) => [a.account, a]));
+  const memo = new Map<string, RoleSummary | undefined>();
+  return (record) => {
+    const arn = record.configuration.Role;
+    if (byAccount === undefined || arn === undefined) return undefined;
+    const key = `${record.account}\u0000${record.source}\u0000${arn}`;
+    if (!memo.has(key)) {
+      const known = resolveRole(record, arn, byAccount);
+      memo.set(key, 'unknown' in known ? undefined : summariseRole(known.facts));
+    }
+    return memo.get(key);
   };
 }
 
 /** One baseline per account-region of the snapshot, from the functions that were fetched. */
 export function baselinesFrom(snapshot: Snapshot): Baseline[] {
+  const roleOf = roleSummaries(snapshot.iam);
   return snapshot.regions.map((region) => ({
     schemaVersion: BASELINE_SCHEMA_VERSION,
     kind: 'lambda-audit-baseline',
@@ -68,7 +104,7 @@ export function baselinesFrom(snapshot: Snapshot): Baseline[] {
     functions: Object.fromEntries(
       snapshot.functions
         .filter((f) => f.account === region.account && f.region === region.region && f.status === 'ok')
-        .map((f) => [functionKey(f), toBaselineFunction(f)]),
+        .map((f) => [functionKey(f), toBaselineFunction(f, roleOf(f))]),
     ),
   }));
 }

@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../snapshot/types.js';
-import { baselineError, baselinePath, readBaseline, type Baseline } from './baseline.js';
+import { baselineError, baselinePath, readBaseline, roleSummaries, type Baseline } from './baseline.js';
 import { driftRegion, type FunctionDrift } from './diff.js';
 import type { DriftPolicy } from './policy.js';
 
@@ -53,6 +53,7 @@ export function compareWithBaselines(
   extraIgnore: readonly string[],
 ): DriftReport {
   const regions: DriftReport['regions'][number][] = [];
+  const roleOf = roleSummaries(snapshot.iam);
   const functions: FunctionDrift[] = [];
   for (const region of snapshot.regions) {
     const file = baselinePath(dir, region.account, region.region);
@@ -74,6 +75,7 @@ export function compareWithBaselines(
         ignore: [...policy.ignore, ...extraIgnore],
         compareEnvironmentValues: sameKey,
         listingComplete,
+        roleOf,
       }),
     );
     const notes = [

@@ -9,6 +9,7 @@
 import { diff, Operation, type IChange } from 'json-diff-ts';
 import { globToRegExp } from '../rules/condition.js';
 import type { FunctionRecord } from '../snapshot/types.js';
+import type { RoleSummary } from '../iam/resolve.js';
 import { functionKey, toBaselineFunction, type Baseline, type BaselineFunction } from './baseline.js';
 
 export interface FieldChange {
@@ -38,6 +39,8 @@ export interface DriftOptions {
   readonly compareEnvironmentValues: boolean;
   /** False when the region's listing failed: a function not seen may still exist, so nothing is "removed". */
   readonly listingComplete?: boolean;
+  /** What each record's execution role can do, where known (baseline.ts `roleSummaries`). */
+  readonly roleOf?: (record: FunctionRecord) => RoleSummary | undefined;
 }
 
 const ENV_PREFIX = 'configuration.Environment.Variables';
@@ -72,9 +75,11 @@ export function driftRegion(
       out.push({ ...base, kind: 'added', changes: [] });
       continue;
     }
-    const changes = diffFunction(old, toBaselineFunction(record), options.compareEnvironmentValues).filter(
-      (c) => !isIgnored(c.path),
-    );
+    const changes = diffFunction(
+      old,
+      toBaselineFunction(record, options.roleOf?.(record)),
+      options.compareEnvironmentValues,
+    ).filter((c) => !isIgnored(c.path));
     if (changes.length > 0) out.push({ ...base, kind: 'changed', changes });
   }
   for (const [key, old] of Object.entries(baseline.functions)) {
@@ -157,6 +162,9 @@ function exposureView(f: BaselineFunction, other?: BaselineFunction): Record<str
         : { Statement: keyed(f.policy.Statement, (s) => s.Sid ?? `#${f.policy?.Statement.indexOf(s) ?? 0}`) };
   if (both('functionUrl')) view.functionUrl = f.functionUrl;
   if (both('eventInvokeConfig')) view.eventInvokeConfig = f.eventInvokeConfig;
+  // What the role can do: facts as a set (a method gained is one change), the digest as a value.
+  if (f.executionRole !== undefined && (other === undefined || other.executionRole !== undefined))
+    view.executionRole = { permissions: f.executionRole.permissions, facts: asSet(f.executionRole.facts) };
   return view;
 }
 

@@ -12,4 +12,6 @@ export type { EscalationKind, EscalationMethod } from './escalation.js';
 export { evaluateRequest } from './evaluate.js';
 export type { Decision, NamedDocument, Policies, Request, StatementRef } from './evaluate.js';
 export { permissionsDigest } from './digest.js';
+export { accountOf, resolveRole, summariseRole } from './resolve.js';
+export type { KnownRole, RoleKnowledge, RoleSummary } from './resolve.js';
 export type { TrustAudience, TrustGrant } from './trust.js';
