@@ -20,6 +20,12 @@ const unreadable: ReadonlySet<UnknownReason> = new Set(['denied', 'failed']);
 
 export function crawlGaps(run: RunResult): CrawlGap[] {
   const gaps: CrawlGap[] = [];
+  // IAM is global: an account's role read that failed is said once, at its first account-region.
+  const iamGaps = new Map(
+    (run.snapshot.iam ?? []).flatMap((a) =>
+      a.unknown && unreadable.has(a.unknown.reason) ? [[a.account, a.unknown]] : [],
+    ),
+  );
   for (const r of run.snapshot.regions) {
     const here = run.snapshot.functions.filter((f) => f.account === r.account && f.region === r.region);
     const at = { account: r.account, region: r.region };
@@ -29,6 +35,14 @@ export function crawlGaps(run: RunResult): CrawlGap[] {
         ...at,
         text: `listing the functions failed (${r.error.code}${r.error.message ? `: ${r.error.message}` : ''}); functions there may be missing`,
       });
+    const iam = iamGaps.get(r.account);
+    if (iam) {
+      iamGaps.delete(r.account);
+      gaps.push({
+        ...at,
+        text: `the account's execution roles (IAM GetAccountAuthorizationDetails) could not be read (${iam.reason}${iam.detail ? `: ${iam.detail}` : ''}); the role rules judge none of its functions`,
+      });
+    }
     const unfetched = here.filter((f) => f.status === 'denied' || f.status === 'failed');
     if (r.denied + r.failed > 0 || unfetched.length > 0)
       gaps.push({

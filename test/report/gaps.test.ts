@@ -61,3 +61,30 @@ describe('crawl gaps', () => {
     ]);
   });
 });
+
+describe('crawl gaps: execution roles', () => {
+  it('names an account whose roles could not be read, once, at its first account-region; not a --no-roles skip', () => {
+    const run = {
+      snapshot: {
+        regions: [region(), region({ region: 'eu-west-1' }), region({ account: '444455556666' })],
+        functions: [],
+        iam: [
+          {
+            account: '111122223333',
+            roles: {},
+            policies: {},
+            unknown: { path: 'iam', reason: 'denied', detail: 'AccessDenied' },
+          },
+          { account: '444455556666', roles: {}, policies: {}, unknown: { path: 'iam', reason: 'skipped' } },
+        ],
+      },
+    } as unknown as RunResult;
+    expect(crawlGaps(run)).toEqual([
+      {
+        account: '111122223333',
+        region: 'us-east-1',
+        text: "the account's execution roles (IAM GetAccountAuthorizationDetails) could not be read (denied: AccessDenied); the role rules judge none of its functions",
+      },
+    ]);
+  });
+});
