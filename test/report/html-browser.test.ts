@@ -3,6 +3,8 @@
 // and description are HTML: they must show as text and never run.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createIamClient } from '../../src/crawl/client.js';
+import { accountIam, readRoles } from '../../src/crawl/roles.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
@@ -53,7 +55,23 @@ describeWithTool('chromium', 'the HTML report in chromium', () => {
           aliases: [],
         });
         const result = await crawlSimulator(sim, endpoint);
-        return buildSnapshot(result, testKey, '0.0.0-test', new Date('2026-11-22T03:00:00Z'));
+        // The execution roles too, so the report opens with exposure paths.
+        const roles = await readRoles({
+          client: () =>
+            createIamClient({
+              region,
+              endpoint,
+              maxSockets: 2,
+              credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+            }),
+          signal: new AbortController().signal,
+          retry: { maxTransientAttempts: 6, maxThrottleAttempts: 30, baseDelayMs: 5, maxDelayMs: 50 },
+          requestTimeoutMs: 5000,
+        });
+        return {
+          ...buildSnapshot(result, testKey, '0.0.0-test', new Date('2026-11-22T03:00:00Z')),
+          iam: [accountIam(roles, result.regions[0]?.account ?? '')],
+        };
       },
     );
     writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snapshot));
@@ -130,6 +148,17 @@ describeWithTool('chromium', 'the HTML report in chromium', () => {
     const hostile = active.filter((f) => f.functionName === HOSTILE).length;
     expect(hostile).toBeGreaterThan(0);
     expect(await page.locator('#f-count').textContent()).toBe(`${hostile} of ${active.length} findings`);
+  });
+
+  it('opens with the exposure paths, most severe first, each with the findings behind it', async () => {
+    const paths = report.findings.filter((f) => f.ruleId === 'exposure-path' && !f.suppressed);
+    expect(paths.length).toBeGreaterThan(0);
+    const items = page.locator('#exposure-paths > li');
+    expect(await items.count()).toBe(paths.length);
+    expect(await items.first().locator('.sev').first().textContent()).toBe('critical');
+    expect(await items.first().locator('ul li').count()).toBeGreaterThanOrEqual(2);
+    const headings = await page.locator('h2').allTextContents();
+    expect(headings.indexOf('Exposure paths')).toBeLessThan(headings.indexOf('Summary'));
   });
 
   it('renders function names, descriptions and tags from AWS as text, never as markup', async () => {

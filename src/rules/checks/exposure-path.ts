@@ -11,19 +11,23 @@
  * | deprecated runtime          | high                | medium               |
  * | no reserved concurrency     | medium              | (no path)            |
  *
+ * A function anyone may only read (GetFunction granted to `*`, no invoke) is a path only when its
+ * environment holds secrets (high): reading it cannot run the role or the old code.
  * The rule's own severity is the ceiling (a config can lower it). Without reachability there is
  * no path; reachability not judged (a policy not read) leaves the function not judged when it has
  * a trait, and a reachable function whose traits could not be judged is not judged either.
  */
+import type { FunctionRecord } from '../../snapshot/types.js';
 import { unknownPartFor } from '../unknown.js';
+import { invokeGrants } from './resource-policy.js';
 import { Combined, NotJudged, severityRank, type Check, type RelatedFinding, type Severity } from '../types.js';
 
-type Reach = 'anyone' | 'other-account';
+type Reach = 'anyone' | 'other-account' | 'read';
 type Trait = 'admin' | 'escalation' | 'data' | 'secrets' | 'unpatched';
 
 export interface ExposurePathOptions {
   /** Rules whose finding makes the function reachable, and by whom. */
-  readonly reachable: Readonly<Record<string, Reach>>;
+  readonly reachable: Readonly<Record<string, 'anyone' | 'other-account'>>;
   /** Rules whose finding is a trait of the path. */
   readonly traits: Readonly<Record<string, Trait>>;
   /**
@@ -35,12 +39,12 @@ export interface ExposurePathOptions {
 }
 
 const matrix: Record<Trait | 'no-concurrency-limit', Record<Reach, Severity | undefined>> = {
-  admin: { anyone: 'critical', 'other-account': 'high' },
-  escalation: { anyone: 'critical', 'other-account': 'high' },
-  data: { anyone: 'high', 'other-account': 'medium' },
-  secrets: { anyone: 'high', 'other-account': 'medium' },
-  unpatched: { anyone: 'high', 'other-account': 'medium' },
-  'no-concurrency-limit': { anyone: 'medium', 'other-account': undefined },
+  admin: { anyone: 'critical', 'other-account': 'high', read: undefined },
+  escalation: { anyone: 'critical', 'other-account': 'high', read: undefined },
+  data: { anyone: 'high', 'other-account': 'medium', read: undefined },
+  secrets: { anyone: 'high', 'other-account': 'medium', read: 'high' },
+  unpatched: { anyone: 'high', 'other-account': 'medium', read: undefined },
+  'no-concurrency-limit': { anyone: 'medium', 'other-account': undefined, read: undefined },
 };
 
 const traitText: Record<Trait | 'no-concurrency-limit', string> = {
@@ -52,7 +56,11 @@ const traitText: Record<Trait | 'no-concurrency-limit', string> = {
   'no-concurrency-limit': 'no reserved concurrency',
 };
 
-const reachText: Record<Reach, string> = { anyone: 'anyone', 'other-account': 'another account' };
+const reachText: Record<Reach, string> = {
+  anyone: 'anyone',
+  'other-account': 'another account',
+  read: 'anyone (to read, not to invoke)',
+};
 
 export const exposurePath: Check<ExposurePathOptions> = {
   meta: {
@@ -116,6 +124,8 @@ export const exposurePath: Check<ExposurePathOptions> = {
         const reachUnknown = reachRules.map(([ruleId]) => unjudged.get(ruleId)).find((p) => p !== undefined);
         return reachUnknown && (traits.length > 0 || traitUnknown) ? new NotJudged(reachUnknown) : undefined;
       }
+      // A public grant of read actions only: the code and environment are open, the role is not.
+      if (reach === 'anyone' && !invocableByAnyone(record)) reach = 'read';
       if (options.concurrency && reach === 'anyone') {
         const unknown = unknownPartFor(record, 'reservedConcurrency');
         if (!unknown && record.reservedConcurrency === undefined) traits.push('no-concurrency-limit');
@@ -131,9 +141,17 @@ export const exposurePath: Check<ExposurePathOptions> = {
           count: ordered.length,
         },
         related,
-        [`reachable-by-${reach}`, ...ordered],
+        [reach === 'read' ? 'readable-by-anyone' : `reachable-by-${reach}`, ...ordered],
         worst,
       );
     };
   },
 };
+
+/** Anyone may invoke the function: directly, or through an `AuthType: NONE` URL. */
+function invocableByAnyone(record: FunctionRecord): boolean {
+  const open = invokeGrants(record.policy).filter(
+    (g) => g.audience.kind === 'public' || g.audience.kind === 'unbound-service',
+  );
+  return open.some((g) => g.invoke) || (open.some((g) => g.url) && record.functionUrl?.AuthType === 'NONE');
+}

@@ -23,6 +23,10 @@ import { unread } from './unread.js';
 const PUBLIC = normalisePolicy({
   Statement: [{ Sid: 'Anyone', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction', Resource: '*' }],
 });
+// Anyone may download the code and read the configuration, not invoke (Security Hub Lambda.1 fails it).
+const READABLE = normalisePolicy({
+  Statement: [{ Sid: 'Read', Effect: 'Allow', Principal: '*', Action: 'lambda:GetFunction', Resource: '*' }],
+});
 const PARTNER = normalisePolicy({
   Statement: [
     {
@@ -60,6 +64,11 @@ const fleet = [
   fn('partner-admin', 'admin', { policy: PARTNER }),
   fn('partner-old', 'scoped', { policy: PARTNER, configuration: { Runtime: 'python3.8' } }),
   fn('partner-unlimited', 'scoped', { policy: PARTNER }, false),
+  fn('readable-admin', 'admin', { policy: READABLE }, false),
+  fn('readable-secret', 'scoped', {
+    policy: READABLE,
+    environmentFacts: { DB_PASSWORD: envValueFacts('Hunter2Hunter2!') },
+  }),
   fn('private-admin', 'admin'),
   fn('private-old', 'scoped', { configuration: { Runtime: 'python3.8' } }),
 ];
@@ -77,9 +86,11 @@ describe('exposure-path', () => {
       'public-secret': 'high',
       'partner-admin': 'high',
       'partner-old': 'medium',
+      'readable-secret': 'high',
     });
     // Not reachable, or reachable with nothing to gain (a scoped role, a capped concurrency): no path.
-    for (const name of ['public-scoped', 'partner-unlimited', 'private-admin', 'private-old'])
+    // Reading an admin function's code does not run its role.
+    for (const name of ['public-scoped', 'partner-unlimited', 'private-admin', 'private-old', 'readable-admin'])
       expect(paths.has(name), name).toBe(false);
   });
 
@@ -91,6 +102,7 @@ describe('exposure-path', () => {
     expect(paths.get('public-scoped-unlimited')?.traits).toEqual(['reachable-by-anyone', 'no-concurrency-limit']);
     expect(paths.get('partner-old')?.traits).toEqual(['reachable-by-other-account', 'unpatched']);
     expect(paths.get('public-escalate')?.message).toContain('reachable by anyone');
+    expect(paths.get('readable-secret')?.traits).toEqual(['readable-by-anyone', 'secrets']);
   });
 
   it('comes first among the findings of its severity order, like any finding', async () => {
