@@ -117,7 +117,7 @@ describe('--include-versions against the simulator', () => {
   });
 
   it('--all-aliases (through the CLI) lists the aliases of every function and implies --include-versions', async () => {
-    await withSimulator({ fleet: { functions: 12, regions: ['us-east-1'] } }, async (sim, endpoint) => {
+    await withSimulator({ fleet: { functions: 12, regions: ['us-east-1'] }, ...fast }, async (sim, endpoint) => {
       const fn = [...sim.fleet.get('us-east-1')!.values()].find((f) => f.versions.length === 0)!;
       fn.aliases.push({ Name: 'dev', FunctionVersion: '$LATEST', AliasArn: `${fn.configuration.FunctionArn}:dev` });
       const cwd = tempDir('la-versions-');
