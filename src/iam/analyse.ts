@@ -10,7 +10,8 @@
  * evaluator then weighs every Deny and the boundary against it. A `NotResource` Allow counts as a
  * wildcard grant (it names what it leaves out, and covers everything else).
  */
-import type { IamManagedPolicy, IamRole, UnknownPart } from '../snapshot/types.js';
+import { actionMatches } from '../rules/checks/resource-policy.js';
+import type { IamManagedPolicy, IamRole, PolicyStatement, UnknownPart } from '../snapshot/types.js';
 import { DATA_SERVICES } from './data-actions.js';
 import { permissionsDigest } from './digest.js';
 import { ESCALATION_METHODS } from './escalation.js';
@@ -194,15 +195,21 @@ function adminOf(
   return { conditional, by: grant.ref };
 }
 
-/** The action granted on every resource (iam:PassRole: on some role), after Denies and the boundary. */
-function grantOf(action: string, ctx: Context): Grant | undefined {
-  const key = action.toLowerCase();
+/**
+ * The action granted on every resource (iam:PassRole: on some role, to one of `passedTo`'s
+ * services when given), after Denies and the boundary.
+ */
+function grantOf(action: string, ctx: Context, passedTo?: readonly string[]): Grant | undefined {
+  const key = passedTo === undefined ? action.toLowerCase() : `${action.toLowerCase()}\u0000${passedTo.join(',')}`;
   const memo = ctx.grants.get(key);
   if (memo !== undefined) return memo ?? undefined;
   let best: Grant | undefined;
   const service = serviceOf(action);
   // A grant on named resources only is never "every resource" (iam:PassRole: some role is enough).
-  const candidates = key === 'iam:passrole' ? ctx.allows : ctx.wildAllows;
+  const candidates =
+    action.toLowerCase() === 'iam:passrole'
+      ? ctx.allows.filter((s) => passedTo === undefined || passesTo(s.statement, passedTo))
+      : ctx.wildAllows;
   search: for (const s of candidates) {
     if ((s.services !== 'any' && !s.services.has(service)) || !s.action(action)) continue;
     const { identity, boundary } = relevant(service, ctx);
@@ -222,7 +229,7 @@ function grantOf(action: string, ctx: Context): Grant | undefined {
 function escalations(ctx: Context): Escalation[] {
   const found: Escalation[] = [];
   for (const method of ESCALATION_METHODS) {
-    const grants = method.actions.map((a) => grantOf(a, ctx));
+    const grants = method.actions.map((a) => grantOf(a, ctx, a === 'iam:PassRole' ? method.passedTo : undefined));
     if (grants.some((g) => g === undefined)) continue;
     const by = new Map<string, StatementRef>();
     for (const g of grants as Grant[]) by.set(`${g.by.policy}\u0000${g.by.statement}`, g.by);
@@ -246,4 +253,25 @@ function dataWildcards(ctx: Context): DataWildcard[] {
     found.push(...groups.values());
   }
   return found;
+}
+
+/**
+ * Whether an iam:PassRole statement lets the role be passed to one of `services`: true unless an
+ * `iam:PassedToService` condition names other services only (AmazonDynamoDBFullAccess passes
+ * roles to application-autoscaling and dax, never to Lambda). Operators as IAM reads them:
+ * StringEquals/Like (and IgnoreCase, IfExists, ForAnyValue) allow the values; the negated ones
+ * allow everything else.
+ */
+function passesTo(statement: PolicyStatement, services: readonly string[]): boolean {
+  for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+    const values = Object.entries(keys).find(([k]) => k.toLowerCase() === 'iam:passedtoservice')?.[1];
+    if (values === undefined) continue;
+    const op = operator.replace(/^For(Any|All)Values:/, '').replace(/IfExists$/, '');
+    const like = op.endsWith('Like');
+    const matches = (service: string): boolean =>
+      values.some((v) => (like ? actionMatches(v, service) : v.toLowerCase() === service.toLowerCase()));
+    if (/^String(Equals|EqualsIgnoreCase|Like)$/.test(op) && !services.some(matches)) return false;
+    if (/^String(NotEquals|NotEqualsIgnoreCase|NotLike)$/.test(op) && services.every(matches)) return false;
+  }
+  return true;
 }

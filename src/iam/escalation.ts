@@ -21,6 +21,11 @@ export interface EscalationMethod {
   readonly kind: EscalationKind;
   /** Every one of these must be allowed (on every resource of its type; iam:PassRole on some role). */
   readonly actions: readonly string[];
+  /**
+   * `pass-role` methods: the service principals the role is passed to. An iam:PassRole grant
+   * whose `iam:PassedToService` condition names none of them does not open the method.
+   */
+  readonly passedTo?: readonly string[];
   readonly source: string;
 }
 
@@ -154,6 +159,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new CloudFormation stack',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'cloudformation:CreateStack'],
+    passedTo: ['cloudformation.amazonaws.com'],
     source: RHINO,
   },
   {
@@ -161,6 +167,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new CodeBuild project and start a build',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuild'],
+    passedTo: ['codebuild.amazonaws.com'],
     source: BISHOP_FOX,
   },
   {
@@ -168,6 +175,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new Data Pipeline with a definition that runs commands',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition'],
+    passedTo: ['datapipeline.amazonaws.com', 'elasticmapreduce.amazonaws.com', 'ec2.amazonaws.com'],
     source: RHINO,
   },
   {
@@ -175,6 +183,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new EC2 instance (instance profile) and read its credentials',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'ec2:RunInstances'],
+    passedTo: ['ec2.amazonaws.com'],
     source: RHINO,
   },
   {
@@ -182,6 +191,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new Glue development endpoint',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'glue:CreateDevEndpoint'],
+    passedTo: ['glue.amazonaws.com'],
     source: RHINO,
   },
   {
@@ -189,6 +199,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new Lambda function and invoke it',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
+    passedTo: ['lambda.amazonaws.com'],
     source: RHINO,
   },
   {
@@ -196,6 +207,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new Lambda function and trigger it with an event source mapping',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'],
+    passedTo: ['lambda.amazonaws.com'],
     source: RHINO,
   },
   {
@@ -203,6 +215,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new SageMaker notebook instance and open it',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'sagemaker:CreateNotebookInstance', 'sagemaker:CreatePresignedNotebookInstanceUrl'],
+    passedTo: ['sagemaker.amazonaws.com'],
     source: RHINO_2,
   },
   {
@@ -210,6 +223,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new SageMaker processing job',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'sagemaker:CreateProcessingJob'],
+    passedTo: ['sagemaker.amazonaws.com'],
     source: BISHOP_FOX,
   },
   {
@@ -217,6 +231,7 @@ export const ESCALATION_METHODS: readonly EscalationMethod[] = [
     name: 'Pass a role to a new SageMaker training job',
     kind: 'pass-role',
     actions: ['iam:PassRole', 'sagemaker:CreateTrainingJob'],
+    passedTo: ['sagemaker.amazonaws.com'],
     source: BISHOP_FOX,
   },
   {

@@ -21,6 +21,34 @@ const iam = accountIam(
       },
       { Effect: 'Allow', Action: ['lambda:CreateFunction', 'lambda:InvokeFunction'], Resource: '*' },
     ]),
+    // AmazonDynamoDBFullAccess's shape: PassRole on "*" but only to autoscaling and DAX; Lambda and
+    // Data Pipeline actions beside it. The role cannot be passed to a service that runs its code.
+    iamRole('passrole-elsewhere', [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: '*',
+        Condition: {
+          StringLike: { 'iam:PassedToService': ['application-autoscaling.amazonaws.com', 'dax.amazonaws.com'] },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['lambda:CreateFunction', 'lambda:CreateEventSourceMapping', 'datapipeline:*'],
+        Resource: '*',
+      },
+    ]),
+    // The same to Lambda, on any role: open (a role other than the function's own may be passed).
+    iamRole('passrole-to-lambda', [
+      {
+        Sid: 'ToLambda',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: '*',
+        Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+      },
+      { Effect: 'Allow', Action: ['lambda:CreateFunction', 'lambda:InvokeFunction'], Resource: '*' },
+    ]),
     iamRole('denied-escalation', [...ESCALATE, { Effect: 'Deny', Action: 'iam:PassRole', Resource: '*' }]),
     iamRole('bounded-escalation', ESCALATE, { permissionsBoundary: boundary.arn }),
     iamRole('admin', [ADMIN]),
@@ -39,11 +67,12 @@ describe('role-privilege-escalation', () => {
     const names = Object.values(iam.roles).map((r) => r.name);
     const found = byFunction(await evaluateFleet(names.map(fn), [iam]), 'role-privilege-escalation');
     expect([...found.keys()].sort()).toEqual(
-      ['create-policy-version', 'passrole-lambda', 'put-role-policy', 'update-code'].sort(),
+      ['create-policy-version', 'passrole-lambda', 'passrole-to-lambda', 'put-role-policy', 'update-code'].sort(),
     );
     // Names the granting statements, never a document.
     expect(found.get('passrole-lambda')?.message).toContain('inline policy app statement "Pass"');
     expect(found.get('put-role-policy')?.message).toContain('statement "SelfEdit"');
     expect(found.get('put-role-policy')?.message).not.toContain('{');
+    expect(found.get('passrole-to-lambda')?.message).toContain('under a condition');
   });
 });
