@@ -7,6 +7,7 @@
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { assignRoles, type SimRoleTruth } from './roles.js';
+import { plantManaged, type SimManaged } from './managed.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -23,6 +24,8 @@ export interface SimFunction {
   aliasExposure?: Record<string, SimAliasExposure>;
   /** Its execution role's kind and the role rules that should fire on it (see roles.ts). */
   role?: SimRoleTruth;
+  /** Lambda Managed Instances and durable functions: its capacity provider and the rules that should fire (see managed.ts). */
+  managed?: SimManaged;
 }
 
 export interface FleetOptions {
@@ -105,6 +108,7 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   }
   // After every draw, from exposure and index alone: the rest of the fleet is as it was.
   assignRoles(fleet, account);
+  plantManaged(fleet, account);
   return fleet;
 }
 
