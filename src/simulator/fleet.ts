@@ -37,6 +37,12 @@ export interface FleetOptions {
   readonly account?: string;
   /** @default 20261122 */
   readonly seed?: number;
+  /**
+   * Move a few functions per region onto capacity providers and make a few durable (managed.ts).
+   * @default true for the demo's size (1,000 functions or more); smaller test fleets keep the calls
+   * and findings they had
+   */
+  readonly managedInstances?: boolean;
 }
 
 /** region -> function name -> function */
@@ -108,7 +114,7 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   }
   // After every draw, from exposure and index alone: the rest of the fleet is as it was.
   assignRoles(fleet, account);
-  plantManaged(fleet, account);
+  if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
   return fleet;
 }
 

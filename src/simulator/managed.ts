@@ -94,7 +94,7 @@ export function plantManaged(fleet: Fleet, account: string): void {
     const all = [...functions.values()].sort((a, b) =>
       (a.configuration.FunctionName ?? '') < (b.configuration.FunctionName ?? '') ? -1 : 1,
     );
-    if (all.length < 40) continue; // small test fleets stay as they were
+    if (all.length < 40) continue; // too few functions to pick from
     const team = (fn: SimFunction): string | undefined => fn.tags.team;
     const privateOf = (t: string) => all.filter((f) => reachOf(f) === 'private' && team(f) === t && !f.managed);
     const teams = [...new Set(all.map(team).filter((t): t is string => t !== undefined))].sort();

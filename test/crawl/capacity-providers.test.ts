@@ -13,7 +13,10 @@ import { AS_OF } from '../helpers/rule-tester.js';
 import { crawlSimulator, withSimulator } from '../helpers/sim.js';
 
 const QUOTAS = { getFunction: 2000, controlPlane: 500, getPolicy: 500 };
-const FLEET = { fleet: { functions: 160, regions: ['us-east-1', 'eu-west-1'] }, quotas: QUOTAS };
+const FLEET = {
+  fleet: { functions: 160, regions: ['us-east-1', 'eu-west-1'], managedInstances: true },
+  quotas: QUOTAS,
+};
 
 function ec2For(endpoint: string) {
   return (region: string) =>
