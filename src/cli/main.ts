@@ -104,6 +104,10 @@ function addSourceOptions(command: Command): Command {
       'skip the execution role read (IAM GetAccountAuthorizationDetails, once per account); the role rules are then not judged',
     )
     .option(
+      '--no-capacity-providers',
+      'skip the Lambda Managed Instances capacity provider read (ListCapacityProviders, once per region, only where a function runs on a provider); vpc-single-az and capacity-provider-kms-cmk-missing are then not judged on those functions',
+    )
+    .option(
       '--all-exposure-reads',
       'read the function URL and invoke config of every function, not only where they can matter (about twice the calls on the quota deploys share; drift then sees every URL and destination)',
     )

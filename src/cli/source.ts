@@ -48,6 +48,8 @@ export interface SourceFlags {
   readonly allExposureReads?: boolean;
   /** False with --no-roles: no IAM GetAccountAuthorizationDetails; every account's roles `skipped`. */
   readonly roles?: boolean;
+  /** False with --no-capacity-providers: no ListCapacityProviders; functions on a provider get it `skipped`. */
+  readonly capacityProviders?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -184,6 +186,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       exposure: flags.exposure === false ? 'none' : flags.allExposureReads === true ? 'all' : 'lean',
       requestTimeoutMs: flags.requestTimeout * 1000,
       ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
+      ...(flags.capacityProviders === false ? { capacityProviders: false } : {}),
     };
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
     const targetOf = new Map<AccountRegionJob, number>();

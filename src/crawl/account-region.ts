@@ -30,7 +30,15 @@ export interface ClientSpec {
 /** The crawl's settings that travel to a crawler thread (no callbacks, clocks or signals). */
 export type CrawlSettings = Pick<
   CrawlOptions,
-  'maxRps' | 'quotas' | 'concurrency' | 'includeVersions' | 'versionsFrom' | 'aliases' | 'exposure' | 'requestTimeoutMs'
+  | 'maxRps'
+  | 'quotas'
+  | 'concurrency'
+  | 'includeVersions'
+  | 'versionsFrom'
+  | 'aliases'
+  | 'exposure'
+  | 'requestTimeoutMs'
+  | 'capacityProviders'
 >;
 
 export interface AccountRegionJob {

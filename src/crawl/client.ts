@@ -36,6 +36,7 @@ export const READ_ONLY_COMMANDS = new Set([
   'GetPolicyCommand',
   'GetFunctionUrlConfigCommand',
   'GetFunctionEventInvokeConfigCommand',
+  'ListCapacityProvidersCommand',
 ]);
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */

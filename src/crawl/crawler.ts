@@ -34,6 +34,12 @@ import {
 import { errorInfo, type RetryPolicy } from './retry.js';
 import { parseLambdaArn } from './arn.js';
 import { withSubnetAzs } from './subnets.js';
+import {
+  capacityProviderOf,
+  readCapacityProviders,
+  withCapacityProviders,
+  type CapacityProviders,
+} from './capacity-providers.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 
 /** Lambda's documented control-plane quotas, per account per region (not adjustable). */
@@ -90,6 +96,12 @@ export interface CrawlOptions {
    * Availability Zones. Without it, zones are not looked up.
    */
   readonly ec2ClientFor?: (region: string) => Promise<EC2Client>;
+  /**
+   * Read the region's Lambda Managed Instances capacity providers (ListCapacityProviders) when a
+   * listed function runs on one; false (`--no-capacity-providers`): those functions' provider is
+   * `skipped`. @default true
+   */
+  readonly capacityProviders?: boolean;
 }
 
 export interface RegionProgress {
@@ -291,6 +303,9 @@ async function crawlRegion(
 
   const pending: Promise<void>[] = [];
   const listedNames: string[] = [];
+  // Started by the first listed function on a capacity provider, on the shared lane behind the pages.
+  let providerRead: Promise<CapacityProviders> | undefined;
+  const readProviders = options.capacityProviders !== false;
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -314,6 +329,10 @@ async function crawlRegion(
       break;
     }
     for (const entry of page.value.Functions ?? []) {
+      if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
+        providerRead = readCapacityProviders(client, controlLane, signal);
+        providerRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
+      }
       const fn = byListing ? latestEntry(entry, versionsOf) : entry;
       if (fn === undefined) continue; // a published version: a record once its function's is done
       count.listed++;
@@ -356,6 +375,10 @@ async function crawlRegion(
     for (const records of completed) functions.push(...records);
   }
   report();
+
+  // Capacity providers before the subnet zones: a function on one runs in the provider's subnets.
+  if (providerRead !== undefined || !readProviders)
+    functions.splice(0, functions.length, ...withCapacityProviders(functions, await providerRead));
 
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
   const ec2ClientFor = options.ec2ClientFor;

@@ -1,7 +1,8 @@
 /**
  * Availability Zones of VPC functions' subnets, with EC2 DescribeSubnets (read-only), after the
  * functions are fetched. Lambda's VpcConfig names subnets, not zones: two subnets can share one
- * zone, and `vpc-single-az` needs the zones.
+ * zone, and `vpc-single-az` needs the zones. A function on a capacity provider (Lambda Managed
+ * Instances) has the provider's subnets looked up instead.
  *
  * - Batched: up to 200 subnet ids per call, as one `subnet-id` filter (a filter, not `SubnetIds`:
  *   a deleted subnet named by a function must not fail the whole batch with InvalidSubnetID.NotFound).
@@ -134,7 +135,9 @@ async function lookUp(
   return zones;
 }
 
+/** The function's own subnets, or (Lambda Managed Instances) its capacity provider's. */
 function subnetsOf(f: FunctionRecord): readonly string[] {
   if (f.status === 'vanished') return [];
-  return f.configuration.VpcConfig?.SubnetIds ?? [];
+  const own = f.configuration.VpcConfig?.SubnetIds ?? [];
+  return own.length > 0 ? own : (f.capacityProvider?.VpcConfig?.SubnetIds ?? []);
 }

@@ -20,9 +20,24 @@ export const tagList = (v: unknown): unknown => {
 
 export const cfnFunctionTable: readonly MappingRow[] = [
   { from: 'Architectures', to: 'configuration.Architectures' },
+  // Lambda Managed Instances: the provider itself is read from its resource (cfnCapacityProviderTable).
+  ...(
+    ['CapacityProviderArn', 'ExecutionEnvironmentMemoryGiBPerVCpu', 'PerExecutionEnvironmentMaxConcurrency'] as const
+  ).map((key): MappingRow => ({
+    from: `CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.${key}`,
+    to: `configuration.CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.${key}`,
+    ...(key === 'CapacityProviderArn' ? {} : { convert: asNumber }),
+  })),
   { from: 'Code.ImageUri', to: 'code.ImageUri' },
   { from: 'DeadLetterConfig.TargetArn', to: 'configuration.DeadLetterConfig.TargetArn' },
   { from: 'Description', to: 'configuration.Description' },
+  // CloudFormation's DurableConfig has no key property: a durable function from a template has none.
+  { from: 'DurableConfig.ExecutionTimeout', to: 'configuration.DurableConfig.ExecutionTimeout', convert: asNumber },
+  {
+    from: 'DurableConfig.RetentionPeriodInDays',
+    to: 'configuration.DurableConfig.RetentionPeriodInDays',
+    convert: asNumber,
+  },
   { from: 'Environment.Variables', to: 'configuration.Environment.Variables', convert: asStringMap },
   { from: 'EphemeralStorage.Size', to: 'configuration.EphemeralStorage.Size', convert: asNumber },
   { from: 'FileSystemConfigs', to: 'configuration.FileSystemConfigs' },
@@ -51,6 +66,20 @@ export const cfnFunctionTable: readonly MappingRow[] = [
   },
   { from: 'VpcConfig.SecurityGroupIds', to: 'configuration.VpcConfig.SecurityGroupIds' },
   { from: 'VpcConfig.SubnetIds', to: 'configuration.VpcConfig.SubnetIds' },
+];
+
+/** `AWS::Lambda::CapacityProvider` -> `capacityProvider` (ListCapacityProviders' names). */
+export const cfnCapacityProviderTable: readonly MappingRow[] = [
+  { from: 'InstanceRequirements.AllowedInstanceTypes', to: 'InstanceRequirements.AllowedInstanceTypes' },
+  { from: 'InstanceRequirements.Architectures', to: 'InstanceRequirements.Architectures' },
+  { from: 'InstanceRequirements.ExcludedInstanceTypes', to: 'InstanceRequirements.ExcludedInstanceTypes' },
+  { from: 'KmsKeyArn', to: 'KmsKeyArn' },
+  {
+    from: 'PermissionsConfig.CapacityProviderOperatorRoleArn',
+    to: 'PermissionsConfig.CapacityProviderOperatorRoleArn',
+  },
+  { from: 'VpcConfig.SecurityGroupIds', to: 'VpcConfig.SecurityGroupIds' },
+  { from: 'VpcConfig.SubnetIds', to: 'VpcConfig.SubnetIds' },
 ];
 
 /** `AWS::Lambda::Url` -> `functionUrl` (GetFunctionUrlConfig's names). */

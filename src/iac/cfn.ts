@@ -7,9 +7,15 @@
 import type { PermissionParameters } from '../snapshot/policy.js';
 import { statementFromPermission } from '../snapshot/policy.js';
 import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } from '../snapshot/types.js';
-import { cfnEventInvokeTable, cfnFunctionTable, cfnPermissionTable, cfnUrlTable } from './cfn-table.js';
+import {
+  cfnCapacityProviderTable,
+  cfnEventInvokeTable,
+  cfnFunctionTable,
+  cfnPermissionTable,
+  cfnUrlTable,
+} from './cfn-table.js';
 import { PlanTime, Resolver, explore, type ParameterDef, type TemplateScope } from './intrinsics.js';
-import { applyDefaults, applyTable, extractUnknown, type Planned, type PlannedFunction } from './record.js';
+import { applyDefaults, applyTable, extractUnknown, setPath, type Planned, type PlannedFunction } from './record.js';
 import { templateRole, type RoleScope } from './roles.js';
 import { isObject, templateResources, type TemplateResource } from './sam.js';
 
@@ -151,6 +157,20 @@ function plannedFunction(
       reason: 'plan-time',
       detail: 'the role is defined outside the template',
     });
+  const provider = templateCapacityProvider(fn, resolver, source, roles.byId);
+  if (provider) {
+    setPath(
+      planned.configuration,
+      'CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn',
+      provider.CapacityProviderArn,
+    );
+  } else if (fn.Properties.CapacityProviderConfig !== undefined) {
+    unknown.push({
+      path: 'capacityProvider',
+      reason: 'plan-time',
+      detail: 'the capacity provider is defined outside the template',
+    });
+  }
   const vpc = planned.configuration.VpcConfig as Record<string, unknown> | undefined;
   // Lambda derives the VPC from the subnets when the function deploys.
   if (vpc && vpc.SubnetIds !== undefined)
@@ -213,5 +233,39 @@ function plannedFunction(
       resource: typeof cdkPath === 'string' ? `${fn.id} (${cdkPath})` : fn.id,
     },
     ...(role ? { role } : {}),
+    ...(provider ? { capacityProvider: provider } : {}),
   };
+}
+
+/**
+ * Lambda Managed Instances: the function's capacity provider when the template defines it
+ * (`!GetAtt Provider.Arn` or `!Ref Provider`), read like ListCapacityProviders' answer, with the
+ * ARN it will have (its `CapacityProviderName`, else the logical id).
+ */
+function templateCapacityProvider(
+  fn: TemplateResource,
+  resolver: Resolver,
+  source: TemplateSource,
+  byId: ReadonlyMap<string, TemplateResource>,
+): Record<string, unknown> | undefined {
+  const config = fn.Properties.CapacityProviderConfig;
+  const inner = isObject(config) ? config.LambdaManagedInstancesCapacityProviderConfig : undefined;
+  const value = isObject(inner) ? inner.CapacityProviderArn : undefined;
+  let id: unknown;
+  if (isObject(value) && typeof value.Ref === 'string') id = value.Ref;
+  else if (isObject(value) && value['Fn::GetAtt'] !== undefined) {
+    const arg = value['Fn::GetAtt'];
+    id = typeof arg === 'string' ? arg.split('.', 1)[0] : Array.isArray(arg) ? arg[0] : undefined;
+  }
+  const resource = typeof id === 'string' ? byId.get(id) : undefined;
+  if (resource?.Type !== 'AWS::Lambda::CapacityProvider') return undefined;
+  const props = resolver.resolve(resource.Properties);
+  const out: Record<string, unknown> = {};
+  applyTable(cfnCapacityProviderTable, props, out);
+  const name = isObject(props) ? props.CapacityProviderName : undefined;
+  out.CapacityProviderArn =
+    name instanceof PlanTime
+      ? name
+      : `arn:aws:lambda:${source.region}:${source.account}:capacity-provider:${typeof name === 'string' ? name : resource.id}`;
+  return out;
 }

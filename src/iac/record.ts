@@ -7,6 +7,7 @@ import type { FunctionConfiguration, GetFunctionResponse } from '@aws-sdk/client
 import { recordFromGetFunction } from '../crawl/records.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type {
+  CapacityProviderInfo,
   EventInvokeInfo,
   FunctionRecord,
   FunctionUrlInfo,
@@ -40,6 +41,8 @@ export interface PlannedFunction {
   readonly location: SourceLocation;
   /** The execution role, when the template or plan defines it (`configuration.Role` is its ARN). */
   readonly role?: PlannedRole;
+  /** Lambda Managed Instances: the capacity provider the template defines for the function (values may be `PlanTime`). */
+  readonly capacityProvider?: Record<string, unknown>;
 }
 
 /** A mapping table row: a property path of the source format, the record path it fills. */
@@ -86,7 +89,11 @@ export function setPath(target: object, path: string, value: unknown): void {
 }
 
 /** Lists whose length is what the rules need, and is known when the items are not. */
-const KNOWN_LENGTH = new Set(['configuration.VpcConfig.SubnetIds', 'configuration.VpcConfig.SecurityGroupIds']);
+const KNOWN_LENGTH = new Set([
+  'configuration.VpcConfig.SubnetIds',
+  'configuration.VpcConfig.SecurityGroupIds',
+  'capacityProvider.VpcConfig.SubnetIds',
+]);
 
 /**
  * Removes `PlanTime` markers, returning the cleaned value and the unknown parts. A list with an
@@ -167,6 +174,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
   const tags = (extractUnknown(fn.planned.tags, 'tags', parts) ?? {}) as Record<string, string>;
   const reserved = extractUnknown(fn.planned.reservedConcurrency, 'reservedConcurrency', parts);
   const code = extractUnknown(fn.planned.code, 'code', parts) as Record<string, unknown> | undefined;
+  const provider = extractUnknown(fn.capacityProvider, 'capacityProvider', parts) as CapacityProviderInfo | undefined;
   const config: FunctionConfiguration = {
     ...(own(configuration) as FunctionConfiguration),
     FunctionName: fn.name,
@@ -188,6 +196,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
     policy: own(fn.policy) as typeof fn.policy,
     functionUrl: fn.functionUrl,
     eventInvokeConfig: own(fn.eventInvokeConfig) as typeof fn.eventInvokeConfig,
+    ...(provider === undefined ? {} : { capacityProvider: own(provider) as CapacityProviderInfo }),
     ...(unknown.length > 0 ? { unknown } : {}),
     location: fn.location,
   };

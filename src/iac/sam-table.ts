@@ -13,6 +13,19 @@ export const samTags = (v: unknown): unknown => {
 
 export const samFunctionTable: readonly MappingRow[] = [
   { from: 'Architectures', to: 'Architectures' },
+  {
+    from: 'CapacityProviderConfig.Arn',
+    to: 'CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn',
+  },
+  {
+    from: 'CapacityProviderConfig.ExecutionEnvironmentMemoryGiBPerVCpu',
+    to: 'CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.ExecutionEnvironmentMemoryGiBPerVCpu',
+  },
+  {
+    from: 'CapacityProviderConfig.PerExecutionEnvironmentMaxConcurrency',
+    to: 'CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.PerExecutionEnvironmentMaxConcurrency',
+  },
+  { from: 'DurableConfig', to: 'DurableConfig' },
   { from: 'DeadLetterQueue.TargetArn', to: 'DeadLetterConfig.TargetArn' },
   { from: 'Description', to: 'Description' },
   { from: 'Environment', to: 'Environment' },
@@ -33,6 +46,15 @@ export const samFunctionTable: readonly MappingRow[] = [
   { from: 'SnapStart', to: 'SnapStart' },
   { from: 'Timeout', to: 'Timeout' },
   { from: 'Tracing', to: 'TracingConfig.Mode' },
+  { from: 'VpcConfig', to: 'VpcConfig' },
+];
+
+/** `AWS::Serverless::CapacityProvider` -> the `AWS::Lambda::CapacityProvider` SAM generates. */
+export const samCapacityProviderTable: readonly MappingRow[] = [
+  { from: 'CapacityProviderName', to: 'CapacityProviderName' },
+  { from: 'InstanceRequirements', to: 'InstanceRequirements' },
+  { from: 'KmsKeyArn', to: 'KmsKeyArn' },
+  { from: 'OperatorRole', to: 'PermissionsConfig.CapacityProviderOperatorRoleArn' },
   { from: 'VpcConfig', to: 'VpcConfig' },
 ];
 

@@ -2,13 +2,14 @@
  * SAM, expanded the way the SAM translator expands it, as far as the audit needs: each
  * `AWS::Serverless::Function` becomes its `AWS::Lambda::Function` (Globals merged), plus the
  * `AWS::Lambda::Url`, `AWS::Lambda::Permission` and `AWS::Lambda::EventInvokeConfig` resources
- * SAM adds for `FunctionUrlConfig`, `Events` and `EventInvokeConfig`. Other resources pass through.
+ * SAM adds for `FunctionUrlConfig`, `Events` and `EventInvokeConfig`; each
+ * `AWS::Serverless::CapacityProvider` its `AWS::Lambda::CapacityProvider`. Other resources pass through.
  * `test/iac/sam-translator.test.ts` compares this with the real translator.
  */
 import type { UnknownPart } from '../snapshot/types.js';
 import { applyTable, setPath } from './record.js';
 import { samRole } from './sam-role.js';
-import { samEventPermissions, samFunctionTable, samTags } from './sam-table.js';
+import { samCapacityProviderTable, samEventPermissions, samFunctionTable, samTags } from './sam-table.js';
 
 export interface TemplateResource {
   readonly id: string;
@@ -46,6 +47,10 @@ export function templateResources(template: Record<string, unknown>): TemplateRe
     };
     if (sam && raw.Type === 'AWS::Serverless::Function') {
       out.push(...expandFunction(base, mergeGlobals(globals, raw.IgnoreGlobals, base.Properties)));
+    } else if (sam && raw.Type === 'AWS::Serverless::CapacityProvider') {
+      const properties: Record<string, unknown> = {};
+      applyTable(samCapacityProviderTable, base.Properties, properties);
+      out.push({ ...base, Type: 'AWS::Lambda::CapacityProvider', Properties: properties });
     } else {
       out.push(base);
     }

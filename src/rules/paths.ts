@@ -53,6 +53,14 @@ const configurationShape = {
   SnapStart: { ApplyOn: LEAF, OptimizationStatus: LEAF },
   RuntimeVersionConfig: { RuntimeVersionArn: LEAF, Error: errorShape },
   LoggingConfig: { LogFormat: LEAF, ApplicationLogLevel: LEAF, SystemLogLevel: LEAF, LogGroup: LEAF },
+  CapacityProviderConfig: {
+    LambdaManagedInstancesCapacityProviderConfig: {
+      CapacityProviderArn: LEAF,
+      PerExecutionEnvironmentMaxConcurrency: LEAF,
+      ExecutionEnvironmentMemoryGiBPerVCpu: LEAF,
+    },
+  },
+  DurableConfig: { KMSKeyArn: LEAF, RetentionPeriodInDays: LEAF, ExecutionTimeout: LEAF },
 } as const;
 
 /** Normalised policy statements: every value a list, `Principal` a map of principal type to list. */
@@ -82,6 +90,14 @@ export const recordShape = {
   tags: { [ANY_KEY]: LEAF },
   tagsError: errorShape,
   subnetAvailabilityZones: { [ANY_KEY]: LEAF },
+  capacityProvider: {
+    CapacityProviderArn: LEAF,
+    State: LEAF,
+    VpcConfig: { SubnetIds: [LEAF], SecurityGroupIds: [LEAF] },
+    PermissionsConfig: { CapacityProviderOperatorRoleArn: LEAF },
+    InstanceRequirements: { Architectures: [LEAF], AllowedInstanceTypes: [LEAF], ExcludedInstanceTypes: [LEAF] },
+    KmsKeyArn: LEAF,
+  },
   reservedConcurrency: LEAF,
   code: { RepositoryType: LEAF, ImageUri: LEAF, ResolvedImageUri: LEAF, SourceKMSKeyArn: LEAF },
   aliases: [{ name: LEAF, functionVersion: LEAF, additionalVersionWeights: { [ANY_KEY]: LEAF } }],

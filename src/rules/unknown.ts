@@ -48,7 +48,24 @@ export function unknownPartFor(
   for (const key of SEPARATELY_READ) {
     if (record[key] === undefined && overlaps(key, path)) return { path: key, reason: 'skipped', detail: 'not read' };
   }
+  if (overlaps('capacityProvider', path) && unreadCapacityProvider(record))
+    return OFFLINE_SOURCES.has(record.source)
+      ? { path: 'capacityProvider', reason: 'not-in-input', detail: 'the capacity provider is not in the input' }
+      : { path: 'capacityProvider', reason: 'skipped', detail: 'not read' };
   return undefined;
+}
+
+const OFFLINE_SOURCES = new Set<FunctionRecord['source']>(['input', 'template', 'plan']);
+
+/**
+ * A function on a capacity provider whose provider the record does not hold (offline input, an
+ * older snapshot): what the provider says is unknown. Absent on any other function means "none".
+ */
+function unreadCapacityProvider(record: FunctionRecord): boolean {
+  return (
+    record.capacityProvider === undefined &&
+    record.configuration.CapacityProviderConfig?.LambdaManagedInstancesCapacityProviderConfig !== undefined
+  );
 }
 
 /** Whether the record has any unknown part at all (including separately read parts that are absent). */

@@ -110,6 +110,8 @@ function fleetSubnets(functions: ReadonlyMap<string, SimFunction> | undefined): 
   for (const fn of functions?.values() ?? []) {
     const vpc = fn.configuration.VpcConfig;
     for (const id of vpc?.SubnetIds ?? []) subnets.set(id, vpc?.VpcId ?? 'vpc-unknown');
+    // Lambda Managed Instances: the capacity provider's subnets (managed.ts).
+    for (const id of fn.managed?.provider?.VpcConfig?.SubnetIds ?? []) subnets.set(id, 'vpc-0capacity');
   }
   return subnets;
 }

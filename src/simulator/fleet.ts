@@ -7,6 +7,7 @@
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { assignRoles, type SimRoleTruth } from './roles.js';
+import { plantManaged, type SimManaged } from './managed.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -23,6 +24,8 @@ export interface SimFunction {
   aliasExposure?: Record<string, SimAliasExposure>;
   /** Its execution role's kind and the role rules that should fire on it (see roles.ts). */
   role?: SimRoleTruth;
+  /** Lambda Managed Instances and durable functions: its capacity provider and the rules that should fire (see managed.ts). */
+  managed?: SimManaged;
 }
 
 export interface FleetOptions {
@@ -34,6 +37,12 @@ export interface FleetOptions {
   readonly account?: string;
   /** @default 20261122 */
   readonly seed?: number;
+  /**
+   * Move a few functions per region onto capacity providers and make a few durable (managed.ts).
+   * @default true for the demo's size (1,000 functions or more); smaller test fleets keep the calls
+   * and findings they had
+   */
+  readonly managedInstances?: boolean;
 }
 
 /** region -> function name -> function */
@@ -105,6 +114,7 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   }
   // After every draw, from exposure and index alone: the rest of the fleet is as it was.
   assignRoles(fleet, account);
+  if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
   return fleet;
 }
 

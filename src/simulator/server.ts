@@ -1,7 +1,8 @@
 /**
  * A local Lambda API on loopback: the REST paths of ListFunctions (`FunctionVersion=ALL` too), GetFunction,
- * GetFunctionConfiguration, ListVersionsByFunction, ListAliases, GetPolicy, GetFunctionUrlConfig
- * and GetFunctionEventInvokeConfig, answering as Lambda does
+ * GetFunctionConfiguration, ListVersionsByFunction, ListAliases, GetPolicy, GetFunctionUrlConfig,
+ * GetFunctionEventInvokeConfig and ListCapacityProviders (`/2025-11-30/capacity-providers`),
+ * answering as Lambda does
  * (restJson1, `x-amzn-ErrorType`), with per account-region token buckets at the real quotas and
  * fault injection. The real AWS SDK talks to it over HTTP.
  *
@@ -19,6 +20,7 @@ import { handleEc2, isEc2Request, type Ec2SimulatorOptions } from './ec2.js';
 import { handleIam, isIamRequest, type IamSimulatorOptions } from './iam.js';
 import { simulatedIam } from './roles.js';
 import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
+import { capacityProvidersOf } from './managed.js';
 import { seeded } from './random.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -71,6 +73,11 @@ export interface SimulatorOptions {
   readonly ec2?: Ec2SimulatorOptions;
   /** IAM GetAccountAuthorizationDetails: each account's execution roles (`iam.ts`, `roles.ts`). */
   readonly iam?: IamSimulatorOptions;
+  /** ListCapacityProviders (Lambda Managed Instances, `managed.ts`). */
+  readonly capacityProviders?: {
+    /** Answer 403 AccessDeniedException (the caller lacks lambda:ListCapacityProviders). */
+    readonly deny?: boolean;
+  };
 }
 
 export interface SimulatorStats {
@@ -90,7 +97,8 @@ type Operation =
   | 'ListAliases'
   | 'GetPolicy'
   | 'GetFunctionUrlConfig'
-  | 'GetFunctionEventInvokeConfig';
+  | 'GetFunctionEventInvokeConfig'
+  | 'ListCapacityProviders';
 
 type QuotaGroup = 'getFunction' | 'controlPlane' | 'getPolicy';
 
@@ -273,6 +281,25 @@ export class LambdaSimulator {
     res: ServerResponse,
   ): void {
     const functions = this.#fleets.get(account)?.get(region);
+    if (operation === 'ListCapacityProviders') {
+      if (this.#options.capacityProviders?.deny) {
+        this.#reply(
+          res,
+          403,
+          {
+            Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:ListCapacityProviders on resource: arn:aws:lambda:${region}:${account}:capacity-provider:* because no identity-based policy allows the lambda:ListCapacityProviders action`,
+          },
+          'AccessDeniedException',
+        );
+        return;
+      }
+      const state = url.searchParams.get('State');
+      const providers = capacityProvidersOf(functions?.values() ?? []).filter(
+        (p) => state === null || p.State === state,
+      );
+      this.#reply(res, 200, page(providers, url, 'CapacityProviders'));
+      return;
+    }
     if (operation === 'ListFunctions') {
       // FunctionVersion=ALL: as Lambda (and moto), each function's `$LATEST` (its ARN qualified
       // with `:$LATEST`) followed by its published versions, each its own entry; pages of 50
@@ -372,6 +399,7 @@ export class LambdaSimulator {
   }
 
   #route(pathname: string): { operation: Operation; name?: string } | undefined {
+    if (/^\/2025-11-30\/capacity-providers\/?$/.test(pathname)) return { operation: 'ListCapacityProviders' };
     const other = /^\/(2021-10-31|2019-09-25)\/functions\/([^/]+)\/(url|event-invoke-config)\/?$/.exec(pathname);
     if (other) {
       const [, date, name = '', sub] = other;

@@ -98,6 +98,13 @@ export interface FunctionRecord {
    * know (deleted) is left out.
    */
   readonly subnetAvailabilityZones?: Readonly<Record<string, string>>;
+  /**
+   * Lambda Managed Instances: the capacity provider named by `configuration.CapacityProviderConfig`
+   * (ListCapacityProviders, once per region; IaC: the template's provider resource). The function
+   * runs in the provider's VPC, so the VPC rules judge the provider's `VpcConfig`. Absent on other
+   * functions; absent with an unknown part `capacityProvider` when it could not be read.
+   */
+  readonly capacityProvider?: CapacityProviderInfo;
   /** Reserved concurrency; absent when none is reserved. */
   readonly reservedConcurrency?: number;
   /** Code metadata from GetFunction; `Location` (a presigned URL) is never kept. */
@@ -246,6 +253,22 @@ export interface IamManagedPolicy {
   /** The default version's id (`v3`), when known. */
   readonly version?: string;
   readonly document: PolicyDocument;
+}
+
+/** A capacity provider as far as rules need it (the SDK's `CapacityProvider`, without timestamps). */
+export interface CapacityProviderInfo {
+  readonly CapacityProviderArn: string;
+  readonly State?: string;
+  /** The provider's VPC: every function on it runs there. No IPv6 setting exists for it. */
+  readonly VpcConfig?: { readonly SubnetIds?: readonly string[]; readonly SecurityGroupIds?: readonly string[] };
+  readonly PermissionsConfig?: { readonly CapacityProviderOperatorRoleArn?: string };
+  readonly InstanceRequirements?: {
+    readonly Architectures?: readonly string[];
+    readonly AllowedInstanceTypes?: readonly string[];
+    readonly ExcludedInstanceTypes?: readonly string[];
+  };
+  /** Customer managed KMS key of the instances' EBS volumes; absent: an AWS managed key. */
+  readonly KmsKeyArn?: string;
 }
 
 export interface FunctionUrlInfo {

@@ -217,6 +217,7 @@ describe('exposure reads against the simulator', () => {
       'GetFunctionUrlConfigCommand',
       'GetPolicyCommand',
       'ListAliasesCommand',
+      'ListCapacityProvidersCommand',
       'ListFunctionsCommand',
       'ListVersionsByFunctionCommand',
     ]);

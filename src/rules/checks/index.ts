@@ -1,5 +1,6 @@
 /** Named checks: one module each, one line here. Policies refer to them by id (`check: <id>`). */
 import type { Check } from '../types.js';
+import { capacityProviderMixedTrust } from './capacity-provider-mixed-trust.js';
 import { crossAccountInvoke } from './cross-account-invoke.js';
 import { envSecret } from './env-secret.js';
 import { executionRole } from './execution-role.js';
@@ -13,6 +14,7 @@ import { tagsRequired } from './tags-required.js';
 import { vpcSingleAz } from './vpc-single-az.js';
 
 export const checks = {
+  'capacity-provider-mixed-trust': capacityProviderMixedTrust,
   'cross-account-invoke': crossAccountInvoke,
   'env-secret': envSecret,
   'execution-role': executionRole,

@@ -4,6 +4,10 @@
  * more, the zones come from EC2 DescribeSubnets (`subnetAvailabilityZones`). When they could not be
  * resolved (denied, failed, not in the input) and the known ones do not already span two zones, the
  * function is not judged.
+ *
+ * A function on a Lambda Managed Instances capacity provider has no VpcConfig of its own: it runs
+ * in the provider's VPC, so the provider's subnets are judged (their zones are looked up the same
+ * way); when the provider could not be read (`capacityProvider` unknown) it is not judged.
  */
 import type { FunctionRecord, UnknownPart } from '../../snapshot/types.js';
 import { NotJudged, type Check } from '../types.js';
@@ -33,9 +37,9 @@ export const vpcSingleAz: Check<VpcSingleAzOptions> = {
   },
   create(options) {
     return (record) => {
-      const list = unknownPartFor(record, 'configuration.VpcConfig.SubnetIds', { shapeOnly: true });
-      if (list) return new NotJudged(list);
-      const subnets = record.configuration.VpcConfig?.SubnetIds ?? [];
+      const network = networkOf(record);
+      if (!Array.isArray(network)) return new NotJudged(network);
+      const [subnets, provider] = network;
       if (subnets.length === 0) return undefined; // not in a VPC: vpc-missing's business
       const known = record.subnetAvailabilityZones ?? {};
       const zones = [...new Set(subnets.map((s) => known[s]).filter((z) => z !== undefined))].sort();
@@ -47,10 +51,33 @@ export const vpcSingleAz: Check<VpcSingleAzOptions> = {
         zones: zones.join(', ') || 'one zone',
         subnets: [...subnets].sort().join(', '),
         subnetCount: subnets.length,
+        // The message names the VPC by this path; a function on a provider has none of its own.
+        ...(provider === undefined ? {} : { 'configuration.VpcConfig.VpcId': `capacity provider ${provider}'s VPC` }),
       };
     };
   },
 };
+
+/**
+ * The subnets the function runs in, and the capacity provider's name when they are its provider's;
+ * or why they are not known.
+ */
+function networkOf(record: FunctionRecord): [readonly string[], string?] | UnknownPart {
+  const providerArn = capacityProviderArnOf(record);
+  if (providerArn === undefined) {
+    const list = unknownPartFor(record, 'configuration.VpcConfig.SubnetIds', { shapeOnly: true });
+    return list ?? [record.configuration.VpcConfig?.SubnetIds ?? []];
+  }
+  const part = unknownPartFor(record, 'capacityProvider.VpcConfig.SubnetIds', { shapeOnly: true });
+  if (part) return part;
+  // A provider the record does not hold is an unknown part (unknownPartFor above says so).
+  return [record.capacityProvider?.VpcConfig?.SubnetIds ?? [], providerArn.split(':').pop() ?? providerArn];
+}
+
+/** The capacity provider a Lambda Managed Instances function runs on (`CapacityProviderConfig`). */
+export function capacityProviderArnOf(record: FunctionRecord): string | undefined {
+  return record.configuration.CapacityProviderConfig?.LambdaManagedInstancesCapacityProviderConfig?.CapacityProviderArn;
+}
 
 function whyUnknown(record: FunctionRecord, unresolved: readonly string[]): UnknownPart {
   const part = record.unknown?.find((p) => p.path === 'subnetAvailabilityZones');

@@ -1,3 +1,4 @@
+import { onProvider, provider } from '../../helpers/managed.js';
 import { record, ruleTester } from '../../helpers/rule-tester.js';
 
 const vpc = (...subnets: string[]) => ({ VpcId: 'vpc-1', SubnetIds: subnets, SecurityGroupIds: ['sg-1'] });
@@ -14,6 +15,12 @@ ruleTester('vpc-single-az', {
     record({
       configuration: { VpcConfig: vpc('subnet-a', 'subnet-b', 'subnet-gone') },
       subnetAvailabilityZones: { 'subnet-a': 'us-east-1a', 'subnet-b': 'us-east-1c' },
+    }),
+    // On a capacity provider whose subnets span two zones.
+    record({
+      configuration: onProvider('cp'),
+      capacityProvider: provider('cp'),
+      subnetAvailabilityZones: { 'subnet-a': 'us-east-1a', 'subnet-b': 'us-east-1b' },
     }),
   ],
   invalid: [
@@ -33,8 +40,36 @@ ruleTester('vpc-single-az', {
       }),
       messageIncludes: ['1 subnet(s)'],
     },
+    // On a capacity provider whose two subnets share one zone: judged on the provider's VPC.
+    {
+      record: record({
+        configuration: onProvider('cp'),
+        capacityProvider: provider('cp'),
+        subnetAvailabilityZones: { 'subnet-a': 'us-east-1a', 'subnet-b': 'us-east-1a' },
+      }),
+      messageIncludes: ["capacity provider cp's VPC", '2 subnet(s), all in us-east-1a'],
+    },
   ],
   notJudged: [
+    // On a capacity provider that could not be read.
+    {
+      record: record({
+        configuration: onProvider('cp'),
+        unknown: [{ path: 'capacityProvider', reason: 'denied', detail: 'lambda:ListCapacityProviders' }],
+      }),
+      path: 'capacityProvider',
+    },
+    // On a capacity provider, from offline input that does not carry it.
+    { record: record({ source: 'input', configuration: onProvider('cp') }), path: 'capacityProvider' },
+    // On a capacity provider whose zones could not be looked up.
+    {
+      record: record({
+        configuration: onProvider('cp'),
+        capacityProvider: provider('cp'),
+        unknown: [{ path: 'subnetAvailabilityZones', reason: 'failed', detail: 'ec2:DescribeSubnets' }],
+      }),
+      path: 'subnetAvailabilityZones',
+    },
     // DescribeSubnets denied.
     {
       record: record({
