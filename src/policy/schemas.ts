@@ -160,6 +160,13 @@ export const configFileSchema = {
         ],
       },
     },
+    // Days a finding of each severity may stay open before it is past its SLA (`--state`, `--fail-on-sla`).
+    sla: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: Object.fromEntries(SEVERITIES.map((s) => [s, { type: 'integer', minimum: 0 }])),
+    },
   },
 } as const;
 
