@@ -138,7 +138,8 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
       evaluation.notJudged,
       drift && driftPolicy ? { report: drift, ruleIds: driftPolicy.rules.map((r) => r.id) } : undefined,
     );
-    const advanced = advanceState(previousState, findings, judged, asOf);
+    // Sightings are when the fleet was seen: the snapshot's time (a crawl's now; an --input's own).
+    const advanced = advanceState(previousState, findings, judged, new Date(snapshot.generatedAt));
     nextState = advanced.state;
     history = historyOf(advanced, findings, sla);
     log(

@@ -36,7 +36,7 @@ async function scan(
   extra: string[] = [],
 ): Promise<{ code: number; report: Report; stderr: string }> {
   const input = join(dir, `snapshot-${day}.json`);
-  writeFileSync(input, JSON.stringify(snapshot));
+  writeFileSync(input, JSON.stringify({ ...snapshot, generatedAt: `${day}T03:00:00.000Z` }));
   const out = join(dir, `report-${day}.json`);
   const { io, stderr } = captureIo({ now: () => new Date(`${day}T03:00:00Z`) });
   const code = await run(
