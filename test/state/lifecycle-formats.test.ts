@@ -151,3 +151,52 @@ describe('reports over runs with --state', async () => {
     expect(two.markdown!.split('\n')[0]).toBe(`**Since the last run: +0 new, -${gone} resolved, 0 past SLA**`);
   });
 });
+
+describe('HTML with --state', async () => {
+  const dir = tempDir('la-lifecycle-html-');
+  const html = async (snapshot: Snapshot, day: string): Promise<string> => {
+    const input = join(dir, `in-${day}.json`);
+    writeFileSync(input, JSON.stringify({ ...snapshot, generatedAt: `${day}T03:00:00.000Z` }));
+    const out = join(dir, `${day}.html`);
+    const { io } = captureIo();
+    await run(
+      [
+        'node',
+        'lambda-audit',
+        'scan',
+        '--input',
+        input,
+        '--no-drift',
+        '--fail-on',
+        'none',
+        '--state',
+        join(dir, 's.json'),
+        '--output',
+        `html=${out}`,
+      ],
+      io,
+    );
+    return readFileSync(out, 'utf8');
+  };
+  await html(fixture, '2026-11-01');
+  const page = await html({ ...fixture, functions: fixture.functions.filter((f) => f !== removed) }, '2026-11-03');
+
+  it('has an age column, new and resolved cards, and an inline SVG of the recorded runs', () => {
+    expect(page).toContain('data-key="age"');
+    expect(page).toMatch(/data-total="new-since-last-run">new since the last run<b>0<\/b>/);
+    expect(page).toMatch(/data-total="resolved-since-last-run">resolved since the last run<b>[1-9]\d*<\/b>/);
+    const svg = /<svg id="trend"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
+    expect(svg).toContain('over 2 run(s), 2026-11-01 to 2026-11-03');
+    expect(svg.match(/<polyline /g)).toHaveLength(5);
+    // Nothing fetched: no URL but the SVG namespace.
+    expect(svg.replace('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:|href=/);
+    const data = JSON.parse(
+      /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)![1]!,
+    ) as {
+      aged: boolean;
+      findings: unknown[][];
+    };
+    expect(data.aged).toBe(true);
+    expect(data.findings.every((f) => f[8] === 2)).toBe(true);
+  });
+});
