@@ -3,25 +3,120 @@
  * 2, saying file:line and what was expected), written with the run's reports (all or none). One
  * finding per line, sorted by fingerprint, so the file diffs well when kept in git.
  */
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { AuditError } from '../errors.js';
 import { lineColumn, parseJsonFile } from '../json.js';
-import { validatorFor } from '../policy/schemas.js';
+import { firstErrorValidatorFor, validatorFor } from '../policy/schemas.js';
 import type { FileContent } from '../report/write.js';
 import stateSchema from './schema.js';
-import { emptyState, STATE_SCHEMA_VERSION, type FindingsState, type StateEntry } from './state.js';
+import { emptyState, STATE_SCHEMA_VERSION, type FindingsState, type RunRecord, type StateEntry } from './state.js';
 
 /** The state in `file`; an empty state when the file does not exist yet (the first run). */
 export async function readState(file: string, shown = file): Promise<FindingsState> {
   let text: string;
   try {
+    // Files we wrote are read line by line (one finding a line), never held whole: a 500,000-finding
+    // state is 120 MB of text. Anything else (an edited file) is parsed as a whole.
+    const fast = await readOwnFormat(file, shown);
+    if (fast !== undefined) return fast;
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof AuditError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return emptyState();
     throw new AuditError('E_INPUT', `${shown}: cannot read the findings state (${code ?? 'error'})`, { cause: error });
   }
   return parseState(shown, text);
+}
+
+const HEAD = ['{', `"schemaVersion": ${STATE_SCHEMA_VERSION},`, '"kind": "lambda-audit-state",', '"runs": ['];
+const ENTRY = /^"([0-9a-f]{32})": (\{.*\}),?$/;
+
+/**
+ * The state from a file in the layout `stateChunks` writes, line by line, each run and entry
+ * validated against its part of the schema; undefined as soon as a line is not in that layout.
+ * Repeated strings (rule ids, dates, ARNs) are shared, which halves the memory of a big state.
+ */
+async function readOwnFormat(file: string, shown: string): Promise<FindingsState | undefined> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const runs: RunRecord[] = [];
+  const findings = new Map<string, StateEntry>();
+  const strings = new Map<string, string>();
+  const intern = (v: string): string => {
+    const known = strings.get(v);
+    if (known !== undefined) return known;
+    strings.set(v, v);
+    return v;
+  };
+  const validateRun = firstErrorValidatorFor(stateSchema.properties.runs.items);
+  const validateEntry = firstErrorValidatorFor(stateSchema.properties.findings.additionalProperties);
+  const invalid = (n: number, pointer: string, errors: ValidateFunction['errors']): AuditError =>
+    new AuditError(
+      'E_INPUT',
+      `${shown}:${n}:1: not a valid findings state: ${pointer}${errors?.[0]?.instancePath ?? ''} ${detailOf(errors?.[0])}`,
+    );
+  let n = 0;
+  let part: 'head' | 'runs' | 'between' | 'findings' | 'end' | 'done' = 'head';
+  for await (const line of lines) {
+    n++;
+    if (part === 'head') {
+      if (line !== HEAD[n - 1]) return undefined;
+      if (n === HEAD.length) part = 'runs';
+    } else if (part === 'runs') {
+      if (line === '],') {
+        part = 'between';
+        continue;
+      }
+      const value = parseLine(line.endsWith(',') ? line.slice(0, -1) : line);
+      if (value === undefined) return undefined;
+      if (!validateRun(value)) throw invalid(n, `/runs/${runs.length}`, validateRun.errors);
+      runs.push(value as RunRecord);
+    } else if (part === 'between') {
+      if (line !== '"findings": {') return undefined;
+      part = 'findings';
+    } else if (part === 'findings') {
+      if (line === '}') {
+        part = 'end';
+        continue;
+      }
+      const m = ENTRY.exec(line);
+      const value = m === null ? undefined : parseLine(m[2]!);
+      if (m === null || value === undefined) return undefined;
+      if (!validateEntry(value)) throw invalid(n, `/findings/${m[1]}`, validateEntry.errors);
+      const e = value as StateEntry;
+      findings.set(m[1]!, {
+        ruleId: intern(e.ruleId),
+        arn: intern(e.arn),
+        severity: e.severity,
+        firstSeen: intern(e.firstSeen),
+        lastSeen: intern(e.lastSeen),
+        ...(e.resolvedAt === undefined ? {} : { resolvedAt: intern(e.resolvedAt) }),
+      });
+    } else if (part === 'end') {
+      if (line !== '}') return undefined;
+      part = 'done';
+    } else if (line !== '') return undefined;
+  }
+  return part === 'done'
+    ? { schemaVersion: STATE_SCHEMA_VERSION, kind: 'lambda-audit-state', runs, findings }
+    : undefined;
+}
+
+function parseLine(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function detailOf(e: ErrorObject | undefined): string {
+  return e?.keyword === 'additionalProperties'
+    ? `unknown key "${String((e.params as { additionalProperty?: string }).additionalProperty)}"`
+    : (e?.message ?? 'is invalid');
 }
 
 export function parseState(file: string, text: string): FindingsState {
@@ -37,10 +132,7 @@ export function parseState(file: string, text: string): FindingsState {
     const e = validate.errors?.[0];
     const pointer = e?.instancePath ?? '';
     const { line, column } = lineColumn(text, offsetOf(text, pointer));
-    const detail =
-      e?.keyword === 'additionalProperties'
-        ? `unknown key "${String((e.params as { additionalProperty?: string }).additionalProperty)}"`
-        : (e?.message ?? 'is invalid');
+    const detail = detailOf(e);
     throw new AuditError(
       'E_INPUT',
       `${file}:${line}:${column}: not a valid findings state: ${pointer || '(top level)'} ${detail}`,
@@ -86,16 +178,10 @@ export function* stateChunks(state: FindingsState): Generator<string, void, unde
   let first = true;
   for (const id of ids) {
     const e = state.findings.get(id)!;
-    // Fixed key order, so a file rewritten without change is the same bytes.
-    const entry = {
-      ruleId: e.ruleId,
-      arn: e.arn,
-      severity: e.severity,
-      firstSeen: e.firstSeen,
-      lastSeen: e.lastSeen,
-      ...(e.resolvedAt === undefined ? {} : { resolvedAt: e.resolvedAt }),
-    };
-    yield `${first ? '' : ','}\n${JSON.stringify(id)}: ${JSON.stringify(entry)}`;
+    // Fixed key order, so a file rewritten without change is the same bytes. Severities and dates
+    // were validated (plain ASCII), so only the free strings go through JSON.stringify.
+    const resolved = e.resolvedAt === undefined ? '' : `,"resolvedAt":"${e.resolvedAt}"`;
+    yield `${first ? '' : ','}\n"${id}": {"ruleId":${JSON.stringify(e.ruleId)},"arn":${JSON.stringify(e.arn)},"severity":"${e.severity}","firstSeen":"${e.firstSeen}","lastSeen":"${e.lastSeen}"${resolved}}`;
     first = false;
   }
   yield '\n}\n}\n';

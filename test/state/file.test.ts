@@ -109,6 +109,38 @@ describe('state file', () => {
       expect((error as AuditError).message).toMatch(message);
     });
 
+  const badFiles: [string, string, RegExp][] = [
+    [
+      'a bad severity',
+      text.replace('"severity":"high"', '"severity":"severe"'),
+      /^s\.json:8:1: not a valid findings state: \/findings\/0+1\/severity must be equal to one of/,
+    ],
+    [
+      'an unknown key',
+      text.replace('"ruleId":"r1"', '"rule":"r1","ruleId":"r1"'),
+      /^s\.json:8:1: not a valid findings state: \/findings\/0+1 unknown key "rule"/,
+    ],
+    [
+      'a bad run',
+      text.replace('"new":2', '"new":-2'),
+      /^s\.json:5:1: not a valid findings state: \/runs\/0\/new must be >= 0/,
+    ],
+  ];
+  for (const [name, content, message] of badFiles)
+    it(`reading a file line by line, refuses ${name} on its line`, async () => {
+      const file = join(tempDir('la-state-'), 's.json');
+      writeFileSync(file, content);
+      await expect(readState(file, 's.json')).rejects.toThrow(message);
+    });
+
+  it('reads a file laid out otherwise (edited, reformatted) as a whole', async () => {
+    const file = join(tempDir('la-state-'), 's.json');
+    const value = JSON.parse(text) as object;
+    writeFileSync(file, JSON.stringify(value, null, 4));
+    const back = await readState(file);
+    expect([...stateChunks(back)].join('')).toBe(text);
+  });
+
   it('the shipped schemas/state.schema.json is the one the code validates with', () => {
     const shipped = JSON.parse(readFileSync(join(repoRoot, 'schemas/state.schema.json'), 'utf8')) as object;
     expect(shipped).toEqual({
