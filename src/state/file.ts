@@ -12,6 +12,7 @@ import { lineColumn, parseJsonFile } from '../json.js';
 import { firstErrorValidatorFor, validatorFor } from '../policy/schemas.js';
 import type { FileContent } from '../report/write.js';
 import stateSchema from './schema.js';
+import type { Severity } from '../rules/types.js';
 import { emptyState, STATE_SCHEMA_VERSION, type FindingsState, type RunRecord, type StateEntry } from './state.js';
 
 /** The state in `file`; an empty state when the file does not exist yet (the first run). */
@@ -34,6 +35,15 @@ export async function readState(file: string, shown = file): Promise<FindingsSta
 
 const HEAD = ['{', `"schemaVersion": ${STATE_SCHEMA_VERSION},`, '"kind": "lambda-audit-state",', '"runs": ['];
 const ENTRY = /^"([0-9a-f]{32})": (\{.*\}),?$/;
+/** ISO date-times as `toISOString` writes them (a 31st of a shorter month is the one thing it lets by). */
+const ISO = '(\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d\\.\\d{3}Z)';
+/**
+ * One entry as `stateChunks` writes it, with strings free of escapes and quotes: a line that
+ * matches is valid against the entry schema (anything else goes through JSON.parse and ajv).
+ */
+const OWN_ENTRY = new RegExp(
+  `^"([0-9a-f]{32})": \\{"ruleId":"([^"\\\\\\u0000-\\u001f]+)","arn":"(arn:[^":\\\\]+:lambda:[^":\\\\]*:[^":\\\\]*:function:[^"\\\\\\u0000-\\u001f]*)","severity":"(critical|high|medium|low|info)","firstSeen":"${ISO}","lastSeen":"${ISO}"(?:,"resolvedAt":"${ISO}")?\\},?$`,
+);
 
 /**
  * The state from a file in the layout `stateChunks` writes, line by line, each run and entry
@@ -80,6 +90,20 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
     } else if (part === 'findings') {
       if (line === '}') {
         part = 'end';
+        continue;
+      }
+      // The layout we write, matched whole (which checks it as the schema would): no JSON.parse.
+      const quick = OWN_ENTRY.exec(line);
+      if (quick !== null) {
+        const [, id, ruleId, arn, severity, firstSeen, lastSeen, resolvedAt] = quick;
+        findings.set(id!, {
+          ruleId: intern(ruleId!),
+          arn: intern(arn!),
+          severity: severity as Severity,
+          firstSeen: intern(firstSeen!),
+          lastSeen: intern(lastSeen!),
+          ...(resolvedAt === undefined ? {} : { resolvedAt: intern(resolvedAt) }),
+        });
         continue;
       }
       const m = ENTRY.exec(line);
