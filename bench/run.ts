@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|iac-hostile|org|role-read|roles|scale] [-- --scenario N]
+ * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|iac-hostile|org|role-read|roles|scale|state] [-- --scenario N]
  *   [-- --functions N] [-- --scale-functions N]
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as bin/lambda-audit.js: a note for us, not for the tables
@@ -11,6 +11,7 @@ import { benchOrg } from './org.js';
 import { benchRoles } from './roles.js';
 import { benchRules } from './rules.js';
 import { benchScale } from './scale.js';
+import { benchState } from './state.js';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -95,4 +96,5 @@ if (only === undefined || only === 'scale') {
   const functions = args.includes('--scale-functions') ? Number(args[args.indexOf('--scale-functions') + 1]) : 100_000;
   lines.push(...(await benchScale(functions)));
 }
+if (only === undefined || only === 'state') lines.push(...(await benchState()));
 console.log(lines.join('\n'));

@@ -213,6 +213,15 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
         .default('high'),
     )
     .option('--fail-on-drift', 'exit 1 when any drift finding (not suppressed) is present', false)
+    .option(
+      '--state <file>',
+      'findings over time: first seen, fixed, age; read before the scan, written after it (created when missing)',
+    )
+    .option(
+      '--fail-on-sla',
+      'exit 1 when a finding (not suppressed) is past its SLA (needs --state and `sla` in --config)',
+      false,
+    )
     .option('--no-color', 'no colours in the text output (also: NO_COLOR)')
     .option('--report-snapshot', 'the JSON report also holds the whole snapshot (off: it is the snapshot output)')
     .addHelpText('after', `${SCAN_EXAMPLES}\n${EXIT_CODES_HELP}`)

@@ -5,8 +5,8 @@ import { compareWithBaselines, loadBaselines, type DriftReport } from '../drift/
 import { driftFindings } from '../drift/findings.js';
 import { loadDriftPolicy } from '../drift/policy.js';
 import { AuditError, ExitCode } from '../errors.js';
-import type { RuleMeta } from '../rules/types.js';
-import { loadRuleSet, loadSuppressions } from '../policy/load.js';
+import type { Finding, RuleMeta } from '../rules/types.js';
+import { loadRuleSet, loadSla, loadSuppressions } from '../policy/load.js';
 import { applySuppressions } from '../policy/suppressions.js';
 import { sarifPartPath, sarifParts } from '../report/sarif-split.js';
 import { chunkedFormatters, formatters, type RunResult } from '../report/formats.js';
@@ -16,6 +16,11 @@ import { acceptedFindingsDocument, goneSinceAccepted, markNew, readAcceptedEntri
 import { evaluateSnapshot } from '../iac/variants.js';
 import { compareFindings } from '../rules/evaluate.js';
 import { isComplete } from '../snapshot/build.js';
+import { readState, stateChunks } from '../state/file.js';
+import { judgedOf } from '../state/judged.js';
+import { advanceState, pastSla, type FindingHistory, type FindingsState, type Sla } from '../state/state.js';
+import { fingerprint } from '../rules/fingerprint.js';
+import type { RunHistory } from '../report/run.js';
 import { fileTimestamp, logTo, type CliIo } from './io.js';
 import type { OutputSpec } from './options.js';
 import { acquireSnapshot, type SourceFlags } from './source.js';
@@ -39,6 +44,10 @@ export interface ScanFlags extends SourceFlags {
   readonly onlyNew: boolean;
   readonly failOn: FailOn;
   readonly failOnDrift: boolean;
+  /** --state FILE: the findings state, read before the crawl and written with the reports. */
+  readonly state?: string;
+  /** Exit 1 when a finding (not suppressed) is past its SLA (needs --state and an `sla` config section). */
+  readonly failOnSla?: boolean;
   /** False with --no-color. */
   readonly color: boolean;
   /** --report-snapshot: the JSON report also holds the snapshot. */
@@ -56,6 +65,17 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     cwd: io.cwd,
     ...(flags.config === undefined ? {} : { configFile: flags.config }),
   });
+  const sla = await loadSla(flags.config, io.cwd);
+  if (flags.failOnSla === true && flags.state === undefined)
+    throw new AuditError('E_USAGE', "--fail-on-sla needs --state FILE (a finding's age comes from the findings state)");
+  if (flags.failOnSla === true && Object.keys(sla).length === 0)
+    throw new AuditError(
+      'E_USAGE',
+      '--fail-on-sla needs an `sla` section in the --config file (days per severity, for example critical: 7); see docs/reports.md',
+    );
+  // The state is read and checked now: a bad file costs no API calls.
+  const previousState: FindingsState | undefined =
+    flags.state === undefined ? undefined : await readState(resolve(io.cwd, flags.state), flags.state);
   const rules = flags.compliance === undefined ? loaded : rulesOfFramework(loaded, flags.compliance);
   const driftPolicy = flags.drift ? await loadDriftPolicy(flags.driftPolicy, io.cwd) : undefined;
   // Suppressions may name any loaded rule, also one --compliance leaves out.
@@ -78,6 +98,7 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   for (const path of [
     ...outputs.flatMap((o) => o.path ?? []),
     ...(flags.acceptFindings === undefined ? [] : [flags.acceptFindings]),
+    ...(flags.state === undefined ? [] : [flags.state]),
   ])
     await checkWritable(resolve(io.cwd, path), path);
 
@@ -107,6 +128,24 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
       readInFull: new Set(snapshot.functions.filter((f) => f.status === 'ok').map((f) => f.arn)),
       notJudged: new Set(evaluation.notJudged.flatMap((n) => n.functions.map((arn) => `${n.ruleId}\0${arn}`))),
     });
+  // Also before --only-new: the state records every finding of the run.
+  let history: RunHistory | undefined;
+  let nextState: FindingsState | undefined;
+  if (previousState) {
+    const judged = judgedOf(
+      snapshot,
+      [...rules.map((r) => r.id), ...(useDrift && driftPolicy ? driftPolicy.rules.map((r) => r.id) : [])],
+      evaluation.notJudged,
+      drift && driftPolicy ? { report: drift, ruleIds: driftPolicy.rules.map((r) => r.id) } : undefined,
+    );
+    // Sightings are when the fleet was seen: the snapshot's time (a crawl's now; an --input's own).
+    const advanced = advanceState(previousState, findings, judged, new Date(snapshot.generatedAt));
+    nextState = advanced.state;
+    history = historyOf(advanced, findings, sla);
+    log(
+      `state ${flags.state}: +${advanced.run.new} new, -${advanced.run.resolved} resolved, ${advanced.run.reopened} reopened, ${history.pastSla} past SLA`,
+    );
+  }
   if (flags.onlyNew) findings = findings.filter((f) => f.new !== false);
 
   const run: RunResult = {
@@ -118,9 +157,15 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     suppressions: applied.statuses,
     drift,
     ...(resolved === undefined ? {} : { resolved }),
+    ...(history === undefined ? {} : { history }),
   };
-  await writeOutputs(run, outputs, flags, io, log);
-  const verdict = gate(run, flags.failOn, flags.failOnDrift);
+  // The state goes with the reports, all or none: a run whose reports were not written did not happen.
+  const extra =
+    nextState === undefined || flags.state === undefined
+      ? []
+      : [{ format: 'state', path: flags.state, content: stateChunks(nextState) }];
+  await writeOutputs(run, outputs, flags, io, log, extra);
+  const verdict = gate(run, flags.failOn, flags.failOnDrift, flags.failOnSla === true);
   const complete = isComplete(snapshot);
   if (!complete) log(`crawl incomplete: ${incompleteReasons(snapshot).join('; ')}`);
   if (verdict.failed) {
@@ -128,6 +173,28 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     return ExitCode.gateFailed;
   }
   return complete ? ExitCode.ok : ExitCode.crawlIncomplete;
+}
+
+/** The run's side of the state: each finding's history, marked past its SLA or not. */
+function historyOf(advanced: ReturnType<typeof advanceState>, findings: readonly Finding[], sla: Sla): RunHistory {
+  const marked = new Map<string, FindingHistory & { pastSla: boolean }>();
+  let past = 0;
+  for (const f of findings) {
+    const id = fingerprint(f);
+    const h = advanced.findings.get(id);
+    if (!h || marked.has(id)) continue;
+    const over = pastSla(f, h.ageDays, sla);
+    if (over) past++;
+    marked.set(id, { ...h, pastSla: over });
+  }
+  return {
+    findings: marked,
+    resolved: advanced.resolved,
+    runs: advanced.state.runs,
+    run: advanced.run,
+    sla,
+    pastSla: past,
+  };
 }
 
 /** `--compliance`: the rules mapped to one framework; a framework no rule maps to is a usage error. */
@@ -162,11 +229,12 @@ async function writeOutputs(
   flags: ScanFlags,
   io: CliIo,
   log: (line: string) => void,
+  extra: readonly { format: string; path: string; content: FileContent }[] = [],
 ): Promise<void> {
   // stderr, not the log: a warning about a report must show even with --quiet.
   const warn = (line: string): void => void io.stderr.write(`lambda-audit: ${line}\n`);
   const stdoutColor = flags.color && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  const files: { format: string; path: string; content: FileContent }[] = [];
+  const files: { format: string; path: string; content: FileContent }[] = [...extra];
   const toStdout: FileContent[] = [];
   for (const spec of outputs) {
     if (spec.format === 'sarif') {

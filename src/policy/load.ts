@@ -170,6 +170,19 @@ export function configIssues(ctx: IssueContext, defs: readonly PolicyDef[]): Pol
   return issues;
 }
 
+/**
+ * The `sla` section of a config file (days per severity), or an empty SLA. The file is validated by
+ * `loadRuleSet`, which a scan calls first; this reads the section alone.
+ */
+export async function loadSla(
+  configFile: string | undefined,
+  cwd?: string,
+): Promise<Partial<Record<Severity, number>>> {
+  if (configFile === undefined) return {};
+  const ctx = await readDocument(configFile, cwd);
+  return { ...((ctx.doc.value as { sla?: Partial<Record<Severity, number>> } | null)?.sla ?? {}) };
+}
+
 export async function loadRuleSet(options: RuleSetOptions): Promise<CompiledRule[]> {
   const files = [...(options.builtin === false ? [] : [BUILTIN_POLICY]), ...(options.policyFiles ?? [])];
   const contexts: IssueContext[] = [];

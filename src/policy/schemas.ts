@@ -160,6 +160,13 @@ export const configFileSchema = {
         ],
       },
     },
+    // Days a finding of each severity may stay open before it is past its SLA (`--state`, `--fail-on-sla`).
+    sla: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: Object.fromEntries(SEVERITIES.map((s) => [s, { type: 'integer', minimum: 0 }])),
+    },
   },
 } as const;
 
@@ -174,6 +181,22 @@ export function validatorFor(schema: object): ValidateFunction {
   if (!validate) {
     validate = ajv.compile(schema);
     cache.set(schema, validate);
+  }
+  return validate;
+}
+
+/**
+ * For validating many small values fast (the lines of a findings state): stops at the first error
+ * instead of collecting all of them, which is what a caller reporting one error needs.
+ */
+const firstErrorAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+addFormats(firstErrorAjv);
+const firstErrorCache = new WeakMap<object, ValidateFunction>();
+export function firstErrorValidatorFor(schema: object): ValidateFunction {
+  let validate = firstErrorCache.get(schema);
+  if (!validate) {
+    validate = firstErrorAjv.compile(schema);
+    firstErrorCache.set(schema, validate);
   }
   return validate;
 }

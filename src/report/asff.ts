@@ -8,14 +8,22 @@
  * always present.
  *
  * - `Id` is the finding's fingerprint, so a re-import updates the same finding;
+ * - `Severity` and `Types` are in `FindingProviderFields`, the provider's side of them (Security Hub
+ *   copies it to the top level on creation; the top-level ones are the customer's after that);
  * - suppressed findings: `Workflow.Status` SUPPRESSED;
  * - with `--accepted-findings`, an accepted finding known to be gone: `RecordState` ARCHIVED,
  *   `Workflow.Status` RESOLVED, `Compliance.Status` PASSED.
+ *
+ * With `--state` the import follows the finding's life (BatchImportFindings' rules for updates):
+ * `CreatedAt` and `FirstObservedAt` are its first sighting, `UpdatedAt` and `LastObservedAt` this run;
+ * top-level `Severity` and `Types`, `Workflow` and `Note` are sent only on its first import (status
+ * `new`), since after that they belong to the customer; a finding fixed in this run is sent once
+ * more, `RecordState` ARCHIVED and `Compliance.Status` PASSED, and then no longer.
  */
 import { controlsOf, FRAMEWORKS, frameworkTitle, FSBP } from '../rules/compliance.js';
 import { fingerprint } from '../rules/fingerprint.js';
 import type { Finding, RuleMeta, Severity } from '../rules/types.js';
-import type { AcceptedEntry } from '../rules/accepted.js';
+import { goneEntries, historyOf, type GoneEntry } from './history.js';
 import type { RunResult } from './run.js';
 import { toJson } from './write.js';
 import { inert } from './escape.js';
@@ -44,8 +52,15 @@ const DESCRIPTION_MAX = 1024;
 export function asffReport(run: RunResult): string {
   const rules = new Map(run.rules.map((r) => [r.id, r]));
   const now = run.snapshot.generatedAt;
-  const active = run.findings.map((f) => asffFinding(f, rules.get(f.ruleId), now));
-  const gone = (run.resolved ?? []).map((e) => archivedFinding(e, rules.get(e.ruleId), now));
+  const lifecycle = run.history !== undefined;
+  const active = run.findings.map((f) => {
+    const h = historyOf(run, f);
+    return asffFinding(f, rules.get(f.ruleId), now, {
+      createdAt: h?.firstSeen ?? now,
+      firstImport: !lifecycle || h?.status === 'new',
+    });
+  });
+  const gone = goneEntries(run).map((e) => archivedFinding(e, rules.get(e.ruleId), now, lifecycle));
   return toJson([...active, ...gone]);
 }
 
@@ -55,7 +70,23 @@ interface Resource {
   readonly region: string;
 }
 
-function base(resource: Resource, rule: RuleMeta | undefined, ruleId: string, now: string): Record<string, unknown> {
+function typesOf(ruleId: string): string[] {
+  return ruleId.startsWith('drift/') ? DRIFT_TYPES : ruleId === 'env-secret-suspected' ? SECRET_TYPES : CONFIG_TYPES;
+}
+
+/** When the finding was first seen (`--state`), and whether this is its first import. */
+interface Lifecycle {
+  readonly createdAt: string;
+  readonly firstImport: boolean;
+}
+
+function base(
+  resource: Resource,
+  rule: RuleMeta | undefined,
+  ruleId: string,
+  now: string,
+  times: { readonly createdAt: string; readonly lastObservedAt: string },
+): Record<string, unknown> {
   const partition = resource.arn.split(':')[1] ?? 'aws';
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
@@ -65,9 +96,10 @@ function base(resource: Resource, rule: RuleMeta | undefined, ruleId: string, no
     GeneratorId: ruleId,
     AwsAccountId: resource.account,
     Region: resource.region,
-    Types: ruleId.startsWith('drift/') ? DRIFT_TYPES : ruleId === 'env-secret-suspected' ? SECRET_TYPES : CONFIG_TYPES,
-    CreatedAt: now,
+    CreatedAt: times.createdAt,
     UpdatedAt: now,
+    FirstObservedAt: times.createdAt,
+    LastObservedAt: times.lastObservedAt,
     Resources: [{ Type: 'AwsLambdaFunction', Id: resource.arn, Partition: partition, Region: resource.region }],
     ...(rule === undefined
       ? {}
@@ -75,17 +107,20 @@ function base(resource: Resource, rule: RuleMeta | undefined, ruleId: string, no
   };
 }
 
-function asffFinding(f: Finding, rule: RuleMeta | undefined, now: string): Record<string, unknown> {
+function asffFinding(f: Finding, rule: RuleMeta | undefined, now: string, life: Lifecycle): Record<string, unknown> {
+  const severity = { Label: label[f.severity], Original: f.severity };
+  const types = typesOf(f.ruleId);
   return {
-    ...base(f, rule, f.ruleId, now),
+    ...base(f, rule, f.ruleId, now, { createdAt: life.createdAt, lastObservedAt: now }),
     Id: fingerprint(f),
-    Severity: { Label: label[f.severity], Original: f.severity },
+    ...(life.firstImport ? { Severity: severity, Types: types } : {}),
+    FindingProviderFields: { Severity: severity, Types: types },
     Title: clip(inert(f.title), TITLE_MAX),
     Description: clip(inert(f.message), DESCRIPTION_MAX),
     ...compliance(rule, 'FAILED'),
-    Workflow: { Status: f.suppressed ? 'SUPPRESSED' : 'NEW' },
+    ...(life.firstImport ? { Workflow: { Status: f.suppressed ? 'SUPPRESSED' : 'NEW' } } : {}),
     RecordState: 'ACTIVE',
-    ...(f.suppression === undefined
+    ...(f.suppression === undefined || !life.firstImport
       ? {}
       : {
           Note: {
@@ -117,19 +152,37 @@ function productArn(resource: Resource): string {
   return `arn:${partition}:securityhub:${resource.region}:${resource.account}:product/${resource.account}/default`;
 }
 
-function archivedFinding(e: AcceptedEntry, rule: RuleMeta | undefined, now: string): Record<string, unknown> {
+function archivedFinding(
+  e: GoneEntry,
+  rule: RuleMeta | undefined,
+  now: string,
+  lifecycle: boolean,
+): Record<string, unknown> {
   const [, , , region = '', account = '', , name = ''] = e.arn.split(':');
+  const severity = { Label: 'INFORMATIONAL', Original: e.severity ?? rule?.severity ?? 'info' };
+  const types = typesOf(e.ruleId);
   return {
-    ...base({ arn: e.arn, account, region }, rule, e.ruleId, now),
+    ...base({ arn: e.arn, account, region }, rule, e.ruleId, now, {
+      createdAt: e.firstSeen ?? now,
+      lastObservedAt: e.lastSeen ?? now,
+    }),
     Id: e.fingerprint,
-    Severity: { Label: 'INFORMATIONAL', Original: rule?.severity ?? 'info' },
+    // An update of a finding imported before: the provider's fields only (see the module comment).
+    ...(lifecycle ? {} : { Severity: severity, Types: types }),
+    FindingProviderFields: { Severity: severity, Types: types },
     Title: clip(inert(rule?.title ?? e.ruleId), TITLE_MAX),
     Description: clip(
-      inert(`${name}: no longer found by ${e.ruleId} (accepted earlier, fixed since)`),
+      inert(
+        e.source === 'state'
+          ? `${name}: no longer found by ${e.ruleId} (fixed since the last run)`
+          : `${name}: no longer found by ${e.ruleId} (accepted earlier, fixed since)`,
+      ),
       DESCRIPTION_MAX,
     ),
+    // PASSED even for a rule mapped to no control: it is how Security Hub reads "fixed".
+    Compliance: { Status: 'PASSED' },
     ...compliance(rule, 'PASSED'),
-    Workflow: { Status: 'RESOLVED' },
+    ...(lifecycle ? {} : { Workflow: { Status: 'RESOLVED' } }),
     RecordState: 'ARCHIVED',
     ProductFields: { 'lambda-audit/RuleId': e.ruleId, 'lambda-audit/FunctionName': name },
   };

@@ -9,7 +9,7 @@ export const HTML_SCRIPT = String.raw`(function () {
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var SEV = data.severities;
   var rows = data.findings.map(function (f) {
-    return { sev: f[0], rule: data.rules[f[1]], account: f[2], region: f[3], fn: f[4], message: f[5], arn: f[6], isNew: f[7] === 1 };
+    return { sev: f[0], rule: data.rules[f[1]], account: f[2], region: f[3], fn: f[4], message: f[5], arn: f[6], isNew: f[7] === 1, age: f[8], pastSla: f[9] === 1 };
   });
   var PAGE = 100;
   var state = { key: 'sev', dir: 1, page: 0, shown: rows };
@@ -67,6 +67,7 @@ export const HTML_SCRIPT = String.raw`(function () {
       var tr = document.createElement('tr');
       cell(tr, SEV[r.sev], 'sev sev-' + SEV[r.sev]);
       cell(tr, r.rule); cell(tr, r.account); cell(tr, r.region); cell(tr, r.fn); cell(tr, r.message);
+      if (data.aged) cell(tr, r.age + (r.pastSla ? ' (past SLA)' : ''), 'num');
       tr.title = r.arn;
       if (r.isNew) tr.className = 'is-new';
       frag.appendChild(tr);

@@ -12,6 +12,8 @@
 import { createHash } from 'node:crypto';
 import { frameworkTitle } from '../rules/compliance.js';
 import { SEVERITIES, type Finding } from '../rules/types.js';
+import { historyOf } from './history.js';
+import { trend } from './html-trend.js';
 import { crawlGaps } from './gaps.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-client.js';
 import { countBySeverity } from './json.js';
@@ -50,7 +52,7 @@ export function* htmlReportChunks(run: RunResult): Generator<string, void, undef
 <body>
 <h1>lambda-audit report</h1>
 <p class="meta">Generated ${h(run.snapshot.generatedAt)} by lambda-audit ${h(run.snapshot.tool.version)}; rules as of ${h(run.asOf)}; ${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s).</p>
-${exposurePaths(run, active)}${summary(run, active, suppressed.length, marked)}
+${exposurePaths(run, active)}${summary(run, active, suppressed.length, marked)}${trend(run)}
 ${byRule(run, active)}
 ${crawl(run)}${skippedAccounts(run)}
 ${notJudged(run)}
@@ -62,7 +64,7 @@ ${drift(run)}
 </div>
 <section role="tabpanel" id="tab-findings">
 <h2>Findings</h2>
-${findingsTable(active, marked)}
+${findingsTable(run, active, marked)}
 </section>
 <section role="tabpanel" id="tab-suppressed">
 <h2>Suppressed findings</h2>
@@ -105,9 +107,16 @@ function summary(run: RunResult, active: readonly Finding[], suppressed: number,
     (s) => `<div class="card" data-severity="${s}"><span class="sev sev-${s}">${s}</span><b>${counts[s]}</b></div>`,
   ).join('');
   const complete = run.snapshot.regions.every((r) => r.complete);
+  const hist = run.history;
+  const since =
+    hist === undefined
+      ? ''
+      : `\n<div class="card" data-total="new-since-last-run">new since the last run<b>${hist.run.new + hist.run.reopened}</b></div>` +
+        `\n<div class="card" data-total="resolved-since-last-run">resolved since the last run<b>${hist.run.resolved}</b></div>` +
+        `\n<div class="card" data-total="past-sla">past SLA<b>${hist.pastSla}</b></div>`;
   return `<h2>Summary</h2>
 <div class="cards" id="totals">
-<div class="card" data-total="findings">findings<b>${active.length}</b></div>${cards}${fresh}
+<div class="card" data-total="findings">findings<b>${active.length}</b></div>${cards}${fresh}${since}
 <div class="card" data-total="suppressed">suppressed<b>${suppressed}</b></div>
 </div>
 ${complete ? '' : '<p class="warn">The crawl was incomplete: findings that depend on what was not read may be missing (see Crawl completeness).</p>'}`;
@@ -209,15 +218,16 @@ function value(change: { path: string; old?: unknown; new?: unknown }, side: 'ol
   return `<code>${h(JSON.stringify(change[side]))}</code>`;
 }
 
-function findingsTable(active: readonly Finding[], marked: boolean): string {
+function findingsTable(run: RunResult, active: readonly Finding[], marked: boolean): string {
+  const aged = run.history !== undefined;
   const preview = active
     .slice(0, STATIC_ROWS)
     .map(
       (f) =>
-        `<tr${f.new === true ? ' class="is-new"' : ''}><td class="sev sev-${f.severity}">${f.severity}</td><td>${h(f.ruleId)}</td><td>${h(f.account)}</td><td>${h(f.region)}</td><td>${h(label(f))}</td><td>${h(f.message)}</td></tr>`,
+        `<tr${f.new === true ? ' class="is-new"' : ''}><td class="sev sev-${f.severity}">${f.severity}</td><td>${h(f.ruleId)}</td><td>${h(f.account)}</td><td>${h(f.region)}</td><td>${h(label(f))}</td><td>${h(f.message)}</td>${aged ? `<td class="num">${ageText(run, f)}</td>` : ''}</tr>`,
     );
   const head = (key: string) =>
-    `<tr><th${key}="sev">Severity</th><th${key}="rule">Rule</th><th${key}="account">Account</th><th${key}="region">Region</th><th${key}="fn">Function</th><th${key}="message">Message</th></tr>`;
+    `<tr><th${key}="sev">Severity</th><th${key}="rule">Rule</th><th${key}="account">Account</th><th${key}="region">Region</th><th${key}="fn">Function</th><th${key}="message">Message</th>${aged ? `<th${key}="age" class="num">Age (days)</th>` : ''}</tr>`;
   return `<div id="findings-ui" hidden>
 <div class="filters">
 <label>Severity<select id="f-severity"><option value="">all</option></select></label>
@@ -239,6 +249,12 @@ function findingsTable(active: readonly Finding[], marked: boolean): string {
 <p>Sorting and filtering need JavaScript; the first ${Math.min(active.length, STATIC_ROWS)} of ${active.length} findings follow.</p>
 <table><thead>${head('')}</thead><tbody>${preview.join('\n')}</tbody></table>
 </noscript>`;
+}
+
+function ageText(run: RunResult, f: Finding): string {
+  const history = historyOf(run, f);
+  if (history === undefined) return '';
+  return `${history.ageDays}${history.pastSla ? ' (past SLA)' : ''}`;
 }
 
 function suppressedTable(suppressed: readonly Finding[]): string {
@@ -270,6 +286,7 @@ function label(f: Finding): string {
 function* tableData(run: RunResult, active: readonly Finding[], marked: boolean): Generator<string, void, undefined> {
   const rules = [...new Set(active.map((f) => f.ruleId))].sort();
   const index = new Map(rules.map((r, i) => [r, i]));
+  const aged = run.history !== undefined;
   yield `{"severities":${jsonForScript(SEVERITIES)},"rules":${jsonForScript(rules)},"findings":[`;
   for (const [i, f] of active.entries())
     yield `${i === 0 ? '' : ','}${jsonForScript([
@@ -280,9 +297,10 @@ function* tableData(run: RunResult, active: readonly Finding[], marked: boolean)
       label(f),
       f.message,
       f.arn,
-      ...(marked ? [f.new === true ? 1 : 0] : []),
+      ...(marked || aged ? [f.new === true ? 1 : 0] : []),
+      ...(aged ? [historyOf(run, f)?.ageDays ?? 0, historyOf(run, f)?.pastSla === true ? 1 : 0] : []),
     ])}`;
-  yield `],"generatedAt":${jsonForScript(run.snapshot.generatedAt)}}`;
+  yield `],${aged ? '"aged":true,' : ''}"generatedAt":${jsonForScript(run.snapshot.generatedAt)}}`;
 }
 
 /** JSON that cannot close its <script> element or break a JavaScript string. */

@@ -8,6 +8,7 @@ import { markdownCode, markdownText } from './escape.js';
 import { crawlGaps } from './gaps.js';
 import { countBySeverity } from './json.js';
 import type { RunResult } from './run.js';
+import { sinceLastRun } from './history.js';
 import { describeReason, EXPOSURE_PATH } from './text.js';
 
 const MAX_ROWS = 50;
@@ -16,6 +17,9 @@ export function markdownReport(run: RunResult): string {
   const active = run.findings.filter((f) => !f.suppressed);
   const counts = countBySeverity(run);
   const lines: string[] = [];
+  // With --state the change opens the report: it is what the nightly reader wants first.
+  const since = sinceLastRun(run);
+  if (since !== undefined) lines.push(`**${since.charAt(0).toUpperCase()}${since.slice(1)}**`, '');
   lines.push(`## lambda-audit: ${active.length} finding${active.length === 1 ? '' : 's'}`, '');
   lines.push(
     `${run.snapshot.functions.length} function records in ${run.snapshot.regions.length} account-region(s); rules as of ${run.asOf}.`,

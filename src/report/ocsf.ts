@@ -9,7 +9,7 @@
  */
 import { frameworkTitle } from '../rules/compliance.js';
 import { fingerprint } from '../rules/fingerprint.js';
-import type { AcceptedEntry } from '../rules/accepted.js';
+import { goneEntries, historyOf, type GoneEntry } from './history.js';
 import type { Finding, RuleMeta, Severity } from '../rules/types.js';
 import type { RunResult } from './run.js';
 import { inert, jsonInert } from './escape.js';
@@ -26,7 +26,11 @@ const severityName: Record<Severity, string> = {
   high: 'High',
   critical: 'Critical',
 };
-const activity = { create: { id: 1, name: 'Create' }, close: { id: 3, name: 'Close' } } as const;
+const activity = {
+  create: { id: 1, name: 'Create' },
+  update: { id: 2, name: 'Update' },
+  close: { id: 3, name: 'Close' },
+} as const;
 const status = {
   new: { id: 1, name: 'New' },
   suppressed: { id: 3, name: 'Suppressed' },
@@ -37,7 +41,7 @@ export function ocsfReport(run: RunResult): string {
   const rules = new Map(run.rules.map((r) => [r.id, r]));
   const lines = [
     ...run.findings.map((f) => record(run, f, rules.get(f.ruleId))),
-    ...(run.resolved ?? []).map((e) => resolvedRecord(run, e, rules.get(e.ruleId))),
+    ...goneEntries(run).map((e) => resolvedRecord(run, e, rules.get(e.ruleId))),
   ];
   return lines.map((l) => `${jsonInert(JSON.stringify(l))}\n`).join('');
 }
@@ -52,6 +56,10 @@ interface Common {
   readonly severity: Severity;
   readonly title: string;
   readonly desc: string;
+  /** With `--state`: first and last sighting (ISO), our status. */
+  readonly firstSeen?: string;
+  readonly lastSeen?: string;
+  readonly lifecycle?: string;
 }
 
 function envelope(
@@ -76,6 +84,7 @@ function envelope(
     severity: severityName[c.severity],
     status_id: st.id,
     status: st.name,
+    ...(c.lifecycle === undefined ? {} : { status_detail: c.lifecycle }),
     time: Date.parse(run.snapshot.generatedAt),
     time_dt: run.snapshot.generatedAt,
     message: inert(c.desc),
@@ -88,6 +97,10 @@ function envelope(
       title: inert(c.title),
       desc: inert(c.desc),
       types: [c.ruleId],
+      ...(c.firstSeen === undefined
+        ? {}
+        : { first_seen_time: Date.parse(c.firstSeen), first_seen_time_dt: c.firstSeen }),
+      ...(c.lastSeen === undefined ? {} : { last_seen_time: Date.parse(c.lastSeen), last_seen_time_dt: c.lastSeen }),
       analytic: { uid: c.ruleId, name: c.ruleId, type_id: 1, type: 'Rule' },
       ...(rule === undefined ? {} : { src_url: rule.docs }),
     },
@@ -127,8 +140,11 @@ function record(run: RunResult, f: Finding, rule: RuleMeta | undefined): Record<
     severity: f.severity,
     title: f.title,
     desc: f.message,
+    ...lifecycleOf(run, f),
   };
-  const out = envelope(run, common, rule, activity.create, f.suppressed ? status.suppressed : status.new);
+  // A finding seen before is an update of the one reported then (OCSF activity Update).
+  const act = common.lifecycle === 'open' ? activity.update : activity.create;
+  const out = envelope(run, common, rule, act, f.suppressed ? status.suppressed : status.new);
   // An exposure path: its traits as finding types, and the findings it is made of as related events.
   if (f.related !== undefined) {
     const info = out.finding_info as Record<string, unknown>;
@@ -147,7 +163,12 @@ function record(run: RunResult, f: Finding, rule: RuleMeta | undefined): Record<
   return { ...out, ...(f.suppression === undefined ? {} : { unmapped: { suppression: f.suppression } }) };
 }
 
-function resolvedRecord(run: RunResult, e: AcceptedEntry, rule: RuleMeta | undefined): Record<string, unknown> {
+function lifecycleOf(run: RunResult, f: Finding): Pick<Common, 'firstSeen' | 'lastSeen' | 'lifecycle'> {
+  const h = historyOf(run, f);
+  return h === undefined ? {} : { firstSeen: h.firstSeen, lastSeen: h.lastSeen, lifecycle: h.status };
+}
+
+function resolvedRecord(run: RunResult, e: GoneEntry, rule: RuleMeta | undefined): Record<string, unknown> {
   const [, , , region = '', account = '', , name = ''] = e.arn.split(':');
   return envelope(
     run,
@@ -158,9 +179,15 @@ function resolvedRecord(run: RunResult, e: AcceptedEntry, rule: RuleMeta | undef
       account,
       region,
       name,
-      severity: rule?.severity ?? 'info',
+      severity: e.severity ?? rule?.severity ?? 'info',
       title: rule?.title ?? e.ruleId,
-      desc: `${name}: no longer found by ${e.ruleId} (accepted earlier, fixed since)`,
+      desc:
+        e.source === 'state'
+          ? `${name}: no longer found by ${e.ruleId} (fixed since the last run)`
+          : `${name}: no longer found by ${e.ruleId} (accepted earlier, fixed since)`,
+      ...(e.firstSeen === undefined ? {} : { firstSeen: e.firstSeen }),
+      ...(e.lastSeen === undefined ? {} : { lastSeen: e.lastSeen }),
+      ...(e.source === 'state' ? { lifecycle: 'resolved' } : {}),
     },
     rule,
     activity.close,

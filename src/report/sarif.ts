@@ -20,6 +20,8 @@ import type { SkippedAccountInfo } from '../snapshot/types.js';
 import { crawlGaps, type CrawlGap } from './gaps.js';
 import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
+import { historyOf } from './history.js';
+import type { FindingStatus } from '../state/state.js';
 import { inert, jsonInert } from './escape.js';
 
 export const GITHUB_LIMITS = {
@@ -123,7 +125,7 @@ function document(
           skipped,
         ),
       ],
-      results: findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId) ?? 0)),
+      results: findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId) ?? 0, historyOf(run, f)?.status)),
       properties: {
         account,
         asOf: run.asOf,
@@ -229,7 +231,13 @@ function sarifLocation(f: Finding): unknown {
   };
 }
 
-function sarifResult(f: Finding, index: number): unknown {
+/**
+ * SARIF's baselineState with `--state`: `new` for a finding first seen (or seen again after being
+ * fixed) in this run, `unchanged` for one seen before. Fixed findings are left out, not sent as
+ * `absent`: GitHub code scanning closes an alert whose result is no longer uploaded, and would
+ * keep one open for a result it is given, whatever its baselineState.
+ */
+function sarifResult(f: Finding, index: number, status?: FindingStatus): unknown {
   return {
     ruleId: f.ruleId,
     ruleIndex: index,
@@ -248,6 +256,7 @@ function sarifResult(f: Finding, index: number): unknown {
           })),
         }),
     partialFingerprints: { primaryLocationLineHash: fingerprint(f) },
+    ...(status === undefined ? {} : { baselineState: status === 'open' ? 'unchanged' : 'new' }),
     properties: {
       arn: f.arn,
       account: f.account,

@@ -9,6 +9,7 @@ import type { UnknownReason } from '../snapshot/types.js';
 import { countBySeverity } from './json.js';
 import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
+import { sinceLastRun } from './history.js';
 
 const SHOWN = 25;
 /** The rule whose findings open the reports (src/rules/checks/exposure-path.ts). */
@@ -32,6 +33,9 @@ export function textReport(run: RunResult, options: FormatOptions): string {
   };
   const regions = run.snapshot.regions;
   const incomplete = regions.filter((r) => !r.complete);
+  // With --state the change opens the report: it is what the nightly reader wants first.
+  const since = sinceLastRun(run);
+  if (since !== undefined) lines.push(since);
   lines.push(
     `lambda-audit ${run.snapshot.tool.version}: ${run.snapshot.functions.length} function records in ${regions.length} account-region(s), rules as of ${run.asOf}`,
   );

@@ -18,11 +18,13 @@ export const asffSchema = {
       'ProductArn',
       'Resources',
       'SchemaVersion',
-      'Severity',
       'Title',
-      'Types',
       'UpdatedAt',
+      'FindingProviderFields',
     ],
+    // Severity and Types: the provider's in FindingProviderFields always; at the top level only on
+    // a finding's first import (after that they are the customer's: BatchImportFindings' rules).
+    dependentRequired: { Severity: ['Types'], Types: ['Severity'] },
     properties: {
       AwsAccountId: { type: 'string', pattern: '^\\d{12}$' },
       CreatedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
@@ -41,6 +43,20 @@ export const asffSchema = {
         required: ['Label'],
         properties: { Label: { enum: ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] } },
       },
+      FindingProviderFields: {
+        type: 'object',
+        required: ['Severity', 'Types'],
+        properties: {
+          Severity: {
+            type: 'object',
+            required: ['Label'],
+            properties: { Label: { enum: ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] } },
+          },
+          Types: { type: 'array', minItems: 1, maxItems: 50 },
+        },
+      },
+      FirstObservedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+      LastObservedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
       Types: {
         type: 'array',
         minItems: 1,

@@ -1,0 +1,216 @@
+/**
+ * The findings-state file: read and checked before any API call (a bad file is a usage error, exit
+ * 2, saying file:line and what was expected), written with the run's reports (all or none). One
+ * finding per line, sorted by fingerprint, so the file diffs well when kept in git.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { AuditError } from '../errors.js';
+import { lineColumn, parseJsonFile } from '../json.js';
+import { firstErrorValidatorFor, validatorFor } from '../policy/schemas.js';
+import type { FileContent } from '../report/write.js';
+import stateSchema from './schema.js';
+import type { Severity } from '../rules/types.js';
+import { emptyState, STATE_SCHEMA_VERSION, type FindingsState, type RunRecord, type StateEntry } from './state.js';
+
+/** The state in `file`; an empty state when the file does not exist yet (the first run). */
+export async function readState(file: string, shown = file): Promise<FindingsState> {
+  let text: string;
+  try {
+    // Files we wrote are read line by line (one finding a line), never held whole: a 500,000-finding
+    // state is 120 MB of text. Anything else (an edited file) is parsed as a whole.
+    const fast = await readOwnFormat(file, shown);
+    if (fast !== undefined) return fast;
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof AuditError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return emptyState();
+    throw new AuditError('E_INPUT', `${shown}: cannot read the findings state (${code ?? 'error'})`, { cause: error });
+  }
+  return parseState(shown, text);
+}
+
+const HEAD = ['{', `"schemaVersion": ${STATE_SCHEMA_VERSION},`, '"kind": "lambda-audit-state",', '"runs": ['];
+const ENTRY = /^"([0-9a-f]{32})": (\{.*\}),?$/;
+/** ISO date-times as `toISOString` writes them (a 31st of a shorter month is the one thing it lets by). */
+const ISO = '(\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d\\.\\d{3}Z)';
+/**
+ * One entry as `stateChunks` writes it, with strings free of escapes and quotes: a line that
+ * matches is valid against the entry schema (anything else goes through JSON.parse and ajv).
+ */
+const OWN_ENTRY = new RegExp(
+  `^"([0-9a-f]{32})": \\{"ruleId":"([^"\\\\\\u0000-\\u001f]+)","arn":"(arn:[^":\\\\]+:lambda:[^":\\\\]*:[^":\\\\]*:function:[^"\\\\\\u0000-\\u001f]*)","severity":"(critical|high|medium|low|info)","firstSeen":"${ISO}","lastSeen":"${ISO}"(?:,"resolvedAt":"${ISO}")?\\},?$`,
+);
+
+/**
+ * The state from a file in the layout `stateChunks` writes, line by line, each run and entry
+ * validated against its part of the schema; undefined as soon as a line is not in that layout.
+ * Repeated strings (rule ids, dates, ARNs) are shared, which halves the memory of a big state.
+ */
+async function readOwnFormat(file: string, shown: string): Promise<FindingsState | undefined> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const runs: RunRecord[] = [];
+  const findings = new Map<string, StateEntry>();
+  const strings = new Map<string, string>();
+  const intern = (v: string): string => {
+    const known = strings.get(v);
+    if (known !== undefined) return known;
+    strings.set(v, v);
+    return v;
+  };
+  const validateRun = firstErrorValidatorFor(stateSchema.properties.runs.items);
+  const validateEntry = firstErrorValidatorFor(stateSchema.properties.findings.additionalProperties);
+  const invalid = (n: number, pointer: string, errors: ValidateFunction['errors']): AuditError =>
+    new AuditError(
+      'E_INPUT',
+      `${shown}:${n}:1: not a valid findings state: ${pointer}${errors?.[0]?.instancePath ?? ''} ${detailOf(errors?.[0])}`,
+    );
+  let n = 0;
+  let part: 'head' | 'runs' | 'between' | 'findings' | 'end' | 'done' = 'head';
+  for await (const line of lines) {
+    n++;
+    if (part === 'head') {
+      if (line !== HEAD[n - 1]) return undefined;
+      if (n === HEAD.length) part = 'runs';
+    } else if (part === 'runs') {
+      if (line === '],') {
+        part = 'between';
+        continue;
+      }
+      const value = parseLine(line.endsWith(',') ? line.slice(0, -1) : line);
+      if (value === undefined) return undefined;
+      if (!validateRun(value)) throw invalid(n, `/runs/${runs.length}`, validateRun.errors);
+      runs.push(value as RunRecord);
+    } else if (part === 'between') {
+      if (line !== '"findings": {') return undefined;
+      part = 'findings';
+    } else if (part === 'findings') {
+      if (line === '}') {
+        part = 'end';
+        continue;
+      }
+      // The layout we write, matched whole (which checks it as the schema would): no JSON.parse.
+      const quick = OWN_ENTRY.exec(line);
+      if (quick !== null) {
+        const [, id, ruleId, arn, severity, firstSeen, lastSeen, resolvedAt] = quick;
+        findings.set(id!, {
+          ruleId: intern(ruleId!),
+          arn: intern(arn!),
+          severity: severity as Severity,
+          firstSeen: intern(firstSeen!),
+          lastSeen: intern(lastSeen!),
+          ...(resolvedAt === undefined ? {} : { resolvedAt: intern(resolvedAt) }),
+        });
+        continue;
+      }
+      const m = ENTRY.exec(line);
+      const value = m === null ? undefined : parseLine(m[2]!);
+      if (m === null || value === undefined) return undefined;
+      if (!validateEntry(value)) throw invalid(n, `/findings/${m[1]}`, validateEntry.errors);
+      const e = value as StateEntry;
+      findings.set(m[1]!, {
+        ruleId: intern(e.ruleId),
+        arn: intern(e.arn),
+        severity: e.severity,
+        firstSeen: intern(e.firstSeen),
+        lastSeen: intern(e.lastSeen),
+        ...(e.resolvedAt === undefined ? {} : { resolvedAt: intern(e.resolvedAt) }),
+      });
+    } else if (part === 'end') {
+      if (line !== '}') return undefined;
+      part = 'done';
+    } else if (line !== '') return undefined;
+  }
+  return part === 'done'
+    ? { schemaVersion: STATE_SCHEMA_VERSION, kind: 'lambda-audit-state', runs, findings }
+    : undefined;
+}
+
+function parseLine(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function detailOf(e: ErrorObject | undefined): string {
+  return e?.keyword === 'additionalProperties'
+    ? `unknown key "${String((e.params as { additionalProperty?: string }).additionalProperty)}"`
+    : (e?.message ?? 'is invalid');
+}
+
+export function parseState(file: string, text: string): FindingsState {
+  const value = parseJsonFile(file, text);
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== STATE_SCHEMA_VERSION)
+    throw new AuditError(
+      'E_INPUT',
+      `${file}:1:1: not a findings state of schemaVersion ${STATE_SCHEMA_VERSION} (got ${JSON.stringify(version) ?? 'none'}); this lambda-audit reads version ${STATE_SCHEMA_VERSION}`,
+    );
+  const validate = validatorFor(stateSchema);
+  if (!validate(value)) {
+    const e = validate.errors?.[0];
+    const pointer = e?.instancePath ?? '';
+    const { line, column } = lineColumn(text, offsetOf(text, pointer));
+    const detail = detailOf(e);
+    throw new AuditError(
+      'E_INPUT',
+      `${file}:${line}:${column}: not a valid findings state: ${pointer || '(top level)'} ${detail}`,
+    );
+  }
+  const raw = value as { runs: FindingsState['runs']; findings: Record<string, StateEntry> };
+  return {
+    schemaVersion: STATE_SCHEMA_VERSION,
+    kind: 'lambda-audit-state',
+    runs: raw.runs,
+    findings: new Map(Object.entries(raw.findings)),
+  };
+}
+
+/**
+ * Where a JSON pointer of the state points, as a text offset: the finding's key, or the run's
+ * opening brace. Good for the files we write (one entry a line) and for most hand edits.
+ */
+function offsetOf(text: string, pointer: string): number {
+  const [, top, key] = pointer.split('/');
+  if (top === 'findings' && key !== undefined) {
+    const at = text.indexOf(`"${key.replace(/~1/g, '/').replace(/~0/g, '~')}"`, text.indexOf('"findings"'));
+    if (at !== -1) return at;
+  }
+  if (top === 'runs' && key !== undefined) {
+    let at = text.indexOf('"runs"');
+    for (let n = Number(key); at !== -1 && n >= 0; n--) at = text.indexOf('{', at + 1);
+    if (at !== -1) return at;
+  }
+  const at = top === undefined || top === '' ? -1 : text.indexOf(`"${top}"`);
+  return at === -1 ? 0 : at;
+}
+
+/** The state file's text, in chunks (a 500,000-finding state is too big to build as one string twice). */
+export function* stateChunks(state: FindingsState): Generator<string, void, undefined> {
+  yield `{\n"schemaVersion": ${STATE_SCHEMA_VERSION},\n"kind": "lambda-audit-state",\n"runs": [`;
+  for (const [i, run] of state.runs.entries()) {
+    const { at, open, new: added, resolved, reopened } = run;
+    yield `${i === 0 ? '' : ','}\n${JSON.stringify({ at, open, new: added, resolved, reopened })}`;
+  }
+  yield `\n],\n"findings": {`;
+  const ids = [...state.findings.keys()].sort();
+  let first = true;
+  for (const id of ids) {
+    const e = state.findings.get(id)!;
+    // Fixed key order, so a file rewritten without change is the same bytes. Severities and dates
+    // were validated (plain ASCII), so only the free strings go through JSON.stringify.
+    const resolved = e.resolvedAt === undefined ? '' : `,"resolvedAt":"${e.resolvedAt}"`;
+    yield `${first ? '' : ','}\n"${id}": {"ruleId":${JSON.stringify(e.ruleId)},"arn":${JSON.stringify(e.arn)},"severity":"${e.severity}","firstSeen":"${e.firstSeen}","lastSeen":"${e.lastSeen}"${resolved}}`;
+    first = false;
+  }
+  yield '\n}\n}\n';
+}
+
+export function stateFileContent(state: FindingsState): FileContent {
+  return stateChunks(state);
+}
