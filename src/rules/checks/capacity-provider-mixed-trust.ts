@@ -9,6 +9,13 @@
  * the functions' `CapacityProviderConfig` (the provider's ARN), never the provider read itself.
  */
 import { cached } from '../fleet.js';
+import {
+  DEFAULT_REACHABLE,
+  REACHABLE_SCHEMA,
+  reachabilityOf,
+  reachabilityText,
+  type Reachability,
+} from '../reachability.js';
 import { NotJudged, type Check, type FleetContext } from '../types.js';
 import type { FunctionRecord, UnknownPart } from '../../snapshot/types.js';
 import { unknownPartFor } from '../unknown.js';
@@ -24,7 +31,7 @@ export interface CapacityProviderMixedTrustOptions {
   readonly tagKey: string;
 }
 
-type Exposure = 'anyone' | 'other-account' | 'private';
+type Exposure = Reachability;
 
 interface ProviderUse {
   functions: number;
@@ -42,16 +49,12 @@ export const capacityProviderMixedTrust: Check<CapacityProviderMixedTrustOptions
       type: 'object',
       additionalProperties: false,
       properties: {
-        reachable: { type: 'object', additionalProperties: { enum: ['anyone', 'other-account'] } },
+        reachable: REACHABLE_SCHEMA,
         tagKey: { type: 'string' },
       },
     },
     defaults: {
-      reachable: {
-        'function-public-access': 'anyone',
-        'function-url-public': 'anyone',
-        'function-cross-account-invoke': 'other-account',
-      },
+      reachable: DEFAULT_REACHABLE,
       tagKey: 'team',
     },
     vars: ['provider', 'functions', 'mix'],
@@ -60,15 +63,8 @@ export const capacityProviderMixedTrust: Check<CapacityProviderMixedTrustOptions
   },
   create(options) {
     const reach = Object.entries(options.reachable);
-    const exposureOf = (record: FunctionRecord, fleet: FleetContext): Exposure | UnknownPart => {
-      const found = fleet.findingsOf(record.arn);
-      let exposure: Exposure = 'private';
-      for (const [ruleId, by] of reach)
-        if (found.has(ruleId) && (exposure === 'private' || by === 'anyone')) exposure = by;
-      if (exposure !== 'private') return exposure;
-      const unjudged = fleet.notJudgedOf(record.arn);
-      return reach.map(([ruleId]) => unjudged.get(ruleId)).find((p) => p !== undefined) ?? 'private';
-    };
+    const exposureOf = (record: FunctionRecord, fleet: FleetContext): Exposure | UnknownPart =>
+      reachabilityOf(record, fleet, options.reachable);
     const teamOf = (record: FunctionRecord): string | undefined | UnknownPart => {
       if (options.tagKey === '') return undefined;
       if (record.tagsError)
@@ -121,8 +117,4 @@ export const capacityProviderMixedTrust: Check<CapacityProviderMixedTrustOptions
   },
 };
 
-const exposureText: Record<Exposure, string> = {
-  anyone: 'reachable by anyone',
-  'other-account': 'reachable from another account',
-  private: 'not reachable from outside',
-};
+const exposureText = reachabilityText;

@@ -18,6 +18,7 @@
  * a trait, and a reachable function whose traits could not be judged is not judged either.
  */
 import type { FunctionRecord } from '../../snapshot/types.js';
+import { DEFAULT_REACHABLE, REACHABLE_SCHEMA, type ReachableRules } from '../reachability.js';
 import { unknownPartFor } from '../unknown.js';
 import { invokeGrants } from './resource-policy.js';
 import { Combined, NotJudged, severityRank, type Check, type RelatedFinding, type Severity } from '../types.js';
@@ -27,7 +28,7 @@ type Trait = 'admin' | 'escalation' | 'data' | 'secrets' | 'unpatched';
 
 export interface ExposurePathOptions {
   /** Rules whose finding makes the function reachable, and by whom. */
-  readonly reachable: Readonly<Record<string, 'anyone' | 'other-account'>>;
+  readonly reachable: ReachableRules;
   /** Rules whose finding is a trait of the path. */
   readonly traits: Readonly<Record<string, Trait>>;
   /**
@@ -70,7 +71,7 @@ export const exposurePath: Check<ExposurePathOptions> = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        reachable: { type: 'object', additionalProperties: { enum: ['anyone', 'other-account'] } },
+        reachable: REACHABLE_SCHEMA,
         traits: {
           type: 'object',
           additionalProperties: { enum: ['admin', 'escalation', 'data', 'secrets', 'unpatched'] },
@@ -79,11 +80,7 @@ export const exposurePath: Check<ExposurePathOptions> = {
       },
     },
     defaults: {
-      reachable: {
-        'function-public-access': 'anyone',
-        'function-url-public': 'anyone',
-        'function-cross-account-invoke': 'other-account',
-      },
+      reachable: DEFAULT_REACHABLE,
       traits: {
         'role-admin-access': 'admin',
         'role-privilege-escalation': 'escalation',

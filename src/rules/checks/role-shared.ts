@@ -5,6 +5,13 @@
  * another account, or neither. Optionally also a role serving more than `maxFunctions` functions.
  */
 import { cached } from '../fleet.js';
+import {
+  DEFAULT_REACHABLE,
+  REACHABLE_SCHEMA,
+  reachabilityOf,
+  reachabilityText,
+  type Reachability,
+} from '../reachability.js';
 import { NotJudged, type Check, type FleetContext } from '../types.js';
 import type { FunctionRecord, UnknownPart } from '../../snapshot/types.js';
 
@@ -18,7 +25,7 @@ export interface RoleSharedOptions {
   readonly maxFunctions: number;
 }
 
-type Exposure = 'anyone' | 'other-account' | 'private';
+type Exposure = Reachability;
 
 interface RoleUse {
   readonly functions: number;
@@ -35,16 +42,12 @@ export const roleShared: Check<RoleSharedOptions> = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        reachable: { type: 'object', additionalProperties: { enum: ['anyone', 'other-account'] } },
+        reachable: REACHABLE_SCHEMA,
         maxFunctions: { type: 'integer', minimum: 0 },
       },
     },
     defaults: {
-      reachable: {
-        'function-public-access': 'anyone',
-        'function-url-public': 'anyone',
-        'function-cross-account-invoke': 'other-account',
-      },
+      reachable: DEFAULT_REACHABLE,
       maxFunctions: 0,
     },
     vars: ['role', 'functions', 'exposures'],
@@ -53,15 +56,8 @@ export const roleShared: Check<RoleSharedOptions> = {
   },
   create(options) {
     const reach = Object.entries(options.reachable);
-    const exposureOf = (record: FunctionRecord, fleet: FleetContext): Exposure | UnknownPart => {
-      const found = fleet.findingsOf(record.arn);
-      let exposure: Exposure = 'private';
-      for (const [ruleId, by] of reach)
-        if (found.has(ruleId) && (exposure === 'private' || by === 'anyone')) exposure = by;
-      if (exposure !== 'private') return exposure;
-      const unjudged = fleet.notJudgedOf(record.arn);
-      return reach.map(([ruleId]) => unjudged.get(ruleId)).find((p) => p !== undefined) ?? 'private';
-    };
+    const exposureOf = (record: FunctionRecord, fleet: FleetContext): Exposure | UnknownPart =>
+      reachabilityOf(record, fleet, options.reachable);
     const usesOf = (fleet: FleetContext): ReadonlyMap<string, RoleUse> =>
       cached(fleet, `role-shared\u0000${reach.map(([id]) => id).join(',')}`, () => {
         const uses = new Map<string, { functions: number; counts: Record<Exposure, number>; unknown?: UnknownPart }>();
@@ -97,8 +93,4 @@ export const roleShared: Check<RoleSharedOptions> = {
   },
 };
 
-const exposureText: Record<Exposure, string> = {
-  anyone: 'reachable by anyone',
-  'other-account': 'reachable from another account',
-  private: 'not reachable from outside',
-};
+const exposureText = reachabilityText;
