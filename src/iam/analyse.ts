@@ -55,29 +55,37 @@ export interface RoleFacts {
   readonly permissions: string;
 }
 
-/** `unknown`: a permissions policy or the boundary could not be known; nothing is judged. */
-export type RoleAnalysis = { readonly unknown: UnknownPart } | RoleFacts;
+/**
+ * `unknown`: a permissions policy or the boundary could not be known; the permission facts are not
+ * judged. `trust` is still given when the trust policy itself is known: who may assume a role does
+ * not depend on what the role may do.
+ */
+export type RoleAnalysis = { readonly unknown: UnknownPart; readonly trust?: TrustGrant[] } | RoleFacts;
 
 export function analyseRole(
   role: IamRole,
   managed: (arn: string) => IamManagedPolicy | undefined,
   account: string,
 ): RoleAnalysis {
-  const unknown = role.unknown?.[0];
-  if (unknown !== undefined) return { unknown };
+  const withTrust = (unknown: UnknownPart): RoleAnalysis =>
+    role.unknown?.some((u) => u.path === 'trustPolicy')
+      ? { unknown }
+      : { unknown, trust: trustGrants(role.trustPolicy, account) };
+  const unknown = role.unknown?.find((u) => u.path !== 'trustPolicy') ?? role.unknown?.[0];
+  if (unknown !== undefined) return withTrust(unknown);
   const identity: NamedDocument[] = role.inlinePolicies.map((p) => ({
     name: `inline:${p.name}`,
     document: p.document,
   }));
   for (const arn of role.managedPolicies) {
     const policy = managed(arn);
-    if (policy === undefined) return { unknown: missing('managedPolicies', arn, account) };
+    if (policy === undefined) return withTrust(missing('managedPolicies', arn, account));
     identity.push({ name: arn, document: policy.document });
   }
   let boundary: NamedDocument[] | undefined;
   if (role.permissionsBoundary !== undefined) {
     const policy = managed(role.permissionsBoundary);
-    if (policy === undefined) return { unknown: missing('permissionsBoundary', role.permissionsBoundary, account) };
+    if (policy === undefined) return withTrust(missing('permissionsBoundary', role.permissionsBoundary, account));
     boundary = [{ name: role.permissionsBoundary, document: policy.document }];
   }
   const compiled = compileAll(identity);

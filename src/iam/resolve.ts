@@ -10,13 +10,16 @@
  */
 import type { AccountIam, FunctionRecord, IamRole, UnknownPart } from '../snapshot/types.js';
 import { analyseRole, type RoleFacts } from './analyse.js';
+import type { TrustGrant } from './trust.js';
 
 export interface KnownRole {
   readonly role: IamRole;
   readonly facts: RoleFacts;
 }
 
-export type RoleKnowledge = KnownRole | { readonly unknown: UnknownPart };
+/** Unknown: the role's permissions are not judged; `trust` when who may assume it is still known. */
+export type RoleKnowledge =
+  KnownRole | { readonly unknown: UnknownPart; readonly role?: IamRole; readonly trust?: readonly TrustGrant[] };
 
 const IAC_SOURCES: ReadonlySet<FunctionRecord['source']> = new Set(['template', 'plan']);
 
@@ -49,7 +52,10 @@ export function resolveRole(
         : { path: 'iam', reason: 'not-in-input', detail: `the role ${arn} is not in the account's IAM (deleted?)` },
     };
   const analysis = analyseRole(role, (policy) => read.policies[policy], read.account);
-  if ('unknown' in analysis) return { unknown: analysis.unknown };
+  if ('unknown' in analysis)
+    return analysis.trust === undefined
+      ? { unknown: analysis.unknown }
+      : { unknown: analysis.unknown, role, trust: analysis.trust };
   return { role, facts: analysis };
 }
 

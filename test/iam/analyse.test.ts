@@ -558,8 +558,10 @@ describe('analyseRole: unknown parts', () => {
       inlinePolicies: [],
       managedPolicies: [missing.arn],
     };
+    // The permissions are unknown; who may assume the role is still known.
     expect(analyseRole(role, () => undefined, ACCOUNT)).toEqual({
       unknown: { path: 'managedPolicies', reason: 'not-in-input', detail: missing.arn },
+      trust: [expect.objectContaining({ audience: 'service', principal: 'lambda.amazonaws.com' })],
     });
   });
 
@@ -571,7 +573,7 @@ describe('analyseRole: unknown parts', () => {
       trustPolicy: normalisePolicy(LAMBDA_TRUST),
       inlinePolicies: [],
     };
-    expect(analyseRole({ ...base, managedPolicies: [foreign] }, () => undefined, ACCOUNT)).toEqual({
+    expect(analyseRole({ ...base, managedPolicies: [foreign] }, () => undefined, ACCOUNT)).toMatchObject({
       unknown: { path: 'managedPolicies', reason: 'other-account', detail: foreign },
     });
     expect(
@@ -581,6 +583,11 @@ describe('analyseRole: unknown parts', () => {
 
   it("the role's own unknown entry makes it unknown", () => {
     const unknown: UnknownPart = { path: 'inlinePolicies', reason: 'plan-time', detail: '!Sub ${Policy}' };
+    expect(analyse({ inline: [allow('s3:*')], unknown: [unknown] })).toEqual({ unknown, trust: expect.any(Array) });
+  });
+
+  it('a trust policy that could not be read leaves trust unknown too', () => {
+    const unknown: UnknownPart = { path: 'trustPolicy', reason: 'failed', detail: 'MalformedPolicyDocument' };
     expect(analyse({ inline: [allow('s3:*')], unknown: [unknown] })).toEqual({ unknown });
   });
 });

@@ -56,20 +56,41 @@ export const executionRole: Check<ExecutionRoleOptions> = {
     const accounts = new Set(options.allowedAccounts);
     return (record, fleet) => {
       const known = roleOf(record, fleet);
-      if ('unknown' in known) return new NotJudged(known.unknown);
-      const { role, facts } = known;
-      const vars = (grants: readonly string[]): MatchVars => ({
-        role: role.name,
+      const vars = (roleName: string, grants: readonly string[]): MatchVars => ({
+        role: roleName,
         grants: grants.join('; '),
         count: grants.length,
       });
+      if (options.when === 'trust') {
+        // Who may assume the role is judged whenever its trust policy is known, even where a
+        // permissions policy is not.
+        const trust = 'unknown' in known ? known.trust : known.facts.trust;
+        if (trust === undefined || known.role === undefined)
+          return 'unknown' in known ? new NotJudged(known.unknown) : undefined;
+        const broad = trust.filter((t) => {
+          if (t.audience === 'service') return !services.has(t.principal.toLowerCase());
+          if (t.audience === 'other-account' || t.audience === 'own-account') {
+            const account = /^\d{12}$/.test(t.principal) ? t.principal : t.principal.split(':')[4];
+            return account === undefined || !accounts.has(account);
+          }
+          return true;
+        });
+        if (broad.length === 0) return undefined;
+        return vars(
+          known.role.name,
+          broad.map((t) => `${t.principal} (${audienceText[t.audience]}) ${via(t)}`),
+        );
+      }
+      if ('unknown' in known) return new NotJudged(known.unknown);
+      const { role, facts } = known;
       switch (options.when) {
         case 'admin':
-          return facts.admin ? vars([`every action on every resource ${via(facts.admin)}`]) : undefined;
+          return facts.admin ? vars(role.name, [`every action on every resource ${via(facts.admin)}`]) : undefined;
         case 'escalation': {
           // An admin role is reported once, by role-admin-access.
           if (facts.admin || facts.escalations.length === 0) return undefined;
           return vars(
+            role.name,
             facts.escalations.map(
               (e) =>
                 `${methodNames.get(e.method) ?? e.method} ${e.conditional ? 'under a condition, ' : ''}through ${e.by.map(refText).join(' and ')}`,
@@ -79,20 +100,9 @@ export const executionRole: Check<ExecutionRoleOptions> = {
         case 'data-wildcard':
           if (facts.admin || facts.dataWildcards.length === 0) return undefined;
           return vars(
+            role.name,
             facts.dataWildcards.map((d) => `${d.service} (${d.actions.join(', ')}) on every resource ${via(d)}`),
           );
-        case 'trust': {
-          const broad = facts.trust.filter((t) => {
-            if (t.audience === 'service') return !services.has(t.principal.toLowerCase());
-            if (t.audience === 'other-account' || t.audience === 'own-account') {
-              const account = /^\d{12}$/.test(t.principal) ? t.principal : t.principal.split(':')[4];
-              return account === undefined || !accounts.has(account);
-            }
-            return true;
-          });
-          if (broad.length === 0) return undefined;
-          return vars(broad.map((t) => `${t.principal} (${audienceText[t.audience]}) ${via(t)}`));
-        }
       }
     };
   },

@@ -46,6 +46,25 @@ describe('role-trust-too-broad', () => {
     expect(found.get('partner')?.message).toContain(OTHER);
   });
 
+  it('judges the trust policy of a role whose permissions are not all known', async () => {
+    const missing = `arn:aws:iam::${ACCOUNT}:policy/deleted`;
+    const partial = accountIam([
+      iamRole('partner', [SCOPED], {
+        trustPolicy: trust(assume({ AWS: `arn:aws:iam::${OTHER}:root` })),
+        managedPolicies: [missing],
+      }),
+      iamRole('lambda-only', [SCOPED], { managedPolicies: [missing] }),
+      iamRole('trust-unknown', [SCOPED], {
+        unknown: [{ path: 'trustPolicy', reason: 'failed', detail: 'MalformedPolicyDocument' }],
+      }),
+    ]);
+    const evaluation = await evaluateFleet(['partner', 'lambda-only', 'trust-unknown'].map(fn), [partial]);
+    expect([...byFunction(evaluation, 'role-trust-too-broad').keys()]).toEqual(['partner']);
+    // The permission facts stay unjudged; the trust policy that cannot be read leaves trust unjudged.
+    expect(notJudgedBy(evaluation, 'role-admin-access').get('partner')).toBe('managedPolicies not-in-input');
+    expect(notJudgedBy(evaluation, 'role-trust-too-broad').get('trust-unknown')).toBe('trustPolicy failed');
+  });
+
   it('is not judged when the input carries no IAM', async () => {
     const evaluation = await evaluateFleet([fn('lambda-only')]);
     expect(notJudgedBy(evaluation, 'role-trust-too-broad').get('lambda-only')).toBe('iam not-in-input');
