@@ -234,6 +234,15 @@ function offsetOf(text: string, pointer: string): number {
   return at === -1 ? 0 : at;
 }
 
+/** Characters JSON.stringify would escape (and lone surrogates, which it writes as \u escapes). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string: as is when nothing in it needs escaping (ARNs and rule ids), else JSON.stringify's. */
+function quoted(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /** The state file's text, in chunks (a 500,000-finding state is too big to build as one string twice). */
 export function* stateChunks(state: FindingsState): Generator<string, void, undefined> {
   yield `{\n"schemaVersion": ${STATE_SCHEMA_VERSION},\n"kind": "lambda-audit-state",\n"runs": [`;
@@ -251,7 +260,7 @@ export function* stateChunks(state: FindingsState): Generator<string, void, unde
     // Fixed key order, so a file rewritten without change is the same bytes. Severities and dates
     // were validated (plain ASCII), so only the free strings go through JSON.stringify.
     const resolved = e.resolvedAt === undefined ? '' : `,"resolvedAt":"${e.resolvedAt}"`;
-    yield `${first ? '' : ','}\n"${id}": {"ruleId":${JSON.stringify(e.ruleId)},"arn":${JSON.stringify(e.arn)},"severity":"${e.severity}","firstSeen":"${e.firstSeen}","lastSeen":"${e.lastSeen}"${resolved}}`;
+    yield `${first ? '' : ','}\n"${id}": {"ruleId":${quoted(e.ruleId)},"arn":${quoted(e.arn)},"severity":"${e.severity}","firstSeen":"${e.firstSeen}","lastSeen":"${e.lastSeen}"${resolved}}`;
     first = false;
   }
   yield '\n}\n}\n';

@@ -82,6 +82,18 @@ describe('state file', () => {
     expect([...stateChunks(back)].join('')).toBe(readFileSync(file, 'utf8'));
   });
 
+  it('escapes what JSON must escape, and only that', () => {
+    const odd = 'arn:aws:lambda:us-east-1:111111111111:function:a"b\\c\u0001d\ud83d\ude00e\ud800';
+    const one: FindingsState = {
+      ...state,
+      findings: new Map([[FP(5), { ...state.findings.get(FP(2))!, ruleId: 'r"1', arn: odd }]]),
+    };
+    const written = [...stateChunks(one)].join('');
+    expect(written).toContain(`"arn":${JSON.stringify(odd)}`);
+    expect(written).toContain('"ruleId":"r\\"1"');
+    expect(parseState('s.json', written).findings.get(FP(5))).toEqual(one.findings.get(FP(5)));
+  });
+
   it('a missing file is the first run: an empty state', async () => {
     expect(await readState(join(tempDir('la-state-'), 'none.json'))).toEqual(emptyState());
   });
