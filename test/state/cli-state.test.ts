@@ -197,4 +197,23 @@ describe('scan --state over three runs', () => {
     ).toBe(2);
     expect(stderr()).toMatch(/--fail-on-sla needs --state FILE/);
   });
+
+  it('--state-keep-resolved-days needs --state and a positive whole number of days', async () => {
+    const scanWith = async (...args: string[]) => {
+      const { io, stderr } = captureIo();
+      const code = await run(
+        ['node', 'lambda-audit', 'scan', '--input', 'test/fixtures/report/snapshot.json', ...args],
+        io,
+      );
+      return { code, stderr: stderr() };
+    };
+    const alone = await scanWith('--state-keep-resolved-days', '30');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--state-keep-resolved-days goes with --state FILE/);
+    for (const bad of ['0', '1.5', 'x']) {
+      const r = await scanWith('--state', 'unused.json', '--state-keep-resolved-days', bad);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--state-keep-resolved-days expects a positive integer/);
+    }
+  });
 });
