@@ -24,6 +24,7 @@ import { runSimulate, type SimulateFlags } from './simulate.js';
 import { runValidate } from './validate.js';
 import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
 import { runScan, type ScanFlags } from './scan.js';
+import { KEEP_RESOLVED_DAYS } from '../state/state.js';
 import type { SourceFlags } from './source.js';
 import { runBaseline, type BaselineFlags } from './baseline.js';
 import { toolVersion } from '../version.js';
@@ -216,6 +217,11 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .option(
       '--state <file>',
       'findings over time: first seen, fixed, age; read before the scan, written after it (created when missing)',
+    )
+    .option(
+      '--state-keep-resolved-days <days>',
+      `drop entries resolved more than this many days ago from the --state file (default: ${KEEP_RESOLVED_DAYS})`,
+      positiveNumber('--state-keep-resolved-days', { integer: true }),
     )
     .option(
       '--fail-on-sla',

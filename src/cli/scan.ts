@@ -18,7 +18,15 @@ import { compareFindings } from '../rules/evaluate.js';
 import { isComplete } from '../snapshot/build.js';
 import { readState, stateChunks } from '../state/file.js';
 import { judgedOf } from '../state/judged.js';
-import { advanceState, pastSla, type FindingHistory, type FindingsState, type Sla } from '../state/state.js';
+import {
+  advanceState,
+  KEEP_RESOLVED_DAYS,
+  pastSla,
+  pruneResolved,
+  type FindingHistory,
+  type FindingsState,
+  type Sla,
+} from '../state/state.js';
 import { fingerprint } from '../rules/fingerprint.js';
 import type { RunHistory } from '../report/run.js';
 import { fileTimestamp, logTo, type CliIo } from './io.js';
@@ -48,6 +56,8 @@ export interface ScanFlags extends SourceFlags {
   readonly state?: string;
   /** Exit 1 when a finding (not suppressed) is past its SLA (needs --state and an `sla` config section). */
   readonly failOnSla?: boolean;
+  /** --state-keep-resolved-days N: resolved entries older than this are dropped from the state. @default 90 */
+  readonly stateKeepResolvedDays?: number;
   /** False with --no-color. */
   readonly color: boolean;
   /** --report-snapshot: the JSON report also holds the snapshot. */
@@ -66,6 +76,8 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     ...(flags.config === undefined ? {} : { configFile: flags.config }),
   });
   const sla = await loadSla(flags.config, io.cwd);
+  if (flags.stateKeepResolvedDays !== undefined && flags.state === undefined)
+    throw new AuditError('E_USAGE', '--state-keep-resolved-days goes with --state FILE (it prunes the findings state)');
   if (flags.failOnSla === true && flags.state === undefined)
     throw new AuditError('E_USAGE', "--fail-on-sla needs --state FILE (a finding's age comes from the findings state)");
   if (flags.failOnSla === true && Object.keys(sla).length === 0)
@@ -140,7 +152,12 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     );
     // Sightings are when the fleet was seen: the snapshot's time (a crawl's now; an --input's own).
     const advanced = advanceState(previousState, findings, judged, new Date(snapshot.generatedAt));
-    nextState = advanced.state;
+    // Pruned on write only: this run's reports still list what it resolved.
+    nextState = pruneResolved(
+      advanced.state,
+      new Date(snapshot.generatedAt),
+      flags.stateKeepResolvedDays ?? KEEP_RESOLVED_DAYS,
+    );
     history = historyOf(advanced, findings, sla);
     log(
       `state ${flags.state}: +${advanced.run.new} new, -${advanced.run.resolved} resolved, ${advanced.run.reopened} reopened, ${history.pastSla} past SLA`,

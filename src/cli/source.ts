@@ -169,7 +169,10 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       ? await organizationTargets(flags, io, log, skippedAccounts)
       : await awsTargets(flags, io, log);
   const targets = shard === undefined ? all : shardTargets(all, shard, log);
-  const key = targets[0]?.key ?? DEMO_ENV_KEY;
+  // The key of the whole run, not of this shard's first target: a shard with no account-region
+  // (more shards than account-regions, or the hash put none in it) still hashes under the run's
+  // key, or merge finds the shards under different keys.
+  const key = all[0]?.key ?? (flags.demo ? DEMO_ENV_KEY : await loadEnvHashKey(io.env, log));
   // Every account-region's crawl listens to the run's signal: far more than EventTarget's default of 10.
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);

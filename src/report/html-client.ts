@@ -16,6 +16,7 @@ export const HTML_SCRIPT = String.raw`(function () {
   var $ = function (id) { return document.getElementById(id); };
   var controls = { severity: $('f-severity'), rule: $('f-rule'), account: $('f-account'), region: $('f-region'), fn: $('f-function'), text: $('f-text') };
   if ($('f-new')) controls.accepted = $('f-new');
+  if ($('f-sla')) controls.sla = $('f-sla');
 
   function options(select, values) {
     values.forEach(function (v) {
@@ -43,9 +44,11 @@ export const HTML_SCRIPT = String.raw`(function () {
     var sev = controls.severity.value, rule = controls.rule.value, account = controls.account.value, region = controls.region.value;
     var fn = controls.fn.value.toLowerCase(), text = controls.text.value.toLowerCase();
     var accepted = controls.accepted ? controls.accepted.value : '';
+    var sla = controls.sla ? controls.sla.value : '';
     state.shown = rows.filter(function (r) {
       return (sev === '' || SEV[r.sev] === sev) && (rule === '' || r.rule === rule) &&
         (accepted === '' || r.isNew === (accepted === 'new')) &&
+        (sla === '' || r.pastSla === (sla === 'past')) &&
         (account === '' || r.account === account) && (region === '' || r.region === region) &&
         (fn === '' || r.fn.toLowerCase().indexOf(fn) >= 0) &&
         (text === '' || (r.fn + ' ' + r.message + ' ' + r.arn + ' ' + r.rule).toLowerCase().indexOf(text) >= 0);

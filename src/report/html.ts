@@ -239,6 +239,10 @@ function findingsTable(run: RunResult, active: readonly Finding[], marked: boole
     marked
       ? '\n<label>Accepted<select id="f-new"><option value="">all</option><option value="new">new only</option><option value="accepted">accepted only</option></select></label>'
       : ''
+  }${
+    aged
+      ? '\n<label>SLA<select id="f-sla"><option value="">all</option><option value="past">past SLA only</option><option value="within">within SLA</option></select></label>'
+      : ''
   }
 <span id="f-count"></span>
 </div>

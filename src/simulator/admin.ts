@@ -8,7 +8,11 @@
  *                                                       "policy": {...}, "url": {...}, "eventInvokeConfig": {...}}
  *   POST   /__simulator/functions/{region}/{name}      {"copyOf": "existing-name"}   (adds a function)
  *   DELETE /__simulator/functions/{region}/{name}
+ *   PUT    /__simulator/faults/list-functions/{region}  {"error": "AccessDeniedException" | "ServiceException"}
+ *   DELETE /__simulator/faults/list-functions/{region}  (lists again)
  *
+ * A listing fault makes every ListFunctions of that region fail (a 403 the crawler does not retry,
+ * or a 500 on every retry), so a test can see what a run concludes about a region it could not list.
  * In a PATCH, `configuration` is merged into the function's configuration (a `null` removes a
  * key), `tags` replaces the tags; `policy` (an IAM policy document), `url` (GetFunctionUrlConfig's
  * fields) and `eventInvokeConfig` replace those parts, `null` removes one. Every change gets a new
@@ -20,12 +24,18 @@ import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { SimEventInvokeConfig, SimFunctionUrl, SimPolicy } from './exposure.js';
 import type { Fleet, SimFunction } from './fleet.js';
 
+/** How a region's ListFunctions fails: denied (not retried) or a 500 on every retry. */
+export type ListFailure = 'AccessDeniedException' | 'ServiceException';
+
 export interface AdminTarget {
   readonly fleet: Fleet;
   readonly account: string;
   readonly stats: unknown;
+  readonly listFailures: Map<string, ListFailure>;
   reset(): void;
 }
+
+const LIST_FAILURES: readonly ListFailure[] = ['AccessDeniedException', 'ServiceException'];
 
 export function handleAdmin(target: AdminTarget, pathname: string, req: IncomingMessage, res: ServerResponse): void {
   const send = (status: number, body?: unknown): void => {
@@ -36,6 +46,24 @@ export function handleAdmin(target: AdminTarget, pathname: string, req: Incoming
   if (pathname === '/__simulator/reset' && req.method === 'POST') {
     target.reset();
     return send(204);
+  }
+  const fault = /^\/__simulator\/faults\/list-functions\/([^/]+)$/.exec(pathname);
+  if (fault) {
+    const region = decodeURIComponent(fault[1] ?? '');
+    if (!target.fleet.has(region)) return send(404, { message: `no region ${region} in the simulated fleet` });
+    if (req.method === 'DELETE') {
+      target.listFailures.delete(region);
+      return send(204);
+    }
+    if (req.method !== 'PUT') return send(405);
+    void readJson(req).then((body) => {
+      const error = (body as { error?: unknown } | undefined)?.error ?? 'AccessDeniedException';
+      if (!LIST_FAILURES.includes(error as ListFailure))
+        return send(400, { message: `expected {"error": ${LIST_FAILURES.map((e) => `"${e}"`).join(' | ')}}` });
+      target.listFailures.set(region, error as ListFailure);
+      return send(204);
+    });
+    return;
   }
   const m = /^\/__simulator\/functions\/([^/]+)\/([^/]+)$/.exec(pathname);
   const functions = m ? target.fleet.get(decodeURIComponent(m[1] ?? '')) : undefined;

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { handleAdmin } from './admin.js';
+import { handleAdmin, type ListFailure } from './admin.js';
 import { handleEc2, isEc2Request, type Ec2SimulatorOptions } from './ec2.js';
 import { handleIam, isIamRequest, type IamSimulatorOptions } from './iam.js';
 import { simulatedIam } from './roles.js';
@@ -119,6 +119,12 @@ export class LambdaSimulator {
   readonly ec2Stats = { requests: 0, throttled: 0, byOperation: {} as Record<string, number> };
   /** IAM requests, counted apart; `refused`: any action but GetAccountAuthorizationDetails. */
   readonly iamStats = { requests: 0, throttled: 0, refused: 0, byOperation: {} as Record<string, number> };
+  /**
+   * Regions whose ListFunctions fails on every call, with the error it answers (set through
+   * `PUT /__simulator/faults/list-functions/{region}`): a region whose listing fails, for tests
+   * of what a run may conclude about it.
+   */
+  readonly listFailures = new Map<string, ListFailure>();
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
   readonly #buckets = new Map<string, TokenBucket>();
@@ -186,7 +192,13 @@ export class LambdaSimulator {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/__simulator/')) {
       handleAdmin(
-        { fleet: this.fleet, account: this.#account, stats: this.stats, reset: () => this.resetStats() },
+        {
+          fleet: this.fleet,
+          account: this.#account,
+          stats: this.stats,
+          listFailures: this.listFailures,
+          reset: () => this.resetStats(),
+        },
         url.pathname,
         req,
         res,
@@ -301,6 +313,27 @@ export class LambdaSimulator {
       return;
     }
     if (operation === 'ListFunctions') {
+      const failure = this.listFailures.get(region);
+      if (failure === 'AccessDeniedException') {
+        this.#reply(
+          res,
+          403,
+          {
+            Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:ListFunctions on resource: * (injected listing failure)`,
+          },
+          'AccessDeniedException',
+        );
+        return;
+      }
+      if (failure === 'ServiceException') {
+        this.#reply(
+          res,
+          500,
+          { Type: 'Service', Message: 'An internal error occurred (injected listing failure).' },
+          'ServiceException',
+        );
+        return;
+      }
       // FunctionVersion=ALL: as Lambda (and moto), each function's `$LATEST` (its ARN qualified
       // with `:$LATEST`) followed by its published versions, each its own entry; pages of 50
       // entries, so a function's versions can continue on the next page.

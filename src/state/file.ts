@@ -3,16 +3,14 @@
  * 2, saying file:line and what was expected), written with the run's reports (all or none). One
  * finding per line, sorted by fingerprint, so the file diffs well when kept in git.
  */
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { open, readFile } from 'node:fs/promises';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { AuditError } from '../errors.js';
 import { lineColumn, parseJsonFile } from '../json.js';
 import { firstErrorValidatorFor, validatorFor } from '../policy/schemas.js';
 import type { FileContent } from '../report/write.js';
 import stateSchema from './schema.js';
-import type { Severity } from '../rules/types.js';
+import { SEVERITIES, type Severity } from '../rules/types.js';
 import { emptyState, STATE_SCHEMA_VERSION, type FindingsState, type RunRecord, type StateEntry } from './state.js';
 
 /** The state in `file`; an empty state when the file does not exist yet (the first run). */
@@ -42,16 +40,56 @@ const ISO = '(\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3
  * matches is valid against the entry schema (anything else goes through JSON.parse and ajv).
  */
 const OWN_ENTRY = new RegExp(
-  `^"([0-9a-f]{32})": \\{"ruleId":"([^"\\\\\\u0000-\\u001f]+)","arn":"(arn:[^":\\\\]+:lambda:[^":\\\\]*:[^":\\\\]*:function:[^"\\\\\\u0000-\\u001f]*)","severity":"(critical|high|medium|low|info)","firstSeen":"${ISO}","lastSeen":"${ISO}"(?:,"resolvedAt":"${ISO}")?\\},?$`,
+  `^"([0-9a-f]{32})": \\{"ruleId":"([^"\\\\\\u0000-\\u001f\\u007f-\\u00ff]+)","arn":"(arn:[^":\\\\\\u007f-\\u00ff]+:lambda:[^":\\\\\\u007f-\\u00ff]*:[^":\\\\\\u007f-\\u00ff]*:function:[^"\\\\\\u0000-\\u001f\\u007f-\\u00ff]*)","severity":"(critical|high|medium|low|info)","firstSeen":"${ISO}","lastSeen":"${ISO}"(?:,"resolvedAt":"${ISO}")?\\},?$`,
 );
+
+/** Bytes read at a time: lines are cut from these, never from the whole file. */
+const READ_CHUNK = 1 << 20;
+
+/**
+ * The lines of a file as byte ranges of a buffer, read a chunk at a time: no string of the whole
+ * file, no string per line unless the caller makes one, and no promise per line (readline's async
+ * iterator costs more than the parsing here). A line's buffer is valid until the next line.
+ */
+async function* byteLines(file: string): AsyncGenerator<{ buf: Buffer; start: number; end: number }> {
+  const handle = await open(file, 'r');
+  try {
+    // One buffer, reused: the unfinished line is moved to its start and the next bytes read after it.
+    let buf = Buffer.allocUnsafe(READ_CHUNK);
+    let filled = 0;
+    for (;;) {
+      if (filled === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a line longer than the buffer
+      const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+      if (bytesRead === 0) break;
+      const stop = filled + bytesRead;
+      let start = 0;
+      for (let nl = buf.indexOf(10, filled); nl !== -1 && nl < stop; nl = buf.indexOf(10, start)) {
+        yield { buf, start, end: nl };
+        start = nl + 1;
+      }
+      filled = buf.copy(buf, 0, start, stop);
+    }
+    if (filled > 0) yield { buf, start: 0, end: filled };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The severities as constants: half a million copies of "medium" are 16 MB. */
+const SEVERITY = Object.fromEntries(SEVERITIES.map((s) => [s, s])) as Record<Severity, Severity>;
+
+/** Fixed text before the rule id and between the rule id and the ARN in a line `stateChunks` writes. */
+const BEFORE_RULE = '": {"ruleId":"'.length;
+const BEFORE_ARN = '","arn":"'.length;
 
 /**
  * The state from a file in the layout `stateChunks` writes, line by line, each run and entry
  * validated against its part of the schema; undefined as soon as a line is not in that layout.
- * Repeated strings (rule ids, dates, ARNs) are shared, which halves the memory of a big state.
+ * Repeated strings (rule ids, dates) are shared, and the unique ones (fingerprints, ARNs) are cut
+ * from the bytes as strings of their own: a substring of the line would keep the whole line alive,
+ * which for 500,000 findings doubles the memory.
  */
 async function readOwnFormat(file: string, shown: string): Promise<FindingsState | undefined> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   const runs: RunRecord[] = [];
   const findings = new Map<string, StateEntry>();
   const strings = new Map<string, string>();
@@ -70,8 +108,28 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
     );
   let n = 0;
   let part: 'head' | 'runs' | 'between' | 'findings' | 'end' | 'done' = 'head';
-  for await (const line of lines) {
+  for await (const { buf, start, end } of byteLines(file)) {
     n++;
+    if (part === 'findings') {
+      // The layout we write, matched whole on the bytes as latin1 (which checks it as the schema
+      // would, and that it is ASCII, so characters are bytes): no JSON.parse, no ajv.
+      const quick = OWN_ENTRY.exec(buf.toString('latin1', start, end));
+      if (quick !== null) {
+        const [, , ruleId, arn, severity, firstSeen, lastSeen, resolvedAt] = quick;
+        const arnAt = start + 33 + BEFORE_RULE + ruleId!.length + BEFORE_ARN;
+        const id = buf.toString('latin1', start + 1, start + 33);
+        const common = {
+          ruleId: intern(ruleId!),
+          arn: buf.toString('latin1', arnAt, arnAt + arn!.length),
+          severity: SEVERITY[severity as Severity],
+          firstSeen: intern(firstSeen!),
+          lastSeen: intern(lastSeen!),
+        };
+        findings.set(id, resolvedAt === undefined ? common : { ...common, resolvedAt: intern(resolvedAt) });
+        continue;
+      }
+    }
+    const line = buf.toString('utf8', start, end);
     if (part === 'head') {
       if (line !== HEAD[n - 1]) return undefined;
       if (n === HEAD.length) part = 'runs';
@@ -92,20 +150,6 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
         part = 'end';
         continue;
       }
-      // The layout we write, matched whole (which checks it as the schema would): no JSON.parse.
-      const quick = OWN_ENTRY.exec(line);
-      if (quick !== null) {
-        const [, id, ruleId, arn, severity, firstSeen, lastSeen, resolvedAt] = quick;
-        findings.set(id!, {
-          ruleId: intern(ruleId!),
-          arn: intern(arn!),
-          severity: severity as Severity,
-          firstSeen: intern(firstSeen!),
-          lastSeen: intern(lastSeen!),
-          ...(resolvedAt === undefined ? {} : { resolvedAt: intern(resolvedAt) }),
-        });
-        continue;
-      }
       const m = ENTRY.exec(line);
       const value = m === null ? undefined : parseLine(m[2]!);
       if (m === null || value === undefined) return undefined;
@@ -113,7 +157,7 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
       const e = value as StateEntry;
       findings.set(m[1]!, {
         ruleId: intern(e.ruleId),
-        arn: intern(e.arn),
+        arn: e.arn,
         severity: e.severity,
         firstSeen: intern(e.firstSeen),
         lastSeen: intern(e.lastSeen),
@@ -190,6 +234,15 @@ function offsetOf(text: string, pointer: string): number {
   return at === -1 ? 0 : at;
 }
 
+/** Characters JSON.stringify would escape (and lone surrogates, which it writes as \u escapes). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string: as is when nothing in it needs escaping (ARNs and rule ids), else JSON.stringify's. */
+function quoted(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /** The state file's text, in chunks (a 500,000-finding state is too big to build as one string twice). */
 export function* stateChunks(state: FindingsState): Generator<string, void, undefined> {
   yield `{\n"schemaVersion": ${STATE_SCHEMA_VERSION},\n"kind": "lambda-audit-state",\n"runs": [`;
@@ -198,14 +251,16 @@ export function* stateChunks(state: FindingsState): Generator<string, void, unde
     yield `${i === 0 ? '' : ','}\n${JSON.stringify({ at, open, new: added, resolved, reopened })}`;
   }
   yield `\n],\n"findings": {`;
-  const ids = [...state.findings.keys()].sort();
+  // A state read from a file is in order already; a sort of 500,000 fingerprints is not free.
+  const ids = [...state.findings.keys()];
+  if (!ids.every((id, i) => i === 0 || ids[i - 1]! < id)) ids.sort();
   let first = true;
   for (const id of ids) {
     const e = state.findings.get(id)!;
     // Fixed key order, so a file rewritten without change is the same bytes. Severities and dates
     // were validated (plain ASCII), so only the free strings go through JSON.stringify.
     const resolved = e.resolvedAt === undefined ? '' : `,"resolvedAt":"${e.resolvedAt}"`;
-    yield `${first ? '' : ','}\n"${id}": {"ruleId":${JSON.stringify(e.ruleId)},"arn":${JSON.stringify(e.arn)},"severity":"${e.severity}","firstSeen":"${e.firstSeen}","lastSeen":"${e.lastSeen}"${resolved}}`;
+    yield `${first ? '' : ','}\n"${id}": {"ruleId":${quoted(e.ruleId)},"arn":${quoted(e.arn)},"severity":"${e.severity}","firstSeen":"${e.firstSeen}","lastSeen":"${e.lastSeen}"${resolved}}`;
     first = false;
   }
   yield '\n}\n}\n';

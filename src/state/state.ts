@@ -155,6 +155,28 @@ export function advanceState(
   };
 }
 
+/**
+ * Days a resolved entry stays in the state (`--state-keep-resolved-days`): long enough that a
+ * finding that comes back within a quarter is `reopened` with its first sighting, short enough that
+ * a fleet's churn does not grow the file without end.
+ * @default 90
+ */
+export const KEEP_RESOLVED_DAYS = 90;
+
+/**
+ * The state without the entries resolved more than `keepDays` whole days before `now` (open
+ * entries and the run records are kept). A finding seen again after its entry was dropped is `new`.
+ */
+export function pruneResolved(state: FindingsState, now: Date, keepDays = KEEP_RESOLVED_DAYS): FindingsState {
+  const cutoff = now.getTime() - keepDays * DAY_MS;
+  let dropped = false;
+  const findings = new Map<string, StateEntry>();
+  for (const [id, entry] of state.findings)
+    if (entry.resolvedAt !== undefined && Date.parse(entry.resolvedAt) < cutoff) dropped = true;
+    else findings.set(id, entry);
+  return dropped ? { ...state, findings } : state;
+}
+
 /** Days a finding of each severity may stay open (`sla` in the config file); a severity left out has none. */
 export type Sla = Partial<Readonly<Record<Severity, number>>>;
 

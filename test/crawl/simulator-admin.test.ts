@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { withSimulator } from '../helpers/sim.js';
+import { crawlSimulator, withSimulator } from '../helpers/sim.js';
 import { tempDir } from '../helpers/temp.js';
 
 const env = {
@@ -61,4 +61,28 @@ describe('simulator control endpoints', () => {
       expect(seen).toHaveLength(3);
     });
   });
+});
+
+describe('simulator listing fault', () => {
+  it('fails every ListFunctions of one region, denied or with a 500 on every retry, until cleared', async () => {
+    await withSimulator({ fleet: { functions: 4, regions: ['us-east-1', 'eu-west-1'] } }, async (sim, endpoint) => {
+      const fault = (method: string, region: string, body?: unknown) =>
+        fetch(`${endpoint}/__simulator/faults/list-functions/${region}`, {
+          method,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      expect((await fault('PUT', 'eu-west-1', { error: 'Throttled' })).status).toBe(400);
+      expect((await fault('PUT', 'mars-north-1', {})).status).toBe(404);
+      const regions = async () => {
+        const r = await crawlSimulator(sim, endpoint);
+        return Object.fromEntries(r.regions.map((x) => [x.region, x.error?.code ?? 'ok']));
+      };
+      for (const error of ['ServiceException', 'AccessDeniedException']) {
+        expect((await fault('PUT', 'eu-west-1', { error })).status).toBe(204);
+        expect(await regions()).toEqual({ 'us-east-1': 'ok', 'eu-west-1': error });
+      }
+      expect((await fault('DELETE', 'eu-west-1')).status).toBe(204);
+      expect(await regions()).toEqual({ 'us-east-1': 'ok', 'eu-west-1': 'ok' });
+    });
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { buildSnapshot } from '../../src/snapshot/build.js';
 import { SEVERITIES } from '../../src/rules/types.js';
+import { parseState, stateChunks } from '../../src/state/file.js';
 import { repoRoot } from '../helpers/cli.js';
 import { captureIo } from '../helpers/io.js';
 import { crawlSimulator, testKey, withSimulator } from '../helpers/sim.js';
@@ -225,6 +226,52 @@ describeWithTool('chromium', 'the HTML report in chromium', () => {
     );
     expect(await marked.locator('#findings-body tr.is-new').count()).toBe(0);
     await marked.close();
+  });
+
+  it('filters the findings past their SLA (--state and an sla section)', async () => {
+    // Run one records every finding on 2026-11-01; all but tracing-disabled are then forgotten, so
+    // on 2026-11-10 (SLA 5 days a severity) exactly the tracing-disabled ones are past it.
+    const scan = async (day: string, ...args: string[]) => {
+      const input = join(dir, `snapshot-${day}.json`);
+      const snapshot = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(input, JSON.stringify({ ...snapshot, generatedAt: `${day}T03:00:00.000Z` }));
+      const { io } = captureIo({ cwd: dir });
+      const base = ['node', 'lambda-audit', 'scan', '--input', input, '--as-of', day, '--state', 'sla-state.json'];
+      const suppressions = ['--suppressions', join(repoRoot, 'test/fixtures/report/suppressions.yaml')];
+      expect(await run([...base, ...suppressions, '--no-drift', '--fail-on', 'none', ...args], io)).toBe(0);
+    };
+    const config = join(dir, 'sla.yaml');
+    writeFileSync(config, `rules: {}\nsla:\n${SEVERITIES.map((s) => `  ${s}: 5\n`).join('')}`);
+    await scan('2026-11-01', '--config', config);
+    const file = join(dir, 'sla-state.json');
+    const state = parseState(file, readFileSync(file, 'utf8'));
+    const kept = new Map([...state.findings].filter(([, e]) => e.ruleId === 'tracing-disabled'));
+    writeFileSync(file, [...stateChunks({ ...state, findings: kept })].join(''));
+    await scan('2026-11-10', '--config', config, '--output', 'html=report-sla.html', '--output', 'json=sla.json');
+
+    const json = JSON.parse(readFileSync(join(dir, 'sla.json'), 'utf8')) as {
+      findings: { ruleId: string; suppressed: boolean; pastSla: boolean }[];
+    };
+    const active = json.findings.filter((f) => !f.suppressed);
+    const past = active.filter((f) => f.pastSla);
+    expect(past.length).toBeGreaterThan(0);
+    expect(new Set(past.map((f) => f.ruleId))).toEqual(new Set(['tracing-disabled']));
+    const aged = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await aged.goto(`file://${join(dir, 'report-sla.html')}`);
+    expect(await aged.locator('[data-total=past-sla] b').textContent()).toBe(String(past.length));
+    await aged.selectOption('#f-sla', 'past');
+    expect(await aged.locator('#f-count').textContent()).toBe(`${past.length} of ${active.length} findings`);
+    const rules = await aged.locator('#findings-body tr td:nth-child(2)').allTextContents();
+    expect(new Set(rules)).toEqual(new Set(['tracing-disabled']));
+    const ages = await aged.locator('#findings-body tr td:nth-child(7)').allTextContents();
+    expect(ages.every((a) => a === '9 (past SLA)')).toBe(true);
+    await aged.selectOption('#f-sla', 'within');
+    expect(await aged.locator('#f-count').textContent()).toBe(
+      `${active.length - past.length} of ${active.length} findings`,
+    );
+    const within = await aged.locator('#findings-body tr td:nth-child(7)').allTextContents();
+    expect(within.some((a) => a.includes('past SLA'))).toBe(false);
+    await aged.close();
   });
 
   it('shows the summary with JavaScript off', async () => {

@@ -125,5 +125,7 @@ describe('new findings in the HTML report (--accepted-findings)', () => {
     expect(html).not.toContain('id="f-new"');
     expect(html).not.toContain('class="is-new"');
     expect(data(html)[0]).toHaveLength(7);
+    // No findings state, no ages: no SLA filter either (html-browser.test.ts uses it).
+    expect(html).not.toContain('id="f-sla"');
   });
 });

@@ -145,6 +145,39 @@ describe('scan --state over three runs', () => {
     expect(past.stderr).toMatch(/past their SLA \(--fail-on-sla\)/);
   });
 
+  it('drops entries resolved longer ago than --state-keep-resolved-days (default 90) on write', async () => {
+    const dir = tempDir('la-state-prune-');
+    const one = await scan(dir, fixture, '2026-01-01');
+    const removed = fixture.functions.find((f) => one.report.findings.some((x) => x.arn === f.arn))!;
+    const without: Snapshot = { ...fixture, functions: fixture.functions.filter((f) => f.arn !== removed.arn) };
+    const entries = () =>
+      [...parseState('state.json', readFileSync(join(dir, 'state.json'), 'utf8')).findings.values()].filter(
+        (e) => e.arn === removed.arn,
+      );
+    const count = one.report.findings.filter((f) => f.arn === removed.arn).length;
+    // Resolved on 2026-01-02; kept 90 days by default (through 2026-04-02), gone after.
+    const two = await scan(dir, without, '2026-01-02');
+    expect(two.report.resolved.filter((r) => r.arn === removed.arn)).toHaveLength(count);
+    expect(entries()).toHaveLength(count);
+    await scan(dir, without, '2026-04-02');
+    expect(entries()).toHaveLength(count);
+    await scan(dir, without, '2026-04-03');
+    expect(entries()).toEqual([]);
+    // Back after its entries were dropped: new, not reopened (no first sighting to keep).
+    const back = await scan(dir, fixture, '2026-04-04');
+    expect(back.report.findings.filter((f) => f.arn === removed.arn).every((f) => f.status === 'new')).toBe(true);
+
+    // A shorter keep: gone 3 days after it was resolved; open entries are never dropped.
+    const short = tempDir('la-state-prune-short-');
+    await scan(short, fixture, '2026-01-01', ['--state-keep-resolved-days', '3']);
+    await scan(short, without, '2026-01-02', ['--state-keep-resolved-days', '3']);
+    await scan(short, without, '2026-01-06', ['--state-keep-resolved-days', '3']);
+    const left = parseState('state.json', readFileSync(join(short, 'state.json'), 'utf8'));
+    expect([...left.findings.values()].filter((e) => e.arn === removed.arn)).toEqual([]);
+    expect([...left.findings.values()].every((e) => e.resolvedAt === undefined)).toBe(true);
+    expect(left.findings.size).toBe(one.report.findings.length - count);
+  });
+
   it('refuses a bad state file before doing anything, and writes nothing', async () => {
     const dir = tempDir('la-state-bad-');
     writeFileSync(
@@ -163,5 +196,24 @@ describe('scan --state over three runs', () => {
       await run(['node', 'lambda-audit', 'scan', '--input', 'test/fixtures/report/snapshot.json', '--fail-on-sla'], io),
     ).toBe(2);
     expect(stderr()).toMatch(/--fail-on-sla needs --state FILE/);
+  });
+
+  it('--state-keep-resolved-days needs --state and a positive whole number of days', async () => {
+    const scanWith = async (...args: string[]) => {
+      const { io, stderr } = captureIo();
+      const code = await run(
+        ['node', 'lambda-audit', 'scan', '--input', 'test/fixtures/report/snapshot.json', ...args],
+        io,
+      );
+      return { code, stderr: stderr() };
+    };
+    const alone = await scanWith('--state-keep-resolved-days', '30');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--state-keep-resolved-days goes with --state FILE/);
+    for (const bad of ['0', '1.5', 'x']) {
+      const r = await scanWith('--state', 'unused.json', '--state-keep-resolved-days', bad);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--state-keep-resolved-days expects a positive integer/);
+    }
   });
 });

@@ -61,6 +61,39 @@ describe('state file', () => {
     expect([...stateChunks(back)].join('')).toBe(text);
   });
 
+  it('reads its own layout back from a file: non-ASCII, lines longer than a read, many entries', async () => {
+    // Lines are cut from 1 MiB reads: a line across two reads, one longer than a read, and a name
+    // outside ASCII (the fast path is ASCII only; the rest is parsed as JSON) all come back intact.
+    const findings = new Map(state.findings);
+    for (let i = 10; i < 20_000; i++)
+      findings.set(FP(i), {
+        ...state.findings.get(FP(2))!,
+        arn: `arn:aws:lambda:us-east-1:111111111111:function:f${i}`,
+      });
+    findings.set(FP(3), { ...state.findings.get(FP(2))!, arn: 'arn:aws:lambda:eu-west-1:111111111111:function:fünf' });
+    findings.set(FP(4), { ...state.findings.get(FP(1))!, ruleId: `r-${'x'.repeat(1_500_000)}` });
+    const big: FindingsState = { ...state, findings };
+    const file = join(tempDir('la-state-'), 'state.json');
+    await writeAll([{ path: file, content: stateChunks(big) }]);
+    const back = await readState(file);
+    expect(back.findings.size).toBe(findings.size);
+    expect(back.findings.get(FP(3))?.arn).toBe('arn:aws:lambda:eu-west-1:111111111111:function:fünf');
+    expect(back.findings.get(FP(4))?.ruleId).toHaveLength(1_500_002);
+    expect([...stateChunks(back)].join('')).toBe(readFileSync(file, 'utf8'));
+  });
+
+  it('escapes what JSON must escape, and only that', () => {
+    const odd = 'arn:aws:lambda:us-east-1:111111111111:function:a"b\\c\u0001d\ud83d\ude00e\ud800';
+    const one: FindingsState = {
+      ...state,
+      findings: new Map([[FP(5), { ...state.findings.get(FP(2))!, ruleId: 'r"1', arn: odd }]]),
+    };
+    const written = [...stateChunks(one)].join('');
+    expect(written).toContain(`"arn":${JSON.stringify(odd)}`);
+    expect(written).toContain('"ruleId":"r\\"1"');
+    expect(parseState('s.json', written).findings.get(FP(5))).toEqual(one.findings.get(FP(5)));
+  });
+
   it('a missing file is the first run: an empty state', async () => {
     expect(await readState(join(tempDir('la-state-'), 'none.json'))).toEqual(emptyState());
   });
