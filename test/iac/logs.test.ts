@@ -37,4 +37,27 @@ describe('--iac: log groups', () => {
     });
     expect(group('elsewhere')).toBeUndefined();
   });
+
+  it('Terraform: aws_cloudwatch_log_group by name or by a name built from the function', async () => {
+    const args = ['--iac', 'test/fixtures/iac/terraform-logs/plan.json'];
+    const report = await iacReport(args);
+    expect(only(fired(report.findings))).toEqual([
+      'log-group-kms-missing tf-kept',
+      // retention_in_days = 0 is "never expire".
+      'log-retention-missing tf-forever',
+    ]);
+    expect(unjudged(report)).toEqual([
+      'log-group-kms-missing logGroup plan-time tf-elsewhere',
+      'log-retention-missing logGroup plan-time tf-elsewhere',
+    ]);
+    const snapshot = await iacSnapshot(args);
+    const group = (name: string) => snapshot.functions.find((f) => f.name === name)?.logGroup;
+    expect(group('tf-kept')).toEqual({
+      logGroupName: '/aws/lambda/tf-kept',
+      retentionInDays: 14,
+      logGroupClass: 'STANDARD',
+    });
+    expect(group('tf-forever')?.kmsKeyId).toMatch(/known after apply/);
+    expect(group('tf-custom')).toMatchObject({ logGroupName: '/app/tf-custom', retentionInDays: 30 });
+  });
 });
