@@ -55,7 +55,6 @@ describe('--iac: log groups', () => {
     expect(group('tf-kept')).toEqual({
       logGroupName: '/aws/lambda/tf-kept',
       retentionInDays: 14,
-      logGroupClass: 'STANDARD',
     });
     expect(group('tf-forever')?.kmsKeyId).toMatch(/known after apply/);
     expect(group('tf-custom')).toMatchObject({ logGroupName: '/app/tf-custom', retentionInDays: 30 });
