@@ -109,6 +109,10 @@ function addSourceOptions(command: Command): Command {
       'skip the Lambda Managed Instances capacity provider read (ListCapacityProviders, once per region, only where a function runs on a provider); vpc-single-az and capacity-provider-kms-cmk-missing are then not judged on those functions',
     )
     .option(
+      '--no-log-groups',
+      'skip the CloudWatch Logs log group read (DescribeLogGroups, by the /aws/lambda/ prefix once per region, custom log groups in batches of 50); log-retention-missing and log-group-kms-missing are then not judged',
+    )
+    .option(
       '--all-exposure-reads',
       'read the function URL and invoke config of every function, not only where they can matter (about twice the calls on the quota deploys share; drift then sees every URL and destination)',
     )

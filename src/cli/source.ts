@@ -50,6 +50,8 @@ export interface SourceFlags {
   readonly roles?: boolean;
   /** False with --no-capacity-providers: no ListCapacityProviders; functions on a provider get it `skipped`. */
   readonly capacityProviders?: boolean;
+  /** False with --no-log-groups: no DescribeLogGroups; every function's log group gets `skipped`. */
+  readonly logGroups?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -190,6 +192,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       requestTimeoutMs: flags.requestTimeout * 1000,
       ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
       ...(flags.capacityProviders === false ? { capacityProviders: false } : {}),
+      ...(flags.logGroups === false ? { logGroups: false } : {}),
     };
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
     const targetOf = new Map<AccountRegionJob, number>();
@@ -373,6 +376,7 @@ async function organizationTargets(
   );
   const endpoint = flags.endpoint ?? io.env.AWS_ENDPOINT_URL_LAMBDA;
   const ec2Endpoint = io.env.AWS_ENDPOINT_URL_EC2 ?? endpoint;
+  const logsEndpoint = io.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ?? endpoint;
   const iamEndpoint = io.env.AWS_ENDPOINT_URL_IAM ?? endpoint;
   const key = await loadEnvHashKey(io.env, log);
   return plan.work.map((w) => {
@@ -387,6 +391,7 @@ async function organizationTargets(
         maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
         ...(endpoint === undefined ? {} : { endpoint }),
         ...(ec2Endpoint === undefined ? {} : { ec2Endpoint }),
+        ...(logsEndpoint === undefined ? {} : { logsEndpoint }),
         ...(iamEndpoint === undefined ? {} : { iamEndpoint }),
         ...auth,
       },
@@ -408,10 +413,11 @@ async function demoTarget(flags: SourceFlags, log: (line: string) => void): Prom
   return {
     regions: Array.isArray(flags.regions) ? flags.regions : simulator.regions,
     key: DEMO_ENV_KEY,
-    // The simulator serves EC2 DescribeSubnets and IAM GetAccountAuthorizationDetails on the same endpoint.
+    // The simulator serves EC2 DescribeSubnets, CloudWatch Logs DescribeLogGroups and IAM GetAccountAuthorizationDetails on the same endpoint.
     client: {
       endpoint,
       ec2Endpoint: endpoint,
+      logsEndpoint: endpoint,
       iamEndpoint: endpoint,
       maxSockets: flags.concurrency + 16, // GetFunction lane, plus the shared and GetPolicy lanes (8 each)
       credentials: { accessKeyId: 'AKIDLAMBDAAUDITDEMO', secretAccessKey: 'demo-secret-not-real' },
@@ -457,6 +463,8 @@ async function awsTarget(
   // EC2's endpoint: AWS_ENDPOINT_URL_EC2, else the Lambda endpoint when one is set (a local
   // emulator such as the simulator, moto or LocalStack serves both), else AWS.
   const ec2Endpoint = io.env.AWS_ENDPOINT_URL_EC2 ?? endpoint;
+  // CloudWatch Logs' likewise (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, the SDK's own variable for it).
+  const logsEndpoint = io.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ?? endpoint;
   // IAM's likewise (AWS_ENDPOINT_URL_IAM, else a local emulator's, else AWS).
   const iamEndpoint = io.env.AWS_ENDPOINT_URL_IAM ?? endpoint;
   return {
@@ -465,6 +473,7 @@ async function awsTarget(
     client: {
       ...common,
       ...(ec2Endpoint === undefined ? {} : { ec2Endpoint }),
+      ...(logsEndpoint === undefined ? {} : { logsEndpoint }),
       ...(iamEndpoint === undefined ? {} : { iamEndpoint }),
     },
     close: () => Promise.resolve(),

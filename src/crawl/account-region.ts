@@ -4,13 +4,15 @@
  * the same in this thread or in a crawler thread (`threads.ts`), and both paths build their clients
  * here. Each job's clients (and their sockets) live as long as its crawl.
  */
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { NOTHING_REQUESTED } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, RegionStats } from '../snapshot/types.js';
-import { createEc2Client, createLambdaClient } from './client.js';
+import { createEc2Client, createLambdaClient, createLogsClient } from './client.js';
 import { crawl, type CrawlOptions, type CrawlResult, type RegionProgress } from './crawler.js';
+import { skippedLogGroups } from './log-groups.js';
 
 /** How to reach one account: Lambda (and EC2) endpoint, and whose credentials. */
 export interface ClientSpec {
@@ -18,6 +20,8 @@ export interface ClientSpec {
   readonly endpoint?: string;
   /** EC2's endpoint (DescribeSubnets); absent: AWS, or AWS_ENDPOINT_URL_EC2 through the SDK. */
   readonly ec2Endpoint?: string;
+  /** CloudWatch Logs' endpoint (DescribeLogGroups); absent: AWS, or AWS_ENDPOINT_URL_CLOUDWATCH_LOGS through the SDK. */
+  readonly logsEndpoint?: string;
   /** IAM's endpoint (execution roles, read in the main thread: `role-reads.ts`); absent: AWS, or AWS_ENDPOINT_URL_IAM. */
   readonly iamEndpoint?: string;
   /** A profile of the shared config files; with no profile and no credentials, the default chain. */
@@ -39,7 +43,10 @@ export type CrawlSettings = Pick<
   | 'exposure'
   | 'requestTimeoutMs'
   | 'capacityProviders'
->;
+> & {
+  /** False with `--no-log-groups`: no DescribeLogGroups; every function's log group is `skipped`. */
+  readonly logGroups?: boolean;
+};
 
 export interface AccountRegionJob {
   /** Known before the crawl (account flags): the stats of an empty region carry it. */
@@ -69,9 +76,11 @@ export async function crawlAccountRegion(
     ...auth,
   });
   let ec2: Promise<EC2Client> | undefined;
+  let logs: Promise<CloudWatchLogsClient> | undefined;
+  const { logGroups, ...settings } = job.settings;
   try {
     const result = await crawl({
-      ...job.settings,
+      ...settings,
       regions: [job.region],
       clientFor: () => lambda,
       // Built on first use: a region without VPC functions never loads the EC2 SDK.
@@ -82,6 +91,18 @@ export async function crawlAccountRegion(
           ...(job.client.ec2Endpoint === undefined ? {} : { endpoint: job.client.ec2Endpoint }),
           ...auth,
         })),
+      // Built by the log group read's first call (at region start, behind the first listing page).
+      ...(logGroups === false
+        ? {}
+        : {
+            logsClientFor: (region: string) =>
+              (logs ??= createLogsClient({
+                region,
+                maxSockets: 4,
+                ...(job.client.logsEndpoint === undefined ? {} : { endpoint: job.client.logsEndpoint }),
+                ...auth,
+              })),
+          }),
       envHashKey: job.key,
       signal,
       ...(onProgress === undefined
@@ -91,12 +112,14 @@ export async function crawlAccountRegion(
           }),
     });
     const account = job.account;
+    const read = logGroups === false ? { ...result, functions: skippedLogGroups(result.functions) } : result;
     return account === undefined
-      ? result
-      : { ...result, regions: result.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)) };
+      ? read
+      : { ...read, regions: read.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)) };
   } finally {
     lambda.destroy();
     if (ec2) (await ec2.catch(() => undefined))?.destroy();
+    if (logs) (await logs.catch(() => undefined))?.destroy();
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
@@ -41,6 +42,9 @@ export const READ_ONLY_COMMANDS = new Set([
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */
 export const READ_ONLY_EC2_COMMANDS = new Set(['DescribeSubnetsCommand']);
+
+/** Every CloudWatch Logs API the tool may call (functions' log groups, `src/crawl/log-groups.ts`): one read. */
+export const READ_ONLY_LOGS_COMMANDS = new Set(['DescribeLogGroupsCommand']);
 
 /** Every IAM API the tool may call (execution roles, `src/crawl/roles.ts`): one read, in bulk. */
 export const READ_ONLY_IAM_COMMANDS = new Set(['GetAccountAuthorizationDetailsCommand']);
@@ -136,6 +140,19 @@ export async function createEc2Client(options: ClientOptions): Promise<EC2Client
   const { EC2Client } = await import('@aws-sdk/client-ec2');
   const client = new EC2Client(clientConfig(options, Math.min(options.maxSockets, 8)));
   guardReadOnly(client.middlewareStack, READ_ONLY_EC2_COMMANDS);
+  leanStack(client);
+  return client;
+}
+
+/**
+ * The CloudWatch Logs client for DescribeLogGroups: same decisions as the other clients, with the
+ * Logs allow list. `endpoint` is CloudWatch Logs' (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, or a local
+ * emulator's). Loaded on first use, like the EC2 SDK, off the Lambda lanes' critical path.
+ */
+export async function createLogsClient(options: ClientOptions): Promise<CloudWatchLogsClient> {
+  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+  const client = new CloudWatchLogsClient(clientConfig(options, Math.min(options.maxSockets, 4)));
+  guardReadOnly(client.middlewareStack, READ_ONLY_LOGS_COMMANDS);
   leanStack(client);
   return client;
 }

@@ -41,6 +41,8 @@ import {
   type CapacityProviders,
 } from './capacity-providers.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { startLogGroupRead } from './log-groups.js';
 
 /** Lambda's documented control-plane quotas, per account per region (not adjustable). */
 export const LAMBDA_QUOTAS = {
@@ -102,6 +104,12 @@ export interface CrawlOptions {
    * `skipped`. @default true
    */
   readonly capacityProviders?: boolean;
+  /**
+   * CloudWatch Logs client for a region, built when first needed: each function's log group
+   * (DescribeLogGroups, `log-groups.ts`). Without it, log groups are not read (with
+   * `--no-log-groups`, `crawlAccountRegion` marks them `skipped`).
+   */
+  readonly logsClientFor?: (region: string) => Promise<CloudWatchLogsClient>;
 }
 
 export interface RegionProgress {
@@ -301,6 +309,13 @@ async function crawlRegion(
     ];
   };
 
+  // Log groups (CloudWatch Logs DescribeLogGroups, its own lane): the `/aws/lambda/` prefix read
+  // needs nothing from the listing, so it starts now and overlaps the crawl; see log-groups.ts.
+  const logsClientFor = options.logsClientFor;
+  const logGroupRead = logsClientFor
+    ? startLogGroupRead({ ...laneBase, client: () => logsClientFor(region), signal, maxRps: cap })
+    : undefined;
+
   const pending: Promise<void>[] = [];
   const listedNames: string[] = [];
   // Started by the first listed function on a capacity provider, on the shared lane behind the pages.
@@ -387,6 +402,10 @@ async function crawlRegion(
     : undefined;
   if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
 
+  // Each function's log group: the prefix read is (nearly) done by now; custom names go in batches.
+  const logGroups = logGroupRead ? await logGroupRead.attach(functions) : undefined;
+  if (logGroups) functions.splice(0, functions.length, ...logGroups.functions);
+
   const latest = functions.filter(
     (f) => f.qualifier === '$LATEST' || (f.source !== 'ListVersionsByFunction' && f.source !== 'ListAliases'),
   );
@@ -408,9 +427,9 @@ async function crawlRegion(
     versions: functions.length - latest.length - aliasCount,
     ...(unread.denied > 0 ? { partsDenied: unread.denied } : {}),
     ...(unread.failed > 0 ? { partsFailed: unread.failed } : {}),
-    throttled: laneTotal('throttled') + (subnetLookup?.throttled ?? 0),
-    retries: laneTotal('retries') + (subnetLookup?.retries ?? 0),
-    requests: laneTotal('requests') + (subnetLookup?.requests ?? 0),
+    throttled: laneTotal('throttled') + (subnetLookup?.throttled ?? 0) + (logGroups?.throttled ?? 0),
+    retries: laneTotal('retries') + (subnetLookup?.retries ?? 0) + (logGroups?.retries ?? 0),
+    requests: laneTotal('requests') + (subnetLookup?.requests ?? 0) + (logGroups?.requests ?? 0),
     durationMs: Math.round(clock.now() - started),
     ...(listingError === undefined ? {} : { error: listingError }),
   };

@@ -219,13 +219,14 @@ class ThreadPool {
 /** The job as it travels to a thread: static credentials as they are, the rest asked for. */
 function wire(job: AccountRegionJob): WireJob {
   // The profile stays here: its chain is resolved by this thread's provider (`#credentials`).
-  const { endpoint, ec2Endpoint, maxSockets, credentials } = job.client;
+  const { endpoint, ec2Endpoint, logsEndpoint, maxSockets, credentials } = job.client;
   return {
     ...job,
     client: {
       maxSockets,
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(ec2Endpoint === undefined ? {} : { ec2Endpoint }),
+      ...(logsEndpoint === undefined ? {} : { logsEndpoint }),
       ...(credentials !== undefined && typeof credentials !== 'function' ? { credentials } : {}),
     },
     key: { secret: new Uint8Array(job.key.secret), id: job.key.id },

@@ -15,7 +15,17 @@ import {
   cfnUrlTable,
 } from './cfn-table.js';
 import { PlanTime, Resolver, explore, type ParameterDef, type TemplateScope } from './intrinsics.js';
-import { applyDefaults, applyTable, extractUnknown, setPath, type Planned, type PlannedFunction } from './record.js';
+import {
+  LOG_GROUP_NOT_DEFINED,
+  applyDefaults,
+  applyTable,
+  asNumber,
+  extractUnknown,
+  keyPlaceholder,
+  setPath,
+  type Planned,
+  type PlannedFunction,
+} from './record.js';
 import { templateRole, type RoleScope } from './roles.js';
 import { isObject, templateResources, type TemplateResource } from './sam.js';
 
@@ -171,6 +181,8 @@ function plannedFunction(
       detail: 'the capacity provider is defined outside the template',
     });
   }
+  const logGroup = templateLogGroup(fn, planned, resolver, roles);
+  if (!logGroup) unknown.push(LOG_GROUP_NOT_DEFINED);
   const vpc = planned.configuration.VpcConfig as Record<string, unknown> | undefined;
   // Lambda derives the VPC from the subnets when the function deploys.
   if (vpc && vpc.SubnetIds !== undefined)
@@ -234,7 +246,56 @@ function plannedFunction(
     },
     ...(role ? { role } : {}),
     ...(provider ? { capacityProvider: provider } : {}),
+    ...(logGroup ? { logGroup } : {}),
   };
+}
+
+/**
+ * The function's log group when the template defines it (`AWS::Logs::LogGroup`): the one its
+ * `LoggingConfig.LogGroup` names by `!Ref`, or the one whose `LogGroupName` is the function's log
+ * group name (a literal `/aws/lambda/<name>`, or `!Sub '/aws/lambda/${Fn}'` /
+ * `!Join ['', ['/aws/lambda/', !Ref Fn]]` naming the function's logical id).
+ */
+function templateLogGroup(
+  fn: TemplateResource,
+  planned: Planned,
+  resolver: Resolver,
+  scope: RoleScope,
+): Record<string, unknown> | undefined {
+  const isGroup = (r: TemplateResource | undefined): r is TemplateResource =>
+    r?.Type === 'AWS::Logs::LogGroup' && (r.Condition === undefined || resolver.condition(r.Condition) === true);
+  const named = (planned.configuration.LoggingConfig as Record<string, unknown> | undefined)?.LogGroup;
+  const raw = isObject(fn.Properties.LoggingConfig) ? fn.Properties.LoggingConfig.LogGroup : undefined;
+  let group = isObject(raw) && typeof raw.Ref === 'string' ? scope.byId.get(raw.Ref) : undefined;
+  if (!isGroup(group))
+    group = scope.resources.find(
+      (r) =>
+        isGroup(r) &&
+        (namesFunction(r.Properties.LogGroupName, fn.id) ||
+          (typeof named === 'string' && resolver.resolve(r.Properties.LogGroupName) === named)),
+    );
+  if (!isGroup(group)) return undefined;
+  const props = resolver.resolve(group.Properties);
+  const p = isObject(props) ? props : {};
+  const name = p.LogGroupName;
+  return {
+    logGroupName: typeof name === 'string' ? name : typeof named === 'string' ? named : `(${group.id})`,
+    ...(p.RetentionInDays === undefined ? {} : { retentionInDays: asNumber(p.RetentionInDays) }),
+    ...(p.KmsKeyId === undefined ? {} : { kmsKeyId: keyPlaceholder(p.KmsKeyId) }),
+    ...(p.LogGroupClass === undefined ? {} : { logGroupClass: p.LogGroupClass }),
+  };
+}
+
+/** `!Sub '/aws/lambda/${Fn}'` or `!Join ['', ['/aws/lambda/', !Ref Fn]]`: the log group Lambda names for function `id`. */
+function namesFunction(value: unknown, id: string): boolean {
+  if (!isObject(value)) return false;
+  const sub = value['Fn::Sub'];
+  const template: unknown = Array.isArray(sub) ? (sub as unknown[])[0] : sub;
+  if (typeof template === 'string') return template === `/aws/lambda/\${${id}}`;
+  const join = value['Fn::Join'];
+  if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1])) return false;
+  const [prefix, ref, ...rest] = join[1] as unknown[];
+  return prefix === '/aws/lambda/' && isObject(ref) && ref.Ref === id && rest.length === 0;
 }
 
 /**

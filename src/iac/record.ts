@@ -8,6 +8,7 @@ import { recordFromGetFunction } from '../crawl/records.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type {
   CapacityProviderInfo,
+  LogGroupInfo,
   EventInvokeInfo,
   FunctionRecord,
   FunctionUrlInfo,
@@ -43,6 +44,11 @@ export interface PlannedFunction {
   readonly role?: PlannedRole;
   /** Lambda Managed Instances: the capacity provider the template defines for the function (values may be `PlanTime`). */
   readonly capacityProvider?: Record<string, unknown>;
+  /**
+   * The function's CloudWatch Logs log group when the template or plan defines it (values may be
+   * `PlanTime`); absent: not defined there, and `unknown` says so.
+   */
+  readonly logGroup?: Record<string, unknown>;
 }
 
 /** A mapping table row: a property path of the source format, the record path it fills. */
@@ -175,6 +181,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
   const reserved = extractUnknown(fn.planned.reservedConcurrency, 'reservedConcurrency', parts);
   const code = extractUnknown(fn.planned.code, 'code', parts) as Record<string, unknown> | undefined;
   const provider = extractUnknown(fn.capacityProvider, 'capacityProvider', parts) as CapacityProviderInfo | undefined;
+  const logGroup = extractUnknown(fn.logGroup, 'logGroup', parts) as LogGroupInfo | undefined;
   const config: FunctionConfiguration = {
     ...(own(configuration) as FunctionConfiguration),
     FunctionName: fn.name,
@@ -197,6 +204,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
     functionUrl: fn.functionUrl,
     eventInvokeConfig: own(fn.eventInvokeConfig) as typeof fn.eventInvokeConfig,
     ...(provider === undefined ? {} : { capacityProvider: own(provider) as CapacityProviderInfo }),
+    ...(logGroup === undefined ? {} : { logGroup: own(logGroup) as LogGroupInfo }),
     ...(unknown.length > 0 ? { unknown } : {}),
     location: fn.location,
   };
@@ -224,4 +232,20 @@ function dedupe(parts: readonly UnknownPart[]): UnknownPart[] {
   const seen = new Map<string, UnknownPart>();
   for (const p of parts) if (!seen.has(p.path)) seen.set(p.path, p);
   return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * A function whose log group the template or plan does not define: Lambda creates one at the first
+ * log line (kept forever, no key) unless it is created elsewhere first (another stack, a Terraform
+ * module, by hand). Which of the two is not known before deploy: the log rules are not judged.
+ */
+export const LOG_GROUP_NOT_DEFINED: UnknownPart = {
+  path: 'logGroup',
+  reason: 'plan-time',
+  detail: 'the log group is not defined here (Lambda creates it at the first log line unless it exists)',
+};
+
+/** A log group's KMS key known only at deploy (`!GetAtt Key.Arn`) is still a key: a placeholder keeps it set. */
+export function keyPlaceholder(value: unknown): unknown {
+  return value instanceof PlanTime ? `(${value.detail})` : value;
 }

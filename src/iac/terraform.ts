@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { statementFromPermission, type PermissionParameters } from '../snapshot/policy.js';
 import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } from '../snapshot/types.js';
 import { PlanTime } from './intrinsics.js';
-import { applyDefaults, applyTable, extractUnknown, type Planned, type PlannedFunction } from './record.js';
+import {
+  LOG_GROUP_NOT_DEFINED,
+  applyDefaults,
+  applyTable,
+  extractUnknown,
+  keyPlaceholder,
+  type Planned,
+  type PlannedFunction,
+} from './record.js';
 import { isObject } from './sam.js';
 import { planRoles } from './tf-roles.js';
 import { tfEventInvokeTable, tfFunctionTable, tfPermissionTable, tfUrlTable } from './tf-table.js';
@@ -100,6 +108,8 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
     if (role) planned.configuration.Role = role.role.arn;
     else if (fn.values.role !== undefined)
       unknown.push({ path: 'configuration.Role', reason: 'plan-time', detail: 'the role is defined outside the plan' });
+    const logGroup = planLogGroup(fn, planned, changes, plan);
+    if (!logGroup) unknown.push(LOG_GROUP_NOT_DEFINED);
     const statements: PolicyStatement[] = [];
     let functionUrl: FunctionUrlInfo | null = null;
     let eventInvokeConfig: EventInvokeInfo | null = null;
@@ -140,8 +150,41 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       eventInvokeConfig,
       location: { ...locate(fn), resource: fn.address },
       ...(role ? { role } : {}),
+      ...(logGroup ? { logGroup } : {}),
     };
   });
+}
+
+/**
+ * The function's `aws_cloudwatch_log_group` in the plan: the one named like the function's log
+ * group (`logging_config.log_group`, else `/aws/lambda/<function_name>`), or, when its name is known
+ * only after apply, the one whose `name` expression refers to the function. `retention_in_days = 0`
+ * is the provider's "never expire".
+ */
+function planLogGroup(
+  fn: Change,
+  planned: Planned,
+  changes: readonly Change[],
+  plan: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const named = (planned.configuration.LoggingConfig as Record<string, unknown> | undefined)?.LogGroup;
+  const local = fn.address.slice(fn.module === '' ? 0 : fn.module.length + 1).replace(/\[.*$/, '');
+  const group = changes.find((c) => {
+    if (c.type !== 'aws_cloudwatch_log_group' || c.module !== fn.module) return false;
+    if (typeof c.values.name === 'string') return c.values.name === named;
+    const expressions = resourceConfig(plan, c)?.expressions;
+    const refs = isObject(expressions) && isObject(expressions.name) ? expressions.name.references : undefined;
+    return Array.isArray(refs) && refs.some((r) => String(r) === local || String(r).startsWith(`${local}.`));
+  });
+  if (!group) return undefined;
+  const v = group.values;
+  const retention = v.retention_in_days;
+  return {
+    logGroupName: typeof v.name === 'string' ? v.name : typeof named === 'string' ? named : group.address,
+    ...(retention === undefined || retention === 0 ? {} : { retentionInDays: retention }),
+    ...(v.kms_key_id === undefined || v.kms_key_id === '' ? {} : { kmsKeyId: keyPlaceholder(v.kms_key_id) }),
+    ...(v.log_group_class === undefined ? {} : { logGroupClass: v.log_group_class }),
+  };
 }
 
 /**

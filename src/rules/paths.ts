@@ -98,6 +98,7 @@ export const recordShape = {
     InstanceRequirements: { Architectures: [LEAF], AllowedInstanceTypes: [LEAF], ExcludedInstanceTypes: [LEAF] },
     KmsKeyArn: LEAF,
   },
+  logGroup: { logGroupName: LEAF, retentionInDays: LEAF, kmsKeyId: LEAF, logGroupClass: LEAF },
   reservedConcurrency: LEAF,
   code: { RepositoryType: LEAF, ImageUri: LEAF, ResolvedImageUri: LEAF, SourceKMSKeyArn: LEAF },
   aliases: [{ name: LEAF, functionVersion: LEAF, additionalVersionWeights: { [ANY_KEY]: LEAF } }],

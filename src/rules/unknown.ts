@@ -52,6 +52,11 @@ export function unknownPartFor(
     return OFFLINE_SOURCES.has(record.source)
       ? { path: 'capacityProvider', reason: 'not-in-input', detail: 'the capacity provider is not in the input' }
       : { path: 'capacityProvider', reason: 'skipped', detail: 'not read' };
+  // The log group is read apart (DescribeLogGroups): absent without a reason is not "no group" (`null`).
+  if (record.logGroup === undefined && overlaps('logGroup', path))
+    return OFFLINE_SOURCES.has(record.source)
+      ? { path: 'logGroup', reason: 'not-in-input', detail: 'the log group is not in the input' }
+      : { path: 'logGroup', reason: 'skipped', detail: 'not read' };
   return undefined;
 }
 
@@ -68,7 +73,11 @@ function unreadCapacityProvider(record: FunctionRecord): boolean {
   );
 }
 
-/** Whether the record has any unknown part at all (including separately read parts that are absent). */
+/** Whether the record has any unknown part at all (including separately read parts, and the log group, that are absent). */
 export function hasUnknownParts(record: FunctionRecord): boolean {
-  return (record.unknown?.length ?? 0) > 0 || SEPARATELY_READ.some((key) => record[key] === undefined);
+  return (
+    (record.unknown?.length ?? 0) > 0 ||
+    SEPARATELY_READ.some((key) => record[key] === undefined) ||
+    record.logGroup === undefined
+  );
 }

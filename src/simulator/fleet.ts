@@ -8,6 +8,7 @@ import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { assignRoles, type SimRoleTruth } from './roles.js';
 import { plantManaged, type SimManaged } from './managed.js';
+import { plantLogGroups, type SimLogs } from './logs.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -26,6 +27,8 @@ export interface SimFunction {
   role?: SimRoleTruth;
   /** Lambda Managed Instances and durable functions: its capacity provider and the rules that should fire (see managed.ts). */
   managed?: SimManaged;
+  /** Its CloudWatch Logs log group and the log rules that should fire on it (see logs.ts). */
+  logs?: SimLogs;
 }
 
 export interface FleetOptions {
@@ -43,6 +46,12 @@ export interface FleetOptions {
    * and findings they had
    */
   readonly managedInstances?: boolean;
+  /**
+   * Give functions log groups with and without retention and KMS keys, a few none, a few a custom
+   * LoggingConfig.LogGroup (logs.ts). Without it the Logs API lists no group (every function: none).
+   * @default true for the demo's size (1,000 functions or more), like `managedInstances`
+   */
+  readonly logGroups?: boolean;
 }
 
 /** region -> function name -> function */
@@ -115,6 +124,7 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   // After every draw, from exposure and index alone: the rest of the fleet is as it was.
   assignRoles(fleet, account);
   if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
+  if (options.logGroups ?? total >= 1000) plantLogGroups(fleet, account);
   return fleet;
 }
 

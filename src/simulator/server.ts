@@ -9,7 +9,8 @@
  * The region comes from the SigV4 credential scope of each request, the account from the access
  * key (see `accounts`), so one server stands in for several regions and accounts. Requests signed
  * for EC2 (`ec2.ts`: DescribeSubnets) and IAM (`iam.ts`: GetAccountAuthorizationDetails, the
- * fleet's execution roles from `roles.ts`) are answered in their own Query protocol.
+ * fleet's execution roles from `roles.ts`) are answered in their own Query protocol, CloudWatch Logs
+ * calls (`logs.ts`: DescribeLogGroups, told apart by their `X-Amz-Target`) in awsJson1_1.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,6 +19,7 @@ import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-
 import { handleAdmin, type ListFailure } from './admin.js';
 import { handleEc2, isEc2Request, type Ec2SimulatorOptions } from './ec2.js';
 import { handleIam, isIamRequest, type IamSimulatorOptions } from './iam.js';
+import { handleLogs, isLogsRequest, type LogsSimulatorOptions } from './logs.js';
 import { simulatedIam } from './roles.js';
 import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
 import { capacityProvidersOf } from './managed.js';
@@ -73,6 +75,8 @@ export interface SimulatorOptions {
   readonly ec2?: Ec2SimulatorOptions;
   /** IAM GetAccountAuthorizationDetails: each account's execution roles (`iam.ts`, `roles.ts`). */
   readonly iam?: IamSimulatorOptions;
+  /** CloudWatch Logs DescribeLogGroups: the fleet's log groups (`logs.ts`). */
+  readonly logs?: LogsSimulatorOptions;
   /** ListCapacityProviders (Lambda Managed Instances, `managed.ts`). */
   readonly capacityProviders?: {
     /** Answer 403 AccessDeniedException (the caller lacks lambda:ListCapacityProviders). */
@@ -125,6 +129,8 @@ export class LambdaSimulator {
    * of what a run may conclude about it.
    */
   readonly listFailures = new Map<string, ListFailure>();
+  /** CloudWatch Logs requests (DescribeLogGroups), counted apart from the Lambda API's. */
+  readonly logsStats = { requests: 0, throttled: 0, byOperation: {} as Record<string, number> };
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
   readonly #buckets = new Map<string, TokenBucket>();
@@ -210,6 +216,13 @@ export class LambdaSimulator {
       const ec2 = this.#options.ec2 ?? {};
       const ctx = { fleets: this.#fleets, account, region, options: ec2, buckets: this.#buckets, stats: this.ec2Stats };
       handleEc2(ctx, req, res);
+      return;
+    }
+    if (isLogsRequest(req)) {
+      const { region, account } = this.#caller(req);
+      const options = this.#options.logs ?? {};
+      const ctx = { fleets: this.#fleets, account, region, options, buckets: this.#buckets, stats: this.logsStats };
+      handleLogs(ctx, req, res);
       return;
     }
     if (isIamRequest(req)) {
@@ -464,7 +477,7 @@ export class LambdaSimulator {
 
   #caller(req: IncomingMessage): { region: string; account: string } {
     const auth = req.headers.authorization ?? '';
-    const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/(?:lambda|ec2|iam)\//.exec(auth);
+    const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/(?:lambda|ec2|iam|logs)\//.exec(auth);
     const accessKey = m?.[1] ?? '';
     return { region: m?.[2] ?? 'us-east-1', account: this.#options.accounts?.[accessKey] ?? this.#account };
   }

@@ -105,6 +105,13 @@ export interface FunctionRecord {
    * functions; absent with an unknown part `capacityProvider` when it could not be read.
    */
   readonly capacityProvider?: CapacityProviderInfo;
+  /**
+   * The function's CloudWatch Logs log group (`LoggingConfig.LogGroup`, else `/aws/lambda/<name>`;
+   * DescribeLogGroups once per region, src/crawl/log-groups.ts; IaC: the template's log group).
+   * `null`: read, and there is no such group (the function has not logged yet). Absent with an
+   * unknown part `logGroup` when it could not be read (or `--no-log-groups`).
+   */
+  readonly logGroup?: LogGroupInfo | null;
   /** Reserved concurrency; absent when none is reserved. */
   readonly reservedConcurrency?: number;
   /** Code metadata from GetFunction; `Location` (a presigned URL) is never kept. */
@@ -269,6 +276,17 @@ export interface CapacityProviderInfo {
   };
   /** Customer managed KMS key of the instances' EBS volumes; absent: an AWS managed key. */
   readonly KmsKeyArn?: string;
+}
+
+/** A log group as far as rules need it (the SDK's `LogGroup`, without sizes and timestamps). */
+export interface LogGroupInfo {
+  readonly logGroupName: string;
+  /** Days its events are kept; absent: kept forever. */
+  readonly retentionInDays?: number;
+  /** The KMS key its events are encrypted with; absent: CloudWatch Logs' own encryption. */
+  readonly kmsKeyId?: string;
+  /** `STANDARD`, `INFREQUENT_ACCESS`, `DELIVERY`. */
+  readonly logGroupClass?: string;
 }
 
 export interface FunctionUrlInfo {

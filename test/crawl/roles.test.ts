@@ -11,6 +11,7 @@ import {
   READ_ONLY_COMMANDS,
   READ_ONLY_EC2_COMMANDS,
   READ_ONLY_IAM_COMMANDS,
+  READ_ONLY_LOGS_COMMANDS,
 } from '../../src/crawl/client.js';
 import { RoleReads, unread, withRoleCompleteness } from '../../src/crawl/role-reads.js';
 import { parseDocument, readRoles, type RoleReadOptions } from '../../src/crawl/roles.js';
@@ -465,6 +466,7 @@ describe('docs/iam.md', () => {
       ...[...READ_ONLY_COMMANDS].map((c) => `lambda:${c.replace(/Command$/, '')}`),
       ...[...READ_ONLY_EC2_COMMANDS].map((c) => `ec2:${c.replace(/Command$/, '')}`),
       ...[...READ_ONLY_IAM_COMMANDS].map((c) => `iam:${c.replace(/Command$/, '')}`),
+      ...[...READ_ONLY_LOGS_COMMANDS].map((c) => `logs:${c.replace(/Command$/, '')}`),
     ];
     // GetFunctionConfiguration is on the allow list but no crawl path sends it (GetFunction carries
     // the configuration), so the policy leaves it out.

@@ -15,6 +15,9 @@ describe('pseudo parameters and in-stack sources', () => {
     expect(notJudgedKeys(notJudged)).toEqual([
       'dlq-missing configuration.DeadLetterConfig.TargetArn',
       'layer-cross-account configuration.Layers',
+      // No AWS::Logs::LogGroup in the template: the log group is unknown before deploy (docs/iac.md).
+      'log-group-kms-missing logGroup',
+      'log-retention-missing logGroup',
     ]);
   });
 
@@ -33,7 +36,7 @@ describe('pseudo parameters and in-stack sources', () => {
       'vpc-ipv6-dual-stack-disabled pseudo-worker',
       'vpc-single-az pseudo-worker',
     ]);
-    expect(notJudgedKeys(notJudged)).toEqual([]);
+    expect(notJudgedKeys(notJudged)).toEqual(['log-group-kms-missing logGroup', 'log-retention-missing logGroup']);
     const [worker] = (await iacSnapshot(args)).functions;
     expect(worker?.arn).toBe('arn:aws:lambda:eu-west-1:111122223333:function:pseudo-worker');
     expect(worker?.configuration.Layers?.[0]?.Arn).toBe('arn:aws:lambda:eu-west-1:111122223333:layer:shared:3');

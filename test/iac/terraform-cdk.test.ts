@@ -1,5 +1,6 @@
 // Terraform plans (root and child modules, .tf locations, after_unknown, deletions) and cdk.out
 // cloud assemblies (two stacks, environments, construct paths).
+import { LOG_GROUP_NOT_DEFINED } from '../../src/iac/record.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +155,8 @@ describe('a cdk.out cloud assembly', () => {
       { path: 'configuration.KMSKeyArn', reason: 'plan-time', detail: 'Fn::ImportValue' },
       // A literal role ARN: the role is not in the template, so nothing about it is known here.
       { path: 'configuration.Role', reason: 'plan-time', detail: 'the role is defined outside the template' },
+      // No AWS::Logs::LogGroup for it in the assembly.
+      { path: 'logGroup', reason: 'plan-time', detail: LOG_GROUP_NOT_DEFINED.detail },
     ]);
   });
 
@@ -174,6 +177,8 @@ describe('a cdk.out cloud assembly', () => {
     // The worker's role is a literal ARN of a role the assembly does not define: no role rule judges it.
     expect(notJudged.map((n) => `${n.ruleId} ${n.path}`)).toEqual([
       'env-kms-cmk-missing configuration.KMSKeyArn',
+      'log-group-kms-missing logGroup',
+      'log-retention-missing logGroup',
       'role-admin-access configuration.Role',
       'role-data-wildcard configuration.Role',
       'role-privilege-escalation configuration.Role',
