@@ -22,6 +22,8 @@ export interface LaneOptions {
   readonly retry?: RetryPolicy;
   /** See `RateLimiterOptions.burst`. @default 1 */
   readonly burst?: number;
+  /** See `RateLimiterOptions.burstAfterThrottle`. @default `burst` */
+  readonly burstAfterThrottle?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
 }
@@ -56,6 +58,7 @@ export class QuotaLane {
       ratePerSecond: options.ratePerSecond,
       clock: this.#clock,
       ...(options.burst === undefined ? {} : { burst: options.burst }),
+      ...(options.burstAfterThrottle === undefined ? {} : { burstAfterThrottle: options.burstAfterThrottle }),
     });
     this.#slots = new Slots(options.concurrency);
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
