@@ -324,6 +324,8 @@ async function crawlRegion(
   // Started by the first listed function on a capacity provider, on the shared lane behind the pages.
   let providerRead: Promise<CapacityProviders> | undefined;
   const readProviders = options.capacityProviders !== false;
+  // Started by the first listed function in a VPC (see the listing loop).
+  let ec2Client: Promise<EC2Client> | undefined;
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -347,6 +349,12 @@ async function crawlRegion(
       break;
     }
     for (const entry of page.value.Functions ?? []) {
+      // The EC2 SDK loads (seconds of CPU on a busy machine) during the crawl, which the GetFunction
+      // lane partly catches up, rather than in its tail, where all of it is wall time.
+      if (ec2Client === undefined && options.ec2ClientFor && (entry.VpcConfig?.SubnetIds?.length ?? 0) > 0) {
+        ec2Client = options.ec2ClientFor(region);
+        ec2Client.catch(() => undefined); // awaited by the subnet lookup below
+      }
       if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
         providerRead = readCapacityProviders(client, controlLane, signal);
         providerRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
@@ -401,7 +409,12 @@ async function crawlRegion(
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
   const ec2ClientFor = options.ec2ClientFor;
   const subnetLookup = ec2ClientFor
-    ? await withSubnetAzs(functions, { ...laneBase, client: () => ec2ClientFor(region), signal, maxRps: cap })
+    ? await withSubnetAzs(functions, {
+        ...laneBase,
+        client: () => (ec2Client ??= ec2ClientFor(region)),
+        signal,
+        maxRps: cap,
+      })
     : undefined;
   if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
 

@@ -13,6 +13,22 @@ import { FirstQueue } from './queue.js';
 import { AdaptiveRateLimiter } from './rate-limiter.js';
 import { classify, defaultRetryPolicy, nextDelay, retryAfterMs, type FailureKind, type RetryPolicy } from './retry.js';
 
+let markUnderWay: (() => void) | undefined;
+const underWay = new Promise<void>((resolve) => (markUnderWay = resolve));
+
+/**
+ * Resolves once a lane of this thread has sent its first request, or after `fallbackMs` (a crawl
+ * in crawler threads sends none from this one). Reads that load an SDK of their own (IAM's roles,
+ * and any other client but Lambda's) start after it: loading one takes the event loop for a few
+ * hundred ms, and before the first ListFunctions page is asked for that is start-up time of the
+ * whole crawl; after it, it overlaps the page's round trip and the lanes catch some of it up.
+ */
+export function crawlUnderWay(fallbackMs = 500): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const fallback = new Promise<void>((resolve) => (timer = setTimeout(resolve, fallbackMs)));
+  return Promise.race([underWay, fallback]).finally(() => clearTimeout(timer));
+}
+
 export interface LaneOptions {
   readonly ratePerSecond: number;
   /** Requests in flight at once. */
@@ -85,6 +101,8 @@ export class QuotaLane {
         try {
           await this.limiter.acquire(signal, first);
           this.stats.requests++;
+          markUnderWay?.();
+          markUnderWay = undefined;
           sentAt = this.#clock.now();
           value = await sendOnce(send, signal, this.#timeoutMs);
         } finally {
