@@ -324,8 +324,9 @@ async function crawlRegion(
   // Started by the first listed function on a capacity provider, on the shared lane behind the pages.
   let providerRead: Promise<CapacityProviders> | undefined;
   const readProviders = options.capacityProviders !== false;
-  // Started by the first listed function in a VPC (see the listing loop).
+  // Started at the end of a listing with functions in a VPC.
   let ec2Client: Promise<EC2Client> | undefined;
+  let inVpc = false;
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -349,12 +350,7 @@ async function crawlRegion(
       break;
     }
     for (const entry of page.value.Functions ?? []) {
-      // The EC2 SDK loads (seconds of CPU on a busy machine) during the crawl, which the GetFunction
-      // lane partly catches up, rather than in its tail, where all of it is wall time.
-      if (ec2Client === undefined && options.ec2ClientFor && (entry.VpcConfig?.SubnetIds?.length ?? 0) > 0) {
-        ec2Client = options.ec2ClientFor(region);
-        ec2Client.catch(() => undefined); // awaited by the subnet lookup below
-      }
+      if ((entry.VpcConfig?.SubnetIds?.length ?? 0) > 0) inVpc = true;
       if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
         providerRead = readCapacityProviders(client, controlLane, signal);
         providerRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
@@ -373,6 +369,12 @@ async function crawlRegion(
     report();
   } while (marker);
   listingDone = true;
+  // The EC2 SDK loads (seconds of CPU on a busy machine) while the GetFunction calls go, which
+  // their lane partly catches up, rather than in the crawl's tail, where all of it is wall time.
+  if (inVpc && options.ec2ClientFor && ec2Client === undefined) {
+    ec2Client = options.ec2ClientFor(region);
+    ec2Client.catch(() => undefined); // awaited by the subnet lookup below
+  }
   // Aliases start with the end of the listing (the shared lane is then free of ListFunctions
   // pages) and overlap the tail of the GetFunction calls.
   const aliasReads = new Map<string, Promise<CallResult<AliasConfiguration[]>>>();

@@ -17,16 +17,19 @@ let markUnderWay: (() => void) | undefined;
 const underWay = new Promise<void>((resolve) => (markUnderWay = resolve));
 
 /**
- * Resolves once a lane of this thread has sent its first request, or after `fallbackMs` (a crawl
- * in crawler threads sends none from this one). Reads that load an SDK of their own (IAM's roles,
- * and any other client but Lambda's) start after it: loading one takes the event loop for a few
- * hundred ms, and before the first ListFunctions page is asked for that is start-up time of the
- * whole crawl; after it, it overlaps the page's round trip and the lanes catch some of it up.
+ * Resolves once a lane of this thread has had its first answer (the first ListFunctions page) and
+ * the GetFunction calls it started have gone out (a macrotask later), or after `fallbackMs` (a
+ * crawl in crawler threads sends none from this one). Reads that load an SDK of their own (IAM's
+ * roles, any client but Lambda's) start after it: loading one takes the event loop for hundreds of
+ * ms (seconds on a busy machine), all of it start-up time before the first request; after it, the
+ * GetFunction lane catches up part of the stall (`burst`).
  */
-export function crawlUnderWay(fallbackMs = 500): Promise<void> {
+export function crawlUnderWay(fallbackMs = 1000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const fallback = new Promise<void>((resolve) => (timer = setTimeout(resolve, fallbackMs)));
-  return Promise.race([underWay, fallback]).finally(() => clearTimeout(timer));
+  return Promise.race([underWay.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))), fallback]).finally(
+    () => clearTimeout(timer),
+  );
 }
 
 export interface LaneOptions {
@@ -101,14 +104,14 @@ export class QuotaLane {
         try {
           await this.limiter.acquire(signal, first);
           this.stats.requests++;
-          markUnderWay?.();
-          markUnderWay = undefined;
           sentAt = this.#clock.now();
           value = await sendOnce(send, signal, this.#timeoutMs);
         } finally {
           this.#slots.release();
         }
         this.limiter.onSuccess(sentAt);
+        markUnderWay?.();
+        markUnderWay = undefined;
         return { ok: true, value, attempts: attempt };
       } catch (error) {
         if (signal.aborted) throw signal.reason;
