@@ -39,12 +39,14 @@ async function crawlAgainstBucket(options: {
   burstSeconds: number;
   neighbour: (ms: number) => number;
   calls: number;
+  /** The GetFunction lane's catch-up as the crawler builds it at the quota. @default the lane's default */
+  lane?: { burst: number; burstAfterThrottle: number };
 }): Promise<QuotaRun> {
   const clock = new FakeClock();
   let seed = 42;
   const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const bucket = new TokenBucket({ rate: 100, burstSeconds: options.burstSeconds, now: () => clock.now() });
-  const lane = new QuotaLane({ ratePerSecond: 100, concurrency: 32, clock, random });
+  const lane = new QuotaLane({ ratePerSecond: 100, concurrency: 32, clock, random, ...options.lane });
   let requests = 0;
   let throttled = 0;
   const send = async (): Promise<void> => {
@@ -377,9 +379,12 @@ describe('AdaptiveRateLimiter', () => {
 
 describe('a lane sharing its quota, against the token bucket (fake clock)', () => {
   // 40 of 100 rps left. The bucket's size is not documented: the same goal for every size.
-  for (const burstSeconds of [0.1, 1, 2]) {
+  // 0.04 and 0.4 s of the quota are 0.1 and 1 s of what is left (4 and 40 tokens); the crawler's
+  // GetFunction lane catches up 4 intervals until the first 429, a quarter after it.
+  for (const burstSeconds of [0.04, 0.1, 0.4, 1, 2]) {
     it(`learns what is left with a ${burstSeconds} s bucket: <= 2 % throttled, >= 0.95 efficiency`, async () => {
-      const run = await crawlAgainstBucket({ burstSeconds, neighbour: () => 60, calls: 2000 });
+      const lane = { burst: 4, burstAfterThrottle: 0.25 };
+      const run = await crawlAgainstBucket({ burstSeconds, neighbour: () => 60, calls: 2000, lane });
       expect(run.throttledShare).toBeLessThanOrEqual(0.02);
       expect(run.efficiency).toBeGreaterThanOrEqual(0.95);
       expect(run.efficiency).toBeLessThanOrEqual(1.001); // never more than the bucket can give
