@@ -1,10 +1,19 @@
 /**
  * `npm run bench`: every benchmark in one process run, printed as a Markdown table.
- * Usage: npm run bench [-- --only crawl|exposure|versions|rules|drift|iac|iac-hostile|org|role-read|roles|scale|state] [-- --scenario N]
+ * Usage: npm run bench [-- --only crawl|shared-quota|cli|exposure|versions|rules|drift|iac|iac-hostile|org|role-read|roles|scale|state] [-- --scenario N]
  *   [-- --functions N] [-- --scale-functions N]
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as bin/lambda-audit.js: a note for us, not for the tables
-import { runExposureScenario, runRolesScenario, runScenario, scenarios, benchVersions, type Row } from './crawl.js';
+import {
+  runCliScenario,
+  runExposureScenario,
+  runRolesScenario,
+  runScenario,
+  scenarios,
+  sharedQuotaScenarios,
+  benchVersions,
+  type Row,
+} from './crawl.js';
 import { benchDrift } from './drift.js';
 import { benchIac, benchIacHostile } from './iac.js';
 import { benchOrg } from './org.js';
@@ -25,16 +34,58 @@ if (only === undefined || only === 'crawl') {
   lines.push(
     '### Crawl',
     '',
-    '| scenario | crawler | wall s | efficiency | throttled % | lost | CPU ms/fn |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| scenario | crawler | wall s | efficiency | of what is left | throttled % | lost | CPU ms/fn |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   );
   for (const r of rows)
     lines.push(
-      `| ${r.scenario} | ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.efficiency.toFixed(3)} | ${r.throttledPct.toFixed(2)} | ${r.lost} | ${r.cpuMsPerFn.toFixed(2)} |`,
+      `| ${r.scenario} | ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.efficiency.toFixed(3)} | ${r.ofWhatIsLeft.toFixed(3)} | ${r.throttledPct.toFixed(2)} | ${r.lost} | ${r.cpuMsPerFn.toFixed(2)} |`,
     );
   lines.push(
     '',
     'efficiency = (functions per region / available GetFunction rps) / wall time; throttled % = 429 answers / all requests, counted by the simulator.',
+    '',
+  );
+}
+// Part of the crawl section; `--only shared-quota` runs it alone: lambda-audit at every bucket size.
+if (only === 'shared-quota') {
+  const rows: Row[] = [];
+  for (const scenario of sharedQuotaScenarios(false)) rows.push(...(await runScenario(scenario)));
+  lines.push(
+    '### Shared quota: 40 of 100 GetFunction rps left, four bucket sizes',
+    '',
+    '| scenario | crawler | wall s | of what is left | throttled % | lost |',
+    '|---|---|---:|---:|---:|---:|',
+  );
+  for (const r of rows)
+    lines.push(
+      `| ${r.scenario} | ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.ofWhatIsLeft.toFixed(3)} | ${r.throttledPct.toFixed(2)} | ${r.lost} |`,
+    );
+  lines.push(
+    '',
+    "of what is left = functions / (40 rps x wall + the bucket's tokens, full at the start); throttled % = 429 answers / all requests, counted by the simulator.",
+    '',
+  );
+}
+// Part of the crawl section; `--only cli` runs it alone (needs `npm run build`).
+if (only === undefined || only === 'crawl' || only === 'cli') {
+  const functions = args.includes('--cli-functions') ? Number(args[args.indexOf('--cli-functions') + 1]) : 1500;
+  const rows = await runCliScenario(functions, 2);
+  lines.push(
+    '### `scan --no-exposure` from outside (the CLI bin, process start to exit)',
+    '',
+    `One region, ${functions} functions, Lambda's quotas (GetFunction 100 rps), 40 ms per answer; \`node bin/lambda-audit.js scan --no-exposure --no-drift --fail-on none -q --output json=FILE\`.`,
+    '',
+    '| run | wall s | start s | GetFunction s | GetFunction rps | tail s | of the quota | throttled |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of rows)
+    lines.push(
+      `| ${r.run} | ${r.wallS.toFixed(2)} | ${r.startS.toFixed(2)} | ${r.getFunctionS.toFixed(2)} | ${r.getFunctionRps.toFixed(1)} | ${r.tailS.toFixed(2)} | ${r.ratio.toFixed(3)} | ${r.throttled} |`,
+    );
+  lines.push(
+    '',
+    'start = process start to the first request; GetFunction = first to last GetFunction arrival; tail = last GetFunction arrival to exit; of the quota = (functions / 100 rps) / wall.',
     '',
   );
 }

@@ -26,6 +26,7 @@ import type {
   RequestSigner,
 } from '@smithy/types';
 import { toolVersion } from '../version.js';
+import { loadEc2Sdk, loadIamSdk } from './sdk.js';
 
 /** Every Lambda API the tool may call. All are reads; the IAM policy in docs/iam.md grants exactly these. */
 export const READ_ONLY_COMMANDS = new Set([
@@ -133,11 +134,12 @@ export const readOnlyPlugin = (allowed: ReadonlySet<string>): Pluggable<any, any
 /**
  * The EC2 client for DescribeSubnets: same decisions as the Lambda client (no SDK retries, the
  * read-only guard with EC2's own allow list). `endpoint` is EC2's, not Lambda's. The EC2 SDK is
- * loaded on first use: it is large (about a second to import), and a fleet without VPC functions
- * never needs it.
+ * loaded on first use (`sdk.ts`): it is large (about a second to load), and a fleet without VPC
+ * functions never needs it.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async: a load that throws rejects, as import() did
 export async function createEc2Client(options: ClientOptions): Promise<EC2Client> {
-  const { EC2Client } = await import('@aws-sdk/client-ec2');
+  const { EC2Client } = loadEc2Sdk();
   const client = new EC2Client(clientConfig(options, Math.min(options.maxSockets, 8)));
   guardReadOnly(client.middlewareStack, READ_ONLY_EC2_COMMANDS);
   leanStack(client);
@@ -162,8 +164,9 @@ export async function createLogsClient(options: ClientOptions): Promise<CloudWat
  * own allow list. IAM is global: `region` only picks the partition (iam.amazonaws.com for every
  * commercial region). Loaded on first use, like the EC2 SDK, off the Lambda lanes' critical path.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async: a load that throws rejects, as import() did
 export async function createIamClient(options: ClientOptions): Promise<IAMClient> {
-  const { IAMClient } = await import('@aws-sdk/client-iam');
+  const { IAMClient } = loadIamSdk();
   const client = new IAMClient(clientConfig(options, Math.min(options.maxSockets, 2)));
   guardReadOnly(client.middlewareStack, READ_ONLY_IAM_COMMANDS);
   leanStack(client);

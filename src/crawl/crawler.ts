@@ -56,6 +56,11 @@ export const LAMBDA_QUOTAS = {
 
 /** Catch-up (`RateLimiterOptions.burst`) of the 15 rps lanes, in request intervals: see `crawlRegion`. */
 const SMALL_BUCKET_CATCH_UP = 0.25;
+/**
+ * Catch-up of the GetFunction lane at its quota, never throttled: 4 intervals (40 ms at 100 rps),
+ * at most 5 requests back to back, half of the smallest bucket we model (0.1 s, 10 tokens).
+ */
+const GET_FUNCTION_CATCH_UP = 4;
 
 export interface CrawlOptions {
   readonly regions: readonly string[];
@@ -170,7 +175,20 @@ async function crawlRegion(
   // the account's GetFunction quota and the machine's CPU in a burst at the start (with many
   // account-regions at once, a burst that stalls the event loop and sends requests in clumps).
   const getRate = Math.min(quotas.getFunction, cap, (options.exposure ?? 'lean') === 'none' ? Infinity : policyRate);
-  const getLane = new QuotaLane({ ...laneBase, ratePerSecond: getRate, concurrency });
+  // GetFunction's bucket holds at least 0.1 s of its 100 rps (10 tokens) as far as we know, so at
+  // the quota the lane catches up to GET_FUNCTION_CATCH_UP intervals of event-loop lag, which a
+  // catch-up of one interval lost at every stall (about 95 rps instead of 100 on a busy machine,
+  // measured in docs/benchmarks.md). Not when the bucket may be smaller or shared: under
+  // `--max-rps` (what is left may be all the bucket refills, and a 0.1 s bucket of 40 rps is 4
+  // tokens) and after a 429 (someone else is using the bucket), as the 15 rps lanes below.
+  const capped = cap < quotas.getFunction;
+  const getLane = new QuotaLane({
+    ...laneBase,
+    ratePerSecond: getRate,
+    concurrency,
+    burst: capped ? SMALL_BUCKET_CATCH_UP : GET_FUNCTION_CATCH_UP,
+    burstAfterThrottle: SMALL_BUCKET_CATCH_UP,
+  });
   // The 15 rps lanes catch up a quarter of an interval of timer lateness, no more: with 40
   // account-regions on one thread the event loop lags 10-15 ms on average, and a limiter that
   // catches up nothing lost that on every request (about 1 s per 150 requests, measured in
@@ -321,6 +339,9 @@ async function crawlRegion(
   // Started by the first listed function on a capacity provider, on the shared lane behind the pages.
   let providerRead: Promise<CapacityProviders> | undefined;
   const readProviders = options.capacityProviders !== false;
+  // Started at the end of a listing with functions in a VPC.
+  let ec2Client: Promise<EC2Client> | undefined;
+  let inVpc = false;
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -344,6 +365,7 @@ async function crawlRegion(
       break;
     }
     for (const entry of page.value.Functions ?? []) {
+      if ((entry.VpcConfig?.SubnetIds?.length ?? 0) > 0) inVpc = true;
       if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
         providerRead = readCapacityProviders(client, controlLane, signal);
         providerRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
@@ -362,6 +384,12 @@ async function crawlRegion(
     report();
   } while (marker);
   listingDone = true;
+  // The EC2 SDK loads (seconds of CPU on a busy machine) while the GetFunction calls go, which
+  // their lane partly catches up, rather than in the crawl's tail, where all of it is wall time.
+  if (inVpc && options.ec2ClientFor && ec2Client === undefined) {
+    ec2Client = options.ec2ClientFor(region);
+    ec2Client.catch(() => undefined); // awaited by the subnet lookup below
+  }
   // Aliases start with the end of the listing (the shared lane is then free of ListFunctions
   // pages) and overlap the tail of the GetFunction calls.
   const aliasReads = new Map<string, Promise<CallResult<AliasConfiguration[]>>>();
@@ -398,7 +426,12 @@ async function crawlRegion(
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
   const ec2ClientFor = options.ec2ClientFor;
   const subnetLookup = ec2ClientFor
-    ? await withSubnetAzs(functions, { ...laneBase, client: () => ec2ClientFor(region), signal, maxRps: cap })
+    ? await withSubnetAzs(functions, {
+        ...laneBase,
+        client: () => (ec2Client ??= ec2ClientFor(region)),
+        signal,
+        maxRps: cap,
+      })
     : undefined;
   if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
 

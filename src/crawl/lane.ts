@@ -13,6 +13,25 @@ import { FirstQueue } from './queue.js';
 import { AdaptiveRateLimiter } from './rate-limiter.js';
 import { classify, defaultRetryPolicy, nextDelay, retryAfterMs, type FailureKind, type RetryPolicy } from './retry.js';
 
+let markUnderWay: (() => void) | undefined;
+const underWay = new Promise<void>((resolve) => (markUnderWay = resolve));
+
+/**
+ * Resolves once a lane of this thread has had its first answer (the first ListFunctions page) and
+ * the GetFunction calls it started have gone out (a macrotask later), or after `fallbackMs` (a
+ * crawl in crawler threads sends none from this one). Reads that load an SDK of their own (IAM's
+ * roles, any client but Lambda's) start after it: loading one takes the event loop for hundreds of
+ * ms (seconds on a busy machine), all of it start-up time before the first request; after it, the
+ * GetFunction lane catches up part of the stall (`burst`).
+ */
+export function crawlUnderWay(fallbackMs = 1000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const fallback = new Promise<void>((resolve) => (timer = setTimeout(resolve, fallbackMs)));
+  return Promise.race([underWay.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))), fallback]).finally(
+    () => clearTimeout(timer),
+  );
+}
+
 export interface LaneOptions {
   readonly ratePerSecond: number;
   /** Requests in flight at once. */
@@ -22,6 +41,8 @@ export interface LaneOptions {
   readonly retry?: RetryPolicy;
   /** See `RateLimiterOptions.burst`. @default 1 */
   readonly burst?: number;
+  /** See `RateLimiterOptions.burstAfterThrottle`. @default `burst` */
+  readonly burstAfterThrottle?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
 }
@@ -56,6 +77,7 @@ export class QuotaLane {
       ratePerSecond: options.ratePerSecond,
       clock: this.#clock,
       ...(options.burst === undefined ? {} : { burst: options.burst }),
+      ...(options.burstAfterThrottle === undefined ? {} : { burstAfterThrottle: options.burstAfterThrottle }),
     });
     this.#slots = new Slots(options.concurrency);
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
@@ -88,6 +110,8 @@ export class QuotaLane {
           this.#slots.release();
         }
         this.limiter.onSuccess(sentAt);
+        markUnderWay?.();
+        markUnderWay = undefined;
         return { ok: true, value, attempts: attempt };
       } catch (error) {
         if (signal.aborted) throw signal.reason;

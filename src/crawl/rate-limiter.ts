@@ -51,6 +51,11 @@ export interface RateLimiterOptions {
    * @default 1
    */
   readonly burst?: number;
+  /**
+   * The catch-up (as `burst`) once the service has answered a 429: its bucket is then known to be
+   * shared or small, and a catch-up pair drawn from it would be throttled. @default `burst`
+   */
+  readonly burstAfterThrottle?: number;
   /** The rate is never cut below this. @default 0.5 */
   readonly minRatePerSecond?: number;
   /** After a cut, further 429s within this window do not cut again. @default 500 */
@@ -130,6 +135,8 @@ export class AdaptiveRateLimiter {
   readonly ceiling: number;
   #rate: number;
   readonly #burst: number;
+  readonly #burstAfterThrottle: number;
+  #throttled = false;
   readonly #min: number;
   readonly #cooldown: number;
   readonly #measureMs: number;
@@ -152,6 +159,7 @@ export class AdaptiveRateLimiter {
     this.ceiling = options.ratePerSecond;
     this.#rate = options.ratePerSecond;
     this.#burst = options.burst ?? 1;
+    this.#burstAfterThrottle = options.burstAfterThrottle ?? this.#burst;
     this.#min = Math.min(options.minRatePerSecond ?? 0.5, options.ratePerSecond);
     this.#cooldown = options.cutCooldownMs ?? 500;
     this.#measureMs = options.measureMs ?? 500;
@@ -201,6 +209,7 @@ export class AdaptiveRateLimiter {
    */
   onThrottle(sentAt = -Infinity): void {
     const now = this.#clock.now();
+    this.#throttled = true;
     const episode = this.#endQuietEpisode(now);
     if (episode) {
       episode.lastThrottle = now;
@@ -318,7 +327,8 @@ export class AdaptiveRateLimiter {
         const interval = 1000 / this.#rate;
         // Slots follow the schedule, not the wake-up time, so timer lateness does not lower the
         // rate; an idle spell earns at most `burst` extra back-to-back requests.
-        const slot = Math.max(this.#next, now - interval * this.#burst);
+        const burst = this.#throttled ? this.#burstAfterThrottle : this.#burst;
+        const slot = Math.max(this.#next, now - interval * burst);
         if (slot > now + 0.5) {
           await this.#clock.sleep(slot - now).catch(() => undefined);
           continue;

@@ -12,6 +12,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { AccountIam, RegionStats } from '../snapshot/types.js';
 import type { ClientSpec } from './account-region.js';
 import { createIamClient } from './client.js';
+import { crawlUnderWay } from './lane.js';
 import { accountIam, readRoles, skippedIam, type RoleRead } from './roles.js';
 
 /** Who to read: the account's client spec (its IAM endpoint and credentials) and a region for the partition. */
@@ -41,7 +42,8 @@ export class RoleReads {
   /** Starts the read of the target known as `key` (once; later calls do nothing). */
   start(key: string, target: RoleReadTarget): void {
     if (!this.#options.read || this.#reads.has(key)) return;
-    const read = this.#readHere(target);
+    // After the crawl's first request (`crawlUnderWay`): loading the IAM SDK must not delay it.
+    const read = crawlUnderWay().then(() => this.#readHere(target));
     read.catch(() => undefined); // awaited in `collect`; an abort before then must not surface as unhandled
     this.#reads.set(key, read);
   }

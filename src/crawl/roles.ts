@@ -27,6 +27,7 @@ import type {
 import { MalformedPolicyError, normalisePolicy } from '../snapshot/policy.js';
 import type { AccountIam, IamManagedPolicy, IamRole, PolicyDocument, UnknownPart } from '../snapshot/types.js';
 import { withSignal } from './client.js';
+import { loadIamSdk } from './sdk.js';
 import { QuotaLane, type LaneOptions } from './lane.js';
 import { errorInfo } from './retry.js';
 
@@ -75,7 +76,7 @@ export async function readRoles(options: RoleReadOptions): Promise<RoleRead> {
     concurrency: 1,
   });
   const client = await options.client();
-  const { GetAccountAuthorizationDetailsCommand } = await import('@aws-sdk/client-iam');
+  const { GetAccountAuthorizationDetailsCommand } = loadIamSdk(); // loaded by `client()` already (`sdk.ts`)
   const roles: RoleDetail[] = [];
   const policies: ManagedPolicyDetail[] = [];
   let marker: string | undefined;

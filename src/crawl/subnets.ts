@@ -17,6 +17,7 @@
  */
 import type { DescribeSubnetsCommandOutput, EC2Client } from '@aws-sdk/client-ec2';
 import type { FunctionRecord, UnknownPart } from '../snapshot/types.js';
+import { loadEc2Sdk } from './sdk.js';
 import { withSignal } from './client.js';
 import { QuotaLane, type LaneOptions } from './lane.js';
 import { errorInfo } from './retry.js';
@@ -69,7 +70,7 @@ export async function withSubnetAzs(
   }
   if (groups.size > 0) {
     const client = await options.client();
-    const { DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2');
+    const { DescribeSubnetsCommand } = loadEc2Sdk(); // loaded by `client()` already (`sdk.ts`)
     const describe = (ids: readonly string[], token: string | undefined, s: AbortSignal) =>
       client.send(
         withSignal(

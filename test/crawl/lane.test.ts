@@ -1,6 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { QuotaLane } from '../../src/crawl/lane.js';
+import { crawlUnderWay, QuotaLane } from '../../src/crawl/lane.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+
+// First in the file: the first answer is the thread's, once.
+describe('crawlUnderWay: the reads that load an SDK of their own wait for the crawl to start', () => {
+  const settled = (p: Promise<void>, ms: number) =>
+    Promise.race([p.then(() => 'resolved'), new Promise((r) => setTimeout(() => r('pending'), ms))]);
+
+  it("waits for a lane's first answer, not for its first request", async () => {
+    const waiting = crawlUnderWay(60_000);
+    expect(await settled(waiting, 30)).toBe('pending');
+    const lane = new QuotaLane({ ratePerSecond: 1000, concurrency: 1 });
+    let answer: (() => void) | undefined;
+    const call = lane.call(() => new Promise<void>((resolve) => (answer = resolve)), new AbortController().signal);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(answer).toBeDefined(); // sent
+    expect(await settled(waiting, 30)).toBe('pending');
+    answer?.();
+    await call;
+    expect(await settled(waiting, 1000)).toBe('resolved');
+    // Later waiters go at once (a macrotask later).
+    expect(await settled(crawlUnderWay(60_000), 1000)).toBe('resolved');
+  });
+});
 
 describe('QuotaLane, calls that go first', () => {
   /**

@@ -39,12 +39,14 @@ async function crawlAgainstBucket(options: {
   burstSeconds: number;
   neighbour: (ms: number) => number;
   calls: number;
+  /** The GetFunction lane's catch-up as the crawler builds it at the quota. @default the lane's default */
+  lane?: { burst: number; burstAfterThrottle: number };
 }): Promise<QuotaRun> {
   const clock = new FakeClock();
   let seed = 42;
   const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const bucket = new TokenBucket({ rate: 100, burstSeconds: options.burstSeconds, now: () => clock.now() });
-  const lane = new QuotaLane({ ratePerSecond: 100, concurrency: 32, clock, random });
+  const lane = new QuotaLane({ ratePerSecond: 100, concurrency: 32, clock, random, ...options.lane });
   let requests = 0;
   let throttled = 0;
   const send = async (): Promise<void> => {
@@ -144,6 +146,61 @@ describe('AdaptiveRateLimiter', () => {
       const r = await run(100, 1);
       expect(r.minGap).toBe(0);
       expect(r.refused).toBeGreaterThan(0);
+    });
+  });
+
+  describe('catch-up at the quota, and after a 429 (burstAfterThrottle)', () => {
+    /** A fake clock whose sleepers all wake `lateMs` late (a busy event loop). */
+    class LateClock extends FakeClock {
+      constructor(readonly lateMs: number) {
+        super();
+      }
+      override sleep(ms: number, signal?: AbortSignal): Promise<void> {
+        return super.sleep(ms + this.lateMs, signal);
+      }
+    }
+
+    /** Grant times of `n` acquires at 100 rps, with the limiter woken 25 ms late every time. */
+    async function grants(options: { burst: number; burstAfterThrottle?: number; throttleAt?: number }) {
+      const clock = new LateClock(25);
+      const limiter = new AdaptiveRateLimiter({ ratePerSecond: 100, clock, ...options });
+      const times: number[] = [];
+      let throttledAt = Infinity;
+      for (let i = 0; i < 400; i++)
+        void limiter.acquire().then(() => {
+          times.push(clock.now());
+          if (times.length === options.throttleAt) limiter.onThrottle((throttledAt = clock.now()));
+        });
+      await clock.advance(2_000);
+      // The grants after the 429 (not those of the same instant, granted before it was known).
+      return { times, limiter, after: times.filter((t) => t > throttledAt) };
+    }
+
+    it('keeps the quota through timer lateness within its catch-up, never more than burst + 1 back to back', async () => {
+      const { times } = await grants({ burst: 4 });
+      // On schedule: 100 in the first second, 200 in two (a catch-up of 1 interval loses most of the lateness).
+      expect(times.filter((t) => t <= 1_000).length).toBeGreaterThanOrEqual(99);
+      const { times: one } = await grants({ burst: 1 });
+      expect(one.filter((t) => t <= 1_000).length).toBeLessThan(60);
+      // Back to back: at most burst + 1 at one instant.
+      const atOnce = Math.max(...times.map((t) => times.filter((u) => u === t).length));
+      expect(atOnce).toBeLessThanOrEqual(5);
+      expect(atOnce).toBeGreaterThan(1);
+    });
+
+    it('after a 429, catches up only burstAfterThrottle: no two requests closer than 0.75 of an interval', async () => {
+      const { times, limiter, after } = await grants({ burst: 4, burstAfterThrottle: 0.25, throttleAt: 50 });
+      expect(after.length).toBeGreaterThan(20);
+      const gaps = after.slice(1).map((t, i) => t - after[i]!);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual((0.75 * 1000) / limiter.ceiling);
+      // Before it, the catch-up of 4 intervals sent requests together.
+      const before = times.slice(0, 50);
+      expect(before.some((t, i) => i > 0 && t === before[i - 1])).toBe(true);
+    });
+
+    it('without burstAfterThrottle keeps its catch-up after a 429', async () => {
+      const { after } = await grants({ burst: 4, throttleAt: 50 });
+      expect(after.some((t, i) => i > 0 && t === after[i - 1])).toBe(true);
     });
   });
 
@@ -322,9 +379,12 @@ describe('AdaptiveRateLimiter', () => {
 
 describe('a lane sharing its quota, against the token bucket (fake clock)', () => {
   // 40 of 100 rps left. The bucket's size is not documented: the same goal for every size.
-  for (const burstSeconds of [0.1, 1, 2]) {
+  // 0.04 and 0.4 s of the quota are 0.1 and 1 s of what is left (4 and 40 tokens); the crawler's
+  // GetFunction lane catches up 4 intervals until the first 429, a quarter after it.
+  for (const burstSeconds of [0.04, 0.1, 0.4, 1, 2]) {
     it(`learns what is left with a ${burstSeconds} s bucket: <= 2 % throttled, >= 0.95 efficiency`, async () => {
-      const run = await crawlAgainstBucket({ burstSeconds, neighbour: () => 60, calls: 2000 });
+      const lane = { burst: 4, burstAfterThrottle: 0.25 };
+      const run = await crawlAgainstBucket({ burstSeconds, neighbour: () => 60, calls: 2000, lane });
       expect(run.throttledShare).toBeLessThanOrEqual(0.02);
       expect(run.efficiency).toBeGreaterThanOrEqual(0.95);
       expect(run.efficiency).toBeLessThanOrEqual(1.001); // never more than the bucket can give
@@ -347,6 +407,51 @@ describe('a lane sharing its quota, against the token bucket (fake clock)', () =
     // to 100 rps), so the whole run is a little under what was left.
     expect(run.efficiency).toBeGreaterThanOrEqual(0.85);
     expect(run.finalRate).toBe(100);
+  });
+});
+
+describe('a lane capped at what is left (--max-rps), against a bucket of 0.1 s of it (fake clock)', () => {
+  /**
+   * 40 of 100 rps left, the lane capped at 40, a bucket of 4 tokens (0.1 s of what is left), the
+   * limiter woken 200 ms late now and then (a busy event loop): the 429s the lane draws.
+   */
+  async function throttledAt(lane: { burst: number; burstAfterThrottle?: number }) {
+    const clock = new FakeClock();
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const late = Object.assign(Object.create(clock) as FakeClock, {
+      sleep: (ms: number, signal?: AbortSignal) => clock.sleep(ms + (random() < 0.1 ? 200 : 0), signal),
+      now: () => clock.now(),
+    });
+    const bucket = new TokenBucket({ rate: 100, burstSeconds: 0.04, externalLoad: 60, now: () => clock.now() });
+    const quota = new QuotaLane({ ratePerSecond: 40, concurrency: 32, clock: late, random, ...lane });
+    let throttled = 0;
+    const send = async (): Promise<void> => {
+      const take = bucket.take();
+      await clock.sleep(40);
+      if (!take.ok) {
+        throttled++;
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'TooManyRequestsException',
+          $metadata: { httpStatusCode: 429 },
+          retryAfterSeconds: '1',
+        });
+      }
+    };
+    const signal = new AbortController().signal;
+    let done = 0;
+    const all = Promise.all(Array.from({ length: 400 }, () => quota.call(send, signal).then(() => done++)));
+    while (done < 400) await clock.advance(20);
+    await all;
+    return throttled;
+  }
+
+  it('draws no 429 with the small catch-up the crawler gives a capped GetFunction lane', async () => {
+    expect(await throttledAt({ burst: 0.25 })).toBe(0);
+  });
+
+  it('draws 429s with a catch-up of whole intervals (a stall sends requests together)', async () => {
+    expect(await throttledAt({ burst: 4 })).toBeGreaterThan(0);
   });
 });
 
