@@ -26,7 +26,7 @@ import type {
   RequestSigner,
 } from '@smithy/types';
 import { toolVersion } from '../version.js';
-import { loadEc2Sdk, loadIamSdk } from './sdk.js';
+import { loadEc2Sdk, loadIamSdk, loadLogsSdk } from './sdk.js';
 
 /** Every Lambda API the tool may call. All are reads; the IAM policy in docs/iam.md grants exactly these. */
 export const READ_ONLY_COMMANDS = new Set([
@@ -149,10 +149,11 @@ export async function createEc2Client(options: ClientOptions): Promise<EC2Client
 /**
  * The CloudWatch Logs client for DescribeLogGroups: same decisions as the other clients, with the
  * Logs allow list. `endpoint` is CloudWatch Logs' (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, or a local
- * emulator's). Loaded on first use, like the EC2 SDK, off the Lambda lanes' critical path.
+ * emulator's). Loaded on first use through `sdk.ts`, like the EC2 SDK, off the Lambda lanes' critical path.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async: a load that throws rejects, as import() did
 export async function createLogsClient(options: ClientOptions): Promise<CloudWatchLogsClient> {
-  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+  const { CloudWatchLogsClient } = loadLogsSdk();
   const client = new CloudWatchLogsClient(clientConfig(options, Math.min(options.maxSockets, 4)));
   guardReadOnly(client.middlewareStack, READ_ONLY_LOGS_COMMANDS);
   leanStack(client);

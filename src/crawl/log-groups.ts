@@ -26,7 +26,8 @@
 import type { CloudWatchLogsClient, DescribeLogGroupsCommandOutput, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import type { FunctionRecord, LogGroupInfo, UnknownPart } from '../snapshot/types.js';
 import { withSignal } from './client.js';
-import { QuotaLane, type LaneOptions } from './lane.js';
+import { QuotaLane, crawlUnderWay, type LaneOptions } from './lane.js';
+import { loadLogsSdk } from './sdk.js';
 import { errorInfo } from './retry.js';
 
 /** DescribeLogGroups requests per second per account and Region (CloudWatch Logs' documented default). */
@@ -78,8 +79,10 @@ export function startLogGroupRead(options: LogGroupReadOptions): LogGroupRead {
   // the lane: loading it must not count against that call's timeout.
   const ready: Promise<Describe | UnknownPart> = (async () => {
     try {
+      // Not before the crawl's first answer: loading the SDK stalls the thread (see sdk.ts).
+      await crawlUnderWay();
       const client = await options.client();
-      const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+      const { DescribeLogGroupsCommand } = loadLogsSdk();
       return (input, s) => client.send(withSignal(new DescribeLogGroupsCommand(input), s));
     } catch (error) {
       return { path: 'logGroup', reason: 'failed', detail: `CloudWatch Logs client: ${(error as Error).message}` };
