@@ -40,6 +40,7 @@ import {
   withCapacityProviders,
   type CapacityProviders,
 } from './capacity-providers.js';
+import { readEventSourceMappings, withEventSourceMappings, type EventSourceMappings } from './event-sources.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 
 /** Lambda's documented control-plane quotas, per account per region (not adjustable). */
@@ -102,6 +103,11 @@ export interface CrawlOptions {
    * `skipped`. @default true
    */
   readonly capacityProviders?: boolean;
+  /**
+   * Read the region's event source mappings (ListEventSourceMappings, once per region); false
+   * (`--no-event-sources`): every function's `eventSourceMappings` is unknown (`skipped`).
+   */
+  readonly eventSources?: boolean;
 }
 
 export interface RegionProgress {
@@ -306,6 +312,10 @@ async function crawlRegion(
   // Started by the first listed function on a capacity provider, on the shared lane behind the pages.
   let providerRead: Promise<CapacityProviders> | undefined;
   const readProviders = options.capacityProviders !== false;
+  // Event source mappings: one paginated read per region, started by the first listing page that
+  // shows a function, on the shared lane behind the pages (event-sources.ts).
+  let mappingRead: Promise<EventSourceMappings> | undefined;
+  const readMappings = options.eventSources !== false;
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -327,6 +337,10 @@ async function crawlRegion(
     if (!page.ok) {
       listingError = errorInfo(page.error, page.attempts);
       break;
+    }
+    if (readMappings && mappingRead === undefined && (page.value.Functions ?? []).length > 0) {
+      mappingRead = readEventSourceMappings(client, controlLane, signal);
+      mappingRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
     }
     for (const entry of page.value.Functions ?? []) {
       if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
@@ -379,6 +393,10 @@ async function crawlRegion(
   // Capacity providers before the subnet zones: a function on one runs in the provider's subnets.
   if (providerRead !== undefined || !readProviders)
     functions.splice(0, functions.length, ...withCapacityProviders(functions, await providerRead));
+
+  // Event source mappings on each function's own record (`[]`: none), or unknown (event-sources.ts).
+  if (mappingRead !== undefined || !readMappings)
+    functions.splice(0, functions.length, ...withEventSourceMappings(functions, await mappingRead));
 
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
   const ec2ClientFor = options.ec2ClientFor;

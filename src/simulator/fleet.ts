@@ -7,6 +7,7 @@
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { assignRoles, type SimRoleTruth } from './roles.js';
+import { plantEventSources, type SimEventSources } from './event-sources.js';
 import { plantManaged, type SimManaged } from './managed.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
@@ -26,6 +27,8 @@ export interface SimFunction {
   role?: SimRoleTruth;
   /** Lambda Managed Instances and durable functions: its capacity provider and the rules that should fire (see managed.ts). */
   managed?: SimManaged;
+  /** The event source mappings that invoke it and the rules that should fire (see event-sources.ts). */
+  eventSources?: SimEventSources;
 }
 
 export interface FleetOptions {
@@ -43,6 +46,11 @@ export interface FleetOptions {
    * and findings they had
    */
   readonly managedInstances?: boolean;
+  /**
+   * Give a few functions per region event source mappings, one per case (event-sources.ts).
+   * @default true for the demo's size (1,000 functions or more)
+   */
+  readonly eventSources?: boolean;
 }
 
 /** region -> function name -> function */
@@ -115,6 +123,7 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   // After every draw, from exposure and index alone: the rest of the fleet is as it was.
   assignRoles(fleet, account);
   if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
+  if (options.eventSources ?? total >= 1000) plantEventSources(fleet, account);
   return fleet;
 }
 
