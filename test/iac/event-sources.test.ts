@@ -74,4 +74,36 @@ describe('--iac: event source mappings', () => {
       'StreamsJobs arn:aws:sqs:us-east-1:111122223333:Jobs',
     ]);
   });
+
+  // A real plan: test/fixtures/iac/terraform-esm/generate.sh (terraform and the hashicorp/aws provider).
+  it('Terraform: aws_lambda_event_source_mapping with destination_config, self_managed_event_source and its access blocks', async () => {
+    const report = await iacReport(['--iac', 'test/fixtures/iac/terraform-esm/plan.json']);
+    expect(only(fired(report.findings))).toEqual([
+      'esm-cross-account-source tf-partner',
+      'esm-failure-destination-missing tf-streams',
+      'esm-kafka-unauthenticated tf-kafka',
+    ]);
+    expect(unjudged(report)).toEqual([]);
+    const snapshot = await iacSnapshot(['--iac', 'test/fixtures/iac/terraform-esm/plan.json']);
+    const of = (name: string) => snapshot.functions.find((f) => f.name === name)?.eventSourceMappings;
+    expect(of('tf-none')).toEqual([]);
+    // The stream the plan creates: a stand-in ARN in the plan's account, known to be Kinesis.
+    expect(of('tf-streams')?.[0]?.EventSourceArn).toBe(
+      'arn:aws:kinesis:eu-west-1:123456789012:stream/aws_kinesis_stream.clicks',
+    );
+    // A destination known only after apply is still a destination.
+    expect(of('tf-guarded')?.[0]?.DestinationConfig?.OnFailure?.Destination).toContain('known after apply');
+    const kafka = of('tf-kafka')?.[0];
+    // Every block (a set: Terraform's order).
+    expect(
+      [...(kafka?.SourceAccessConfigurations ?? [])].sort((x, y) => (x.Type ?? '').localeCompare(y.Type ?? '')),
+    ).toEqual([
+      { Type: 'VPC_SECURITY_GROUP', URI: 'security_group:sg-0aaa' },
+      { Type: 'VPC_SUBNET', URI: 'subnet:subnet-0aaa' },
+    ]);
+    expect(kafka?.SelfManagedEventSource).toEqual({
+      Endpoints: { KAFKA_BOOTSTRAP_SERVERS: ['b1.example.internal:9092', 'b2.example.internal:9092'] },
+    });
+    expect(kafka?.Topics).toEqual(['payments']);
+  });
 });
