@@ -8,8 +8,12 @@ import type { Evaluation } from '../../src/rules/types.js';
 import { ESM_RULES } from '../../src/simulator/event-sources.js';
 import type { SimFunction } from '../../src/simulator/fleet.js';
 import type { LambdaSimulator, SimulatorOptions } from '../../src/simulator/server.js';
+import { runCli } from '../helpers/cli.js';
 import { AS_OF } from '../helpers/rule-tester.js';
 import { crawlSimulator, withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const QUOTAS = { getFunction: 2000, controlPlane: 500, getPolicy: 500 };
 const FLEET = { fleet: { functions: 120, regions: ['us-east-1', 'eu-west-1'], eventSources: true }, quotas: QUOTAS };
@@ -135,4 +139,41 @@ describe('ListEventSourceMappings against the simulator', () => {
     ]);
     expect(new Set(notJudged(evaluation, 'esm-failure-destination-missing').values())).toEqual(new Set(['skipped']));
   });
+
+  it('the CLI: the findings in the JSON report; --no-event-sources leaves the three rules not judged (skipped)', async () => {
+    const creds = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
+    await withSimulator(
+      { fleet: { functions: 60, regions: ['us-east-1'], eventSources: true }, quotas: QUOTAS },
+      async (sim, endpoint) => {
+        const env = { ...creds, AWS_ENDPOINT_URL_LAMBDA: endpoint };
+        const cwd = tempDir('la-esm-');
+        type Report = { findings: { ruleId: string }[]; notJudged: { ruleId: string; reason: string }[] };
+        const scan = async (extra: string[]): Promise<Report> => {
+          const r = await runCli(
+            ['scan', '--output', 'json=r.json', '--fail-on', 'none', '--no-drift', '--no-roles', ...extra],
+            { cwd, env },
+          );
+          expect(r.code, r.stderr).toBe(0);
+          return JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as Report;
+        };
+        const read = await scan([]);
+        expect(read.findings.filter((f) => f.ruleId.startsWith('esm-')).length).toBeGreaterThan(0);
+        expect(sim.stats.byOperation.ListEventSourceMappings).toBe(1);
+        sim.resetStats();
+        const skipped = await scan(['--no-event-sources']);
+        expect(sim.stats.byOperation.ListEventSourceMappings).toBeUndefined();
+        expect(skipped.findings.filter((f) => f.ruleId.startsWith('esm-'))).toEqual([]);
+        expect(
+          skipped.notJudged
+            .filter((n) => n.ruleId.startsWith('esm-'))
+            .map((n) => `${n.ruleId} ${n.reason}`)
+            .sort(),
+        ).toEqual([
+          'esm-cross-account-source skipped',
+          'esm-failure-destination-missing skipped',
+          'esm-kafka-unauthenticated skipped',
+        ]);
+      },
+    );
+  }, 120_000);
 });
