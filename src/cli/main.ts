@@ -113,6 +113,10 @@ function addSourceOptions(command: Command): Command {
       'skip the CloudWatch Logs log group read (DescribeLogGroups, by the /aws/lambda/ prefix once per region, custom log groups in batches of 50); log-retention-missing and log-group-kms-missing are then not judged',
     )
     .option(
+      '--no-event-sources',
+      'skip the event source mapping read (ListEventSourceMappings, once per region); esm-failure-destination-missing, esm-kafka-unauthenticated and esm-cross-account-source are then not judged',
+    )
+    .option(
       '--all-exposure-reads',
       'read the function URL and invoke config of every function, not only where they can matter (about twice the calls on the quota deploys share; drift then sees every URL and destination)',
     )

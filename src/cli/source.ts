@@ -52,6 +52,8 @@ export interface SourceFlags {
   readonly capacityProviders?: boolean;
   /** False with --no-log-groups: no DescribeLogGroups; every function's log group gets `skipped`. */
   readonly logGroups?: boolean;
+  /** False with --no-event-sources: no ListEventSourceMappings; every function's mappings `skipped`. */
+  readonly eventSources?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -193,6 +195,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
       ...(flags.capacityProviders === false ? { capacityProviders: false } : {}),
       ...(flags.logGroups === false ? { logGroups: false } : {}),
+      ...(flags.eventSources === false ? { eventSources: false } : {}),
     };
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
     const targetOf = new Map<AccountRegionJob, number>();

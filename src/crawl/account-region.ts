@@ -43,6 +43,7 @@ export type CrawlSettings = Pick<
   | 'exposure'
   | 'requestTimeoutMs'
   | 'capacityProviders'
+  | 'eventSources'
 > & {
   /** False with `--no-log-groups`: no DescribeLogGroups; every function's log group is `skipped`. */
   readonly logGroups?: boolean;

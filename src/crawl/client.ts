@@ -39,6 +39,7 @@ export const READ_ONLY_COMMANDS = new Set([
   'GetFunctionUrlConfigCommand',
   'GetFunctionEventInvokeConfigCommand',
   'ListCapacityProvidersCommand',
+  'ListEventSourceMappingsCommand',
 ]);
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */

@@ -40,6 +40,7 @@ import {
   withCapacityProviders,
   type CapacityProviders,
 } from './capacity-providers.js';
+import { readEventSourceMappings, withEventSourceMappings, type EventSourceMappings } from './event-sources.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { startLogGroupRead } from './log-groups.js';
@@ -115,6 +116,11 @@ export interface CrawlOptions {
    * `--no-log-groups`, `crawlAccountRegion` marks them `skipped`).
    */
   readonly logsClientFor?: (region: string) => Promise<CloudWatchLogsClient>;
+  /**
+   * Read the region's event source mappings (ListEventSourceMappings, once per region); false
+   * (`--no-event-sources`): every function's `eventSourceMappings` is unknown (`skipped`).
+   */
+  readonly eventSources?: boolean;
 }
 
 export interface RegionProgress {
@@ -342,6 +348,10 @@ async function crawlRegion(
   // Started at the end of a listing with functions in a VPC.
   let ec2Client: Promise<EC2Client> | undefined;
   let inVpc = false;
+  // Event source mappings: one paginated read per region, started by the first listing page that
+  // shows a function, on the shared lane behind the pages (event-sources.ts).
+  let mappingRead: Promise<EventSourceMappings> | undefined;
+  const readMappings = options.eventSources !== false;
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -363,6 +373,10 @@ async function crawlRegion(
     if (!page.ok) {
       listingError = errorInfo(page.error, page.attempts);
       break;
+    }
+    if (readMappings && mappingRead === undefined && (page.value.Functions ?? []).length > 0) {
+      mappingRead = readEventSourceMappings(client, controlLane, signal);
+      mappingRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
     }
     for (const entry of page.value.Functions ?? []) {
       if ((entry.VpcConfig?.SubnetIds?.length ?? 0) > 0) inVpc = true;
@@ -422,6 +436,10 @@ async function crawlRegion(
   // Capacity providers before the subnet zones: a function on one runs in the provider's subnets.
   if (providerRead !== undefined || !readProviders)
     functions.splice(0, functions.length, ...withCapacityProviders(functions, await providerRead));
+
+  // Event source mappings on each function's own record (`[]`: none), or unknown (event-sources.ts).
+  if (mappingRead !== undefined || !readMappings)
+    functions.splice(0, functions.length, ...withEventSourceMappings(functions, await mappingRead));
 
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
   const ec2ClientFor = options.ec2ClientFor;

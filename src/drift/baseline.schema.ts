@@ -1,4 +1,35 @@
 /** Closed schema of a baseline file (also shipped as schemas/baseline.schema.json; test/drift/schema.test.ts keeps them equal). */
+const str = { type: 'string' } as const;
+const strings = { type: 'array', items: str } as const;
+const closed = <P extends Record<string, unknown>>(properties: P) =>
+  ({ type: 'object', additionalProperties: false, properties }) as const;
+
+/** A mapping as baselines keep it: no timestamps, no state reasons, access configurations as type and URI. */
+const eventSourceMappingSchema = {
+  ...closed({
+    UUID: str,
+    EventSourceArn: str,
+    FunctionArn: str,
+    Qualifier: str,
+    State: str,
+    BatchSize: { type: 'integer' },
+    StartingPosition: str,
+    DestinationConfig: closed({ OnFailure: closed({ Destination: str }) }),
+    SelfManagedEventSource: closed({ Endpoints: { type: 'object', additionalProperties: strings } }),
+    SourceAccessConfigurations: { type: 'array', items: closed({ Type: str, URI: str }) },
+    Topics: strings,
+    Queues: strings,
+    FilterCriteria: closed({ Filters: { type: 'array', items: closed({ Pattern: str }) } }),
+    MaximumRetryAttempts: { type: 'integer' },
+    BisectBatchOnFunctionError: { type: 'boolean' },
+    MaximumRecordAgeInSeconds: { type: 'integer' },
+    KMSKeyArn: str,
+    AmazonManagedKafkaEventSourceConfig: closed({ ConsumerGroupId: str }),
+    SelfManagedKafkaEventSourceConfig: closed({ ConsumerGroupId: str }),
+  }),
+  required: ['UUID'],
+} as const;
+
 const baselineSchema = {
   $id: 'https://lambda-audit.dev/schemas/baseline-1.json',
   type: 'object',
@@ -121,6 +152,8 @@ const baselineSchema = {
               facts: { type: 'array', items: { type: 'string' } },
             },
           },
+          // The event source mappings that invoke it (src/snapshot/types.ts EventSourceMappingInfo).
+          eventSourceMappings: { type: 'array', items: eventSourceMappingSchema },
           eventInvokeConfig: {
             oneOf: [
               { type: 'null' },

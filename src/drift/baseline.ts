@@ -11,6 +11,7 @@ import { resolveRole, summariseRole, type RoleSummary } from '../iam/resolve.js'
 import type {
   AccountIam,
   EventInvokeInfo,
+  EventSourceMappingInfo,
   FunctionRecord,
   FunctionUrlInfo,
   ResourcePolicy,
@@ -33,6 +34,8 @@ export interface BaselineFunction {
   readonly policy?: ResourcePolicy | null;
   readonly functionUrl?: FunctionUrlInfo | null;
   readonly eventInvokeConfig?: EventInvokeInfo | null;
+  /** The event source mappings that invoke it (`[]`: read, none); absent = not read, not compared. */
+  readonly eventSourceMappings?: readonly EventSourceMappingInfo[];
   /**
    * What the execution role can do (src/iam/resolve.ts `summariseRole`): its permissions digest
    * and the facts the role rules judge. Kept only when the role was read; absent = not compared.
@@ -67,6 +70,7 @@ export function toBaselineFunction(record: FunctionRecord, role?: RoleSummary): 
     ...(record.policy === undefined ? {} : { policy: record.policy }),
     ...(record.functionUrl === undefined ? {} : { functionUrl: record.functionUrl }),
     ...(record.eventInvokeConfig === undefined ? {} : { eventInvokeConfig: record.eventInvokeConfig }),
+    ...(record.eventSourceMappings === undefined ? {} : { eventSourceMappings: record.eventSourceMappings }),
     ...(role === undefined ? {} : { executionRole: role }),
   };
 }

@@ -4,7 +4,7 @@
  * keyed maps so their order does not matter, and lists of objects are keyed by identity (layers
  * by their ARN without the version, so a version bump is a change, not a remove and an add).
  * Environment variables are compared by key and hash only: a change names the key, never a value.
- * Resource-policy statements are keyed by Sid.
+ * Resource-policy statements are keyed by Sid, event source mappings by UUID.
  */
 import { diff, Operation, type IChange } from 'json-diff-ts';
 import { globToRegExp } from '../rules/condition.js';
@@ -162,6 +162,10 @@ function exposureView(f: BaselineFunction, other?: BaselineFunction): Record<str
         : { Statement: keyed(f.policy.Statement, (s) => s.Sid ?? `#${f.policy?.Statement.indexOf(s) ?? 0}`) };
   if (both('functionUrl')) view.functionUrl = f.functionUrl;
   if (both('eventInvokeConfig')) view.eventInvokeConfig = f.eventInvokeConfig;
+  // Event source mappings keyed by UUID: the listing's order is not a change, a mapping added or
+  // removed is one change, a destination or batch size changed is a change inside it.
+  if (f.eventSourceMappings !== undefined && (other === undefined || other.eventSourceMappings !== undefined))
+    view.eventSourceMappings = keyed(f.eventSourceMappings, (m) => m.UUID);
   // What the role can do: facts as a set (a method gained is one change), the digest as a value.
   if (f.executionRole !== undefined && (other === undefined || other.executionRole !== undefined))
     view.executionRole = { permissions: f.executionRole.permissions, facts: asSet(f.executionRole.facts) };

@@ -6,7 +6,13 @@
  */
 import type { PermissionParameters } from '../snapshot/policy.js';
 import { statementFromPermission } from '../snapshot/policy.js';
-import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } from '../snapshot/types.js';
+import type {
+  EventInvokeInfo,
+  EventSourceMappingInfo,
+  FunctionUrlInfo,
+  PolicyStatement,
+  UnknownPart,
+} from '../snapshot/types.js';
 import {
   cfnCapacityProviderTable,
   cfnEventInvokeTable,
@@ -14,6 +20,7 @@ import {
   cfnPermissionTable,
   cfnUrlTable,
 } from './cfn-table.js';
+import { inStackSourceArn, plannedMapping } from './event-sources.js';
 import { PlanTime, Resolver, explore, type ParameterDef, type TemplateScope } from './intrinsics.js';
 import {
   LOG_GROUP_NOT_DEFINED,
@@ -52,6 +59,7 @@ const TARGETS: Record<string, string> = {
   'AWS::Lambda::Permission': 'FunctionName',
   'AWS::Lambda::Url': 'TargetFunctionArn',
   'AWS::Lambda::EventInvokeConfig': 'FunctionName',
+  'AWS::Lambda::EventSourceMapping': 'FunctionName',
 };
 
 export function functionsFromTemplate(source: TemplateSource, given: ReadonlyMap<string, string>): TemplateFunctions {
@@ -191,10 +199,13 @@ function plannedFunction(
   const statements: PolicyStatement[] = [];
   let functionUrl: FunctionUrlInfo | null = null;
   let eventInvokeConfig: EventInvokeInfo | null = null;
+  const eventSourceMappings: EventSourceMappingInfo[] = [];
   for (const r of related) {
     if (r.Condition !== undefined && !resolver.condition(r.Condition)) continue;
     const props = resolver.resolve(r.Properties);
-    if (r.Type === 'AWS::Lambda::Permission') {
+    if (r.Type === 'AWS::Lambda::EventSourceMapping') {
+      eventSourceMappings.push(templateMapping(r, props, name, resolver, source, roles.byId, unknown));
+    } else if (r.Type === 'AWS::Lambda::Permission') {
       const p: Record<string, unknown> = {};
       applyTable(cfnPermissionTable, props, p);
       const inStack = inStackArn(r.Properties.SourceArn, roles.byId, source);
@@ -239,6 +250,7 @@ function plannedFunction(
     policy: statements.length > 0 ? { Statement: statements } : null,
     functionUrl,
     eventInvokeConfig,
+    eventSourceMappings,
     location: {
       file: source.file,
       line: source.line(fn.pointer),
@@ -329,4 +341,46 @@ function templateCapacityProvider(
       ? name
       : `arn:aws:lambda:${source.region}:${source.account}:capacity-provider:${typeof name === 'string' ? name : resource.id}`;
   return out;
+}
+
+/**
+ * An `AWS::Lambda::EventSourceMapping` (or a SAM stream or queue event) of this function, read like
+ * ListEventSourceMappings' answer: the logical id stands for the UUID; a FunctionName naming an
+ * alias of the template keeps the alias as the qualifier; a source created by the stack gets a
+ * stand-in ARN in the stack's account (event-sources.ts).
+ */
+function templateMapping(
+  r: TemplateResource,
+  props: unknown,
+  name: string,
+  resolver: Resolver,
+  source: TemplateSource,
+  byId: ReadonlyMap<string, TemplateResource>,
+  unknown: UnknownPart[],
+): EventSourceMappingInfo {
+  const target = r.Properties.FunctionName;
+  const targetId = isObject(target) && typeof target.Ref === 'string' ? target.Ref : undefined;
+  const alias = targetId === undefined ? undefined : byId.get(targetId);
+  const aliasName = alias?.Type === 'AWS::Lambda::Alias' ? resolver.resolve(alias.Properties.Name) : undefined;
+  const raw = r.Properties.EventSourceArn;
+  let sourceId: unknown;
+  if (isObject(raw) && typeof raw.Ref === 'string') sourceId = raw.Ref;
+  else if (isObject(raw) && raw['Fn::GetAtt'] !== undefined) {
+    const arg = raw['Fn::GetAtt'];
+    sourceId = typeof arg === 'string' ? arg.split('.', 1)[0] : Array.isArray(arg) ? arg[0] : undefined;
+  }
+  const sourceResource = typeof sourceId === 'string' ? byId.get(sourceId) : undefined;
+  // `!Ref Queue` is the queue's URL, not its ARN; every other source's Ref or GetAtt is its ARN.
+  const inStack =
+    sourceResource === undefined || (sourceResource.Type === 'AWS::SQS::Queue' && isObject(raw) && 'Ref' in raw)
+      ? undefined
+      : inStackSourceArn(sourceResource.Type, sourceResource.id, source.region, source.account);
+  return plannedMapping(
+    r.id,
+    isObject(props) ? props : {},
+    `arn:aws:lambda:${source.region}:${source.account}:function:${name}`,
+    typeof aliasName === 'string' ? aliasName : undefined,
+    unknown,
+    inStack,
+  );
 }

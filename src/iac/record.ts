@@ -10,6 +10,7 @@ import type {
   CapacityProviderInfo,
   LogGroupInfo,
   EventInvokeInfo,
+  EventSourceMappingInfo,
   FunctionRecord,
   FunctionUrlInfo,
   ResourcePolicy,
@@ -39,6 +40,8 @@ export interface PlannedFunction {
   readonly policy: ResourcePolicy | null;
   readonly functionUrl: FunctionUrlInfo | null;
   readonly eventInvokeConfig: EventInvokeInfo | null;
+  /** The mappings of the template or plan that invoke it (src/iac/event-sources.ts); `[]`: none. */
+  readonly eventSourceMappings?: readonly EventSourceMappingInfo[];
   readonly location: SourceLocation;
   /** The execution role, when the template or plan defines it (`configuration.Role` is its ARN). */
   readonly role?: PlannedRole;
@@ -203,6 +206,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
     policy: own(fn.policy) as typeof fn.policy,
     functionUrl: fn.functionUrl,
     eventInvokeConfig: own(fn.eventInvokeConfig) as typeof fn.eventInvokeConfig,
+    eventSourceMappings: own(fn.eventSourceMappings ?? []) as EventSourceMappingInfo[],
     ...(provider === undefined ? {} : { capacityProvider: own(provider) as CapacityProviderInfo }),
     ...(logGroup === undefined ? {} : { logGroup: own(logGroup) as LogGroupInfo }),
     ...(unknown.length > 0 ? { unknown } : {}),

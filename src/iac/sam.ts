@@ -163,6 +163,11 @@ function expandFunction(
   }
   for (const [name, event] of Object.entries(isObject(props.Events) ? props.Events : {})) {
     if (!isObject(event) || typeof event.Type !== 'string') continue;
+    const mapping = samEventSourceMapping(event.Type, isObject(event.Properties) ? event.Properties : {});
+    if (mapping !== undefined) {
+      out.push(related(name, 'AWS::Lambda::EventSourceMapping', { ...mapping, FunctionName: ref }));
+      continue;
+    }
     const grant = samEventPermissions[event.Type];
     if (!grant) continue;
     const eventProps = isObject(event.Properties) ? event.Properties : {};
@@ -185,6 +190,31 @@ function expandFunction(
     );
   }
   return out;
+}
+
+/**
+ * SAM stream and queue events: the `AWS::Lambda::EventSourceMapping` SAM creates (`<Function><Event>`),
+ * with CloudFormation's property names. `Stream`/`Queue` is the source ARN; self-managed Kafka's
+ * `KafkaBootstrapServers` become `SelfManagedEventSource`; `ConsumerGroupId` goes to its Kafka config.
+ */
+function samEventSourceMapping(type: string, p: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!['Kinesis', 'DynamoDB', 'MSK', 'SelfManagedKafka', 'SQS', 'MQ', 'DocumentDB'].includes(type)) return undefined;
+  const { Stream, Queue, Broker, Cluster, KafkaBootstrapServers, ConsumerGroupId, ...rest } = p;
+  const source = Stream ?? Queue ?? Broker ?? Cluster;
+  return {
+    ...rest,
+    ...(source === undefined ? {} : { EventSourceArn: source }),
+    ...(KafkaBootstrapServers === undefined
+      ? {}
+      : { SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: KafkaBootstrapServers } } }),
+    ...(ConsumerGroupId === undefined
+      ? {}
+      : type === 'MSK'
+        ? { AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId } }
+        : type === 'SelfManagedKafka'
+          ? { SelfManagedKafkaEventSourceConfig: { ConsumerGroupId } }
+          : {}),
+  };
 }
 
 /** Event types for which SAM creates the source resource (`<Function><Event>`) in the stack. */

@@ -6,7 +6,14 @@
  */
 import { join } from 'node:path';
 import { statementFromPermission, type PermissionParameters } from '../snapshot/policy.js';
-import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } from '../snapshot/types.js';
+import type {
+  EventInvokeInfo,
+  EventSourceMappingInfo,
+  FunctionUrlInfo,
+  PolicyStatement,
+  UnknownPart,
+} from '../snapshot/types.js';
+import { inStackSourceArn, plannedMapping } from './event-sources.js';
 import { PlanTime } from './intrinsics.js';
 import {
   LOG_GROUP_NOT_DEFINED,
@@ -27,6 +34,8 @@ interface Change {
   readonly type: string;
   readonly name: string;
   readonly values: Record<string, unknown>;
+  /** Every block of repeatable nested blocks (`values` keeps the first of each list of blocks). */
+  readonly blocks?: Readonly<Record<string, unknown>>;
 }
 
 export function isTerraformPlan(value: unknown): value is Record<string, unknown> {
@@ -74,6 +83,19 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
         rc.change.after_sensitive,
         String(rc.address),
       ) as Record<string, unknown>,
+      ...(rc.type === 'aws_lambda_event_source_mapping' &&
+      isObject(rc.change.after) &&
+      isObject(rc.change.after_unknown)
+        ? {
+            blocks: {
+              source_access_configuration: withUnknownBlocks(
+                rc.change.after.source_access_configuration,
+                rc.change.after_unknown.source_access_configuration,
+                `${String(rc.address)}.source_access_configuration`,
+              ),
+            },
+          }
+        : {}),
     });
   }
   // What the configuration leaves out is AWS's default, not an unknown (issue 21).
@@ -91,7 +113,12 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
   const related = new Map<string, Change[]>();
   for (const c of changes) {
     if (
-      !['aws_lambda_permission', 'aws_lambda_function_url', 'aws_lambda_function_event_invoke_config'].includes(c.type)
+      ![
+        'aws_lambda_permission',
+        'aws_lambda_function_url',
+        'aws_lambda_function_event_invoke_config',
+        'aws_lambda_event_source_mapping',
+      ].includes(c.type)
     )
       continue;
     const target = targetOf(c, functions, plan);
@@ -113,9 +140,13 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
     const statements: PolicyStatement[] = [];
     let functionUrl: FunctionUrlInfo | null = null;
     let eventInvokeConfig: EventInvokeInfo | null = null;
+    const eventSourceMappings: EventSourceMappingInfo[] = [];
     for (const r of related.get(fn.address) ?? []) {
       const out: Record<string, unknown> = {};
-      if (r.type === 'aws_lambda_permission') {
+      if (r.type === 'aws_lambda_event_source_mapping') {
+        const arn = `arn:aws:lambda:${region}:${source.account}:function:${name}`;
+        eventSourceMappings.push(planMapping(r, arn, plan, changes, region, source.account, unknown));
+      } else if (r.type === 'aws_lambda_permission') {
         applyTable(tfPermissionTable, r.values, out);
         const inPlan =
           out.SourceArn instanceof PlanTime ? inPlanArn(r, plan, changes, region, source.account) : undefined;
@@ -148,6 +179,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       policy: statements.length > 0 ? { Statement: statements } : null,
       functionUrl,
       eventInvokeConfig,
+      eventSourceMappings,
       location: { ...locate(fn), resource: fn.address },
       ...(role ? { role } : {}),
       ...(logGroup ? { logGroup } : {}),
@@ -210,6 +242,112 @@ function withUnknown(after: unknown, unknown: unknown, sensitive: unknown, path:
     return out;
   }
   return after === null ? undefined : after;
+}
+
+/** A list of nested blocks with `after_unknown` folded in, every block kept. */
+function withUnknownBlocks(after: unknown, unknown: unknown, path: string): unknown {
+  if (unknown === true) return new PlanTime(`${path} (known after apply)`);
+  if (!Array.isArray(after)) return undefined;
+  return after.map((b, i) => withUnknown(b, at(unknown, i), undefined, `${path}[${i}]`));
+}
+
+/**
+ * An `aws_lambda_event_source_mapping` in CloudFormation's property names (event-sources.ts reads
+ * both): the address stands for the UUID; a source the plan creates gets a stand-in ARN in the
+ * plan's account; a qualified function_name keeps its qualifier.
+ */
+function planMapping(
+  r: Change,
+  functionArn: string,
+  plan: Record<string, unknown>,
+  changes: readonly Change[],
+  region: string,
+  account: string,
+  unknown: UnknownPart[],
+): EventSourceMappingInfo {
+  const v = r.values;
+  const block = (value: unknown): Record<string, unknown> | undefined => (isObject(value) ? value : undefined);
+  const onFailure = block(block(v.destination_config)?.on_failure);
+  const endpoints = block(block(v.self_managed_event_source)?.endpoints);
+  const access = r.blocks?.source_access_configuration;
+  const qualifier =
+    typeof v.function_name === 'string' && v.function_name.startsWith('arn:')
+      ? v.function_name.split(':')[7]
+      : undefined;
+  const filters = block(v.filter_criteria)?.filter;
+  const props: Record<string, unknown> = {
+    EventSourceArn: v.event_source_arn,
+    Enabled: v.enabled,
+    BatchSize: v.batch_size,
+    StartingPosition: v.starting_position,
+    ...(onFailure === undefined || onFailure.destination_arn === undefined
+      ? {}
+      : { DestinationConfig: { OnFailure: { Destination: onFailure.destination_arn } } }),
+    ...(endpoints === undefined
+      ? {}
+      : {
+          SelfManagedEventSource: {
+            Endpoints: Object.fromEntries(
+              Object.entries(endpoints).map(([k, e]) => [k, typeof e === 'string' ? e.split(',') : e]),
+            ),
+          },
+        }),
+    ...(access instanceof PlanTime
+      ? { SourceAccessConfigurations: access }
+      : Array.isArray(access)
+        ? {
+            SourceAccessConfigurations: access.map((c) => (isObject(c) ? { Type: c.type, URI: c.uri } : {})),
+          }
+        : {}),
+    Topics: v.topics,
+    Queues: v.queues,
+    ...(filters === undefined
+      ? {}
+      : {
+          FilterCriteria: {
+            Filters: (Array.isArray(filters) ? filters : [filters]).map((f) => ({ Pattern: block(f)?.pattern })),
+          },
+        }),
+    MaximumRetryAttempts: v.maximum_retry_attempts,
+    BisectBatchOnFunctionError: v.bisect_batch_on_function_error,
+    MaximumRecordAgeInSeconds: v.maximum_record_age_in_seconds,
+    KmsKeyArn: v.kms_key_arn,
+    AmazonManagedKafkaEventSourceConfig: block(v.amazon_managed_kafka_event_source_config)
+      ? { ConsumerGroupId: block(v.amazon_managed_kafka_event_source_config)?.consumer_group_id }
+      : undefined,
+    SelfManagedKafkaEventSourceConfig: block(v.self_managed_kafka_event_source_config)
+      ? { ConsumerGroupId: block(v.self_managed_kafka_event_source_config)?.consumer_group_id }
+      : undefined,
+  };
+  const inPlan = v.event_source_arn instanceof PlanTime ? inPlanSource(r, plan, changes, region, account) : undefined;
+  return plannedMapping(r.address, props, functionArn, qualifier, unknown, inPlan);
+}
+
+/** `event_source_arn = aws_kinesis_stream.x.arn` (or a table's `stream_arn`) of a resource this plan creates. */
+function inPlanSource(
+  mapping: Change,
+  plan: Record<string, unknown>,
+  changes: readonly Change[],
+  region: string,
+  account: string,
+): string | undefined {
+  const config = resourceConfig(plan, mapping);
+  const expressions = config && isObject(config.expressions) ? config.expressions : undefined;
+  const expr = expressions && isObject(expressions.event_source_arn) ? expressions.event_source_arn : undefined;
+  const refs = expr && Array.isArray(expr.references) ? (expr.references as unknown[]) : [];
+  const prefix = mapping.module === '' ? '' : `${mapping.module}.`;
+  for (const ref of refs) {
+    const parts = String(ref).split('.');
+    if (parts.length !== 3 || (parts[2] !== 'arn' && parts[2] !== 'stream_arn')) continue;
+    const address = `${prefix}${parts.slice(0, 2).join('.')}`;
+    const found = changes.find((c) => c.address === address || c.address.startsWith(`${address}[`));
+    const provider = typeof config?.provider_config_key === 'string' ? config.provider_config_key : 'aws';
+    const target = found && resourceConfig(plan, found);
+    // A resource of another (aliased) provider may live in another account.
+    if (found && (target?.provider_config_key ?? 'aws') === provider)
+      return inStackSourceArn(found.type, address, region, account);
+  }
+  return undefined;
 }
 
 function at(list: unknown, i: number): unknown {

@@ -57,7 +57,28 @@ export function unknownPartFor(
     return OFFLINE_SOURCES.has(record.source)
       ? { path: 'logGroup', reason: 'not-in-input', detail: 'the log group is not in the input' }
       : { path: 'logGroup', reason: 'skipped', detail: 'not read' };
+  if (overlaps('eventSourceMappings', path) && unreadEventSourceMappings(record))
+    return OFFLINE_SOURCES.has(record.source)
+      ? {
+          path: 'eventSourceMappings',
+          reason: 'not-in-input',
+          detail: 'the event source mappings are not in the input',
+        }
+      : { path: 'eventSourceMappings', reason: 'skipped', detail: 'not read' };
   return undefined;
+}
+
+/**
+ * A function's own record without `eventSourceMappings` and without an unknown part for them (an
+ * input file, an older snapshot): nobody listed them. Version and alias records never hold them.
+ */
+function unreadEventSourceMappings(record: FunctionRecord): boolean {
+  return (
+    record.eventSourceMappings === undefined &&
+    record.qualifier === '$LATEST' &&
+    record.source !== 'ListVersionsByFunction' &&
+    record.source !== 'ListAliases'
+  );
 }
 
 const OFFLINE_SOURCES = new Set<FunctionRecord['source']>(['input', 'template', 'plan']);

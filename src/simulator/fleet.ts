@@ -7,6 +7,7 @@
 import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { assignRoles, type SimRoleTruth } from './roles.js';
+import { plantEventSources, type SimEventSources } from './event-sources.js';
 import { plantManaged, type SimManaged } from './managed.js';
 import { plantLogGroups, type SimLogs } from './logs.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
@@ -29,6 +30,8 @@ export interface SimFunction {
   managed?: SimManaged;
   /** Its CloudWatch Logs log group and the log rules that should fire on it (see logs.ts). */
   logs?: SimLogs;
+  /** The event source mappings that invoke it and the rules that should fire (see event-sources.ts). */
+  eventSources?: SimEventSources;
 }
 
 export interface FleetOptions {
@@ -52,6 +55,11 @@ export interface FleetOptions {
    * @default true for the demo's size (1,000 functions or more), like `managedInstances`
    */
   readonly logGroups?: boolean;
+  /**
+   * Give a few functions per region event source mappings, one per case (event-sources.ts).
+   * @default true for the demo's size (1,000 functions or more)
+   */
+  readonly eventSources?: boolean;
 }
 
 /** region -> function name -> function */
@@ -125,6 +133,7 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   assignRoles(fleet, account);
   if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
   if (options.logGroups ?? total >= 1000) plantLogGroups(fleet, account);
+  if (options.eventSources ?? total >= 1000) plantEventSources(fleet, account);
   return fleet;
 }
 

@@ -1,7 +1,8 @@
 /**
  * A local Lambda API on loopback: the REST paths of ListFunctions (`FunctionVersion=ALL` too), GetFunction,
  * GetFunctionConfiguration, ListVersionsByFunction, ListAliases, GetPolicy, GetFunctionUrlConfig,
- * GetFunctionEventInvokeConfig and ListCapacityProviders (`/2025-11-30/capacity-providers`),
+ * GetFunctionEventInvokeConfig, ListCapacityProviders (`/2025-11-30/capacity-providers`) and
+ * ListEventSourceMappings (`/2015-03-31/event-source-mappings/`, event-sources.ts),
  * answering as Lambda does
  * (restJson1, `x-amzn-ErrorType`), with per account-region token buckets at the real quotas and
  * fault injection. The real AWS SDK talks to it over HTTP.
@@ -22,6 +23,7 @@ import { handleIam, isIamRequest, type IamSimulatorOptions } from './iam.js';
 import { handleLogs, isLogsRequest, type LogsSimulatorOptions } from './logs.js';
 import { simulatedIam } from './roles.js';
 import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
+import { eventSourceMappingsOf } from './event-sources.js';
 import { capacityProvidersOf } from './managed.js';
 import { seeded } from './random.js';
 import { TokenBucket } from './token-bucket.js';
@@ -82,6 +84,13 @@ export interface SimulatorOptions {
     /** Answer 403 AccessDeniedException (the caller lacks lambda:ListCapacityProviders). */
     readonly deny?: boolean;
   };
+  /** ListEventSourceMappings (`event-sources.ts`). */
+  readonly eventSources?: {
+    /** Answer 403 AccessDeniedException (the caller lacks lambda:ListEventSourceMappings). */
+    readonly deny?: boolean;
+    /** Answer 500 ServiceException every time (the read fails after its retries). */
+    readonly fail?: boolean;
+  };
 }
 
 export interface SimulatorStats {
@@ -102,7 +111,8 @@ type Operation =
   | 'GetPolicy'
   | 'GetFunctionUrlConfig'
   | 'GetFunctionEventInvokeConfig'
-  | 'ListCapacityProviders';
+  | 'ListCapacityProviders'
+  | 'ListEventSourceMappings';
 
 type QuotaGroup = 'getFunction' | 'controlPlane' | 'getPolicy';
 
@@ -325,6 +335,34 @@ export class LambdaSimulator {
       this.#reply(res, 200, page(providers, url, 'CapacityProviders'));
       return;
     }
+    if (operation === 'ListEventSourceMappings') {
+      const opts = this.#options.eventSources ?? {};
+      if (opts.deny) {
+        this.#reply(
+          res,
+          403,
+          {
+            Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:ListEventSourceMappings on resource: * because no identity-based policy allows the lambda:ListEventSourceMappings action`,
+          },
+          'AccessDeniedException',
+        );
+        return;
+      }
+      if (opts.fail) {
+        this.#reply(res, 500, { Type: 'Service', Message: 'An internal error occurred.' }, 'ServiceException');
+        return;
+      }
+      // Without FunctionName or EventSourceArn: every mapping of the region, pages of up to 100.
+      const fnFilter = url.searchParams.get('FunctionName');
+      const sourceFilter = url.searchParams.get('EventSourceArn');
+      const mappings = eventSourceMappingsOf(functions?.values() ?? []).filter(
+        (m) =>
+          (fnFilter === null || parseName(fnFilter).name === parseName(m.FunctionArn).name) &&
+          (sourceFilter === null || m.EventSourceArn === sourceFilter),
+      );
+      this.#reply(res, 200, page(mappings, url, 'EventSourceMappings', 100));
+      return;
+    }
     if (operation === 'ListFunctions') {
       const failure = this.listFailures.get(region);
       if (failure === 'AccessDeniedException') {
@@ -446,6 +484,7 @@ export class LambdaSimulator {
 
   #route(pathname: string): { operation: Operation; name?: string } | undefined {
     if (/^\/2025-11-30\/capacity-providers\/?$/.test(pathname)) return { operation: 'ListCapacityProviders' };
+    if (/^\/2015-03-31\/event-source-mappings\/?$/.test(pathname)) return { operation: 'ListEventSourceMappings' };
     const other = /^\/(2021-10-31|2019-09-25)\/functions\/([^/]+)\/(url|event-invoke-config)\/?$/.exec(pathname);
     if (other) {
       const [, date, name = '', sub] = other;
@@ -563,9 +602,9 @@ function newStats(): SimulatorStats {
   return { requests: 0, throttled: 0, mutations: 0, byOperation: {}, faults: { serverError: 0, reset: 0, stall: 0 } };
 }
 
-function page<T>(items: readonly T[], url: URL, key: string): Record<string, unknown> {
+function page<T>(items: readonly T[], url: URL, key: string, pageMax = PAGE_MAX): Record<string, unknown> {
   const start = Number(url.searchParams.get('Marker') ?? '0') || 0;
-  const max = Math.min(PAGE_MAX, Number(url.searchParams.get('MaxItems') ?? PAGE_MAX) || PAGE_MAX);
+  const max = Math.min(pageMax, Number(url.searchParams.get('MaxItems') ?? pageMax) || pageMax);
   const slice = items.slice(start, start + max);
   const next = start + max < items.length ? String(start + max) : undefined;
   return { [key]: slice, ...(next === undefined ? {} : { NextMarker: next }) };

@@ -112,6 +112,13 @@ export interface FunctionRecord {
    * unknown part `logGroup` when it could not be read (or `--no-log-groups`).
    */
   readonly logGroup?: LogGroupInfo | null;
+  /**
+   * The event source mappings that invoke this function (ListEventSourceMappings, once per region;
+   * IaC: the template's mappings and SAM events), a qualified mapping (an alias or version) included
+   * with its `Qualifier`. `[]`: read, none. Only on the function's own record (`$LATEST`); absent with
+   * an unknown part `eventSourceMappings` when they could not be read.
+   */
+  readonly eventSourceMappings?: readonly EventSourceMappingInfo[];
   /** Reserved concurrency; absent when none is reserved. */
   readonly reservedConcurrency?: number;
   /** Code metadata from GetFunction; `Location` (a presigned URL) is never kept. */
@@ -287,6 +294,37 @@ export interface LogGroupInfo {
   readonly kmsKeyId?: string;
   /** `STANDARD`, `INFREQUENT_ACCESS`, `DELIVERY`. */
   readonly logGroupClass?: string;
+}
+
+/**
+ * An event source mapping as far as rules and baselines need it (the SDK's
+ * `EventSourceMappingConfiguration`, without what changes on its own: LastModified,
+ * StateTransitionReason, LastProcessingResult).
+ */
+export interface EventSourceMappingInfo {
+  readonly UUID: string;
+  /** Absent for a self-managed Kafka source (its brokers are in `SelfManagedEventSource`). */
+  readonly EventSourceArn?: string;
+  /** As the mapping names it: possibly qualified with a version or alias. */
+  readonly FunctionArn?: string;
+  /** The version or alias of a qualified `FunctionArn`. */
+  readonly Qualifier?: string;
+  readonly State?: string;
+  readonly BatchSize?: number;
+  readonly StartingPosition?: string;
+  readonly DestinationConfig?: { readonly OnFailure?: { readonly Destination?: string } };
+  readonly SelfManagedEventSource?: { readonly Endpoints?: Readonly<Record<string, readonly string[]>> };
+  /** Type and URI (a secret's ARN, a subnet or security group id), never the secret. */
+  readonly SourceAccessConfigurations?: readonly { readonly Type?: string; readonly URI?: string }[];
+  readonly Topics?: readonly string[];
+  readonly Queues?: readonly string[];
+  readonly FilterCriteria?: { readonly Filters?: readonly { readonly Pattern?: string }[] };
+  readonly MaximumRetryAttempts?: number;
+  readonly BisectBatchOnFunctionError?: boolean;
+  readonly MaximumRecordAgeInSeconds?: number;
+  readonly KMSKeyArn?: string;
+  readonly AmazonManagedKafkaEventSourceConfig?: { readonly ConsumerGroupId?: string };
+  readonly SelfManagedKafkaEventSourceConfig?: { readonly ConsumerGroupId?: string };
 }
 
 export interface FunctionUrlInfo {

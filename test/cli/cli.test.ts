@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { generateFleet } from '../../src/simulator/fleet.js';
-import { planted, score } from '../crawl/ground-truth.js';
+import { ESM_RULES } from '../../src/simulator/event-sources.js';
+import { planted, plantedEventSourceRules, score } from '../crawl/ground-truth.js';
 import { withSimulator } from '../helpers/sim.js';
 import { tempDir } from '../helpers/temp.js';
 import type { RegionStats } from '../../src/snapshot/types.js';
@@ -142,6 +143,10 @@ describe('lambda-audit CLI', () => {
         sarif.runs[0]!.results.map((r) => ({ ruleId: r.ruleId, arn: r.properties.arn })),
       ),
     ).toEqual(exact);
+    // The event source mapping rules find exactly the planted mappings (event-sources.ts).
+    const mappings = plantedEventSourceRules(generateFleet(), evaluated);
+    expect(mappings.size).toBeGreaterThan(0);
+    expect(score(mappings, report.findings, ESM_RULES)).toEqual(exact);
     // GetPolicy at its 15 rps quota makes the 1,000-function demo take 35 s or more.
   }, 180_000);
 

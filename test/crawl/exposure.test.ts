@@ -114,7 +114,11 @@ describe('exposure reads against the simulator', () => {
         exposure: 'none',
         requestTimeoutMs: 30_000,
       });
-      expect(Object.keys(sim.stats.byOperation).sort()).toEqual(['GetFunction', 'ListFunctions']);
+      expect(Object.keys(sim.stats.byOperation).sort()).toEqual([
+        'GetFunction',
+        'ListEventSourceMappings',
+        'ListFunctions',
+      ]);
       for (const f of none.functions)
         expect(f.unknown).toEqual(
           ['eventInvokeConfig', 'functionUrl', 'policy'].map((path) => ({
@@ -218,6 +222,7 @@ describe('exposure reads against the simulator', () => {
       'GetPolicyCommand',
       'ListAliasesCommand',
       'ListCapacityProvidersCommand',
+      'ListEventSourceMappingsCommand',
       'ListFunctionsCommand',
       'ListVersionsByFunctionCommand',
     ]);
@@ -283,7 +288,11 @@ describe('the CLI', () => {
           env,
         });
         expect(quick.code).toBe(0);
-        expect(Object.keys(sim.stats.byOperation).sort()).toEqual(['GetFunction', 'ListFunctions']);
+        expect(Object.keys(sim.stats.byOperation).sort()).toEqual([
+          'GetFunction',
+          'ListEventSourceMappings',
+          'ListFunctions',
+        ]);
 
         // --all-exposure-reads: the URL and invoke config of every function, whatever its policy and DLQ.
         sim.resetStats();

@@ -81,3 +81,17 @@ export function expectedRoles(fleet: Fleet): Map<string, RoleKind> {
     for (const fn of functions.values()) if (fn.role) out.set(fn.configuration.FunctionArn ?? '', fn.role.expectedRole);
   return out;
 }
+
+/**
+ * `ruleId arn` for every event source mapping rule the fleet planted (src/simulator/event-sources.ts)
+ * on a function in `evaluated`: score with `score(expected, findings, ESM_RULES)`.
+ */
+export function plantedEventSourceRules(fleet: Fleet, evaluated: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const functions of fleet.values())
+    for (const fn of functions.values()) {
+      const arn = fn.configuration.FunctionArn ?? '';
+      if (evaluated.has(arn)) for (const rule of fn.eventSources?.expected ?? []) out.add(`${rule} ${arn}`);
+    }
+  return out;
+}

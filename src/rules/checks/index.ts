@@ -3,6 +3,7 @@ import type { Check } from '../types.js';
 import { capacityProviderMixedTrust } from './capacity-provider-mixed-trust.js';
 import { crossAccountInvoke } from './cross-account-invoke.js';
 import { envSecret } from './env-secret.js';
+import { esmCrossAccountSource, esmFailureDestinationMissing, esmKafkaUnauthenticated } from './event-sources.js';
 import { executionRole } from './execution-role.js';
 import { exposurePath } from './exposure-path.js';
 import { layerCrossAccount } from './layer-cross-account.js';
@@ -17,6 +18,9 @@ export const checks = {
   'capacity-provider-mixed-trust': capacityProviderMixedTrust,
   'cross-account-invoke': crossAccountInvoke,
   'env-secret': envSecret,
+  'esm-cross-account-source': esmCrossAccountSource,
+  'esm-failure-destination-missing': esmFailureDestinationMissing,
+  'esm-kafka-unauthenticated': esmKafkaUnauthenticated,
   'execution-role': executionRole,
   'exposure-path': exposurePath,
   'layer-cross-account': layerCrossAccount,
