@@ -108,6 +108,10 @@ function addSourceOptions(command: Command): Command {
       'skip the Lambda Managed Instances capacity provider read (ListCapacityProviders, once per region, only where a function runs on a provider); vpc-single-az and capacity-provider-kms-cmk-missing are then not judged on those functions',
     )
     .option(
+      '--no-code-signing',
+      'skip the code signing read (ListCodeSigningConfigs once per region and ListFunctionsByCodeSigningConfig once per config, only where a Zip function is listed); code-signing-missing and code-signing-not-enforced are then not judged',
+    )
+    .option(
       '--all-exposure-reads',
       'read the function URL and invoke config of every function, not only where they can matter (about twice the calls on the quota deploys share; drift then sees every URL and destination)',
     )

@@ -39,6 +39,7 @@ export type CrawlSettings = Pick<
   | 'exposure'
   | 'requestTimeoutMs'
   | 'capacityProviders'
+  | 'codeSigning'
 >;
 
 export interface AccountRegionJob {

@@ -37,6 +37,8 @@ export const READ_ONLY_COMMANDS = new Set([
   'GetFunctionUrlConfigCommand',
   'GetFunctionEventInvokeConfigCommand',
   'ListCapacityProvidersCommand',
+  'ListCodeSigningConfigsCommand',
+  'ListFunctionsByCodeSigningConfigCommand',
 ]);
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */

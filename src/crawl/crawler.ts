@@ -40,6 +40,7 @@ import {
   withCapacityProviders,
   type CapacityProviders,
 } from './capacity-providers.js';
+import { isZipFunction, readCodeSigning, withCodeSigning, type CodeSigningConfigs } from './code-signing.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 
 /** Lambda's documented control-plane quotas, per account per region (not adjustable). */
@@ -102,6 +103,12 @@ export interface CrawlOptions {
    * `skipped`. @default true
    */
   readonly capacityProviders?: boolean;
+  /**
+   * Read the region's code signing configs (ListCodeSigningConfigs, ListFunctionsByCodeSigningConfig)
+   * when a listed function is a Zip function; false (`--no-code-signing`): Zip functions' code
+   * signing is `skipped`. @default true
+   */
+  readonly codeSigning?: boolean;
 }
 
 export interface RegionProgress {
@@ -306,6 +313,11 @@ async function crawlRegion(
   // Started by the first listed function on a capacity provider, on the shared lane behind the pages.
   let providerRead: Promise<CapacityProviders> | undefined;
   const readProviders = options.capacityProviders !== false;
+  // Code signing (code-signing.ts): started by the first listed Zip function, on the shared lane
+  // behind the pages; a region of image functions only reads nothing.
+  let signingRead: Promise<CodeSigningConfigs> | undefined;
+  let sawZip = false;
+  const readSigning = options.codeSigning !== false;
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -332,6 +344,13 @@ async function crawlRegion(
       if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
         providerRead = readCapacityProviders(client, controlLane, signal);
         providerRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
+      }
+      if (!sawZip && isZipFunction(entry)) {
+        sawZip = true;
+        if (readSigning) {
+          signingRead = readCodeSigning(client, controlLane, signal);
+          signingRead.catch(() => undefined); // awaited below, like the providers
+        }
       }
       const fn = byListing ? latestEntry(entry, versionsOf) : entry;
       if (fn === undefined) continue; // a published version: a record once its function's is done
@@ -379,6 +398,9 @@ async function crawlRegion(
   // Capacity providers before the subnet zones: a function on one runs in the provider's subnets.
   if (providerRead !== undefined || !readProviders)
     functions.splice(0, functions.length, ...withCapacityProviders(functions, await providerRead));
+
+  // Code signing: every record gets its config (or null); Zip functions an unknown part when not read.
+  if (sawZip) functions.splice(0, functions.length, ...withCodeSigning(functions, await signingRead));
 
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
   const ec2ClientFor = options.ec2ClientFor;

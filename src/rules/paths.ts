@@ -98,6 +98,11 @@ export const recordShape = {
     InstanceRequirements: { Architectures: [LEAF], AllowedInstanceTypes: [LEAF], ExcludedInstanceTypes: [LEAF] },
     KmsKeyArn: LEAF,
   },
+  codeSigning: {
+    CodeSigningConfigArn: LEAF,
+    UntrustedArtifactOnDeployment: LEAF,
+    AllowedPublishers: { SigningProfileVersionArns: [LEAF] },
+  },
   reservedConcurrency: LEAF,
   code: { RepositoryType: LEAF, ImageUri: LEAF, ResolvedImageUri: LEAF, SourceKMSKeyArn: LEAF },
   aliases: [{ name: LEAF, functionVersion: LEAF, additionalVersionWeights: { [ANY_KEY]: LEAF } }],

@@ -4,7 +4,8 @@
  * and without IPv6 dual-stack, layers from other accounts, secret-looking environment values,
  * missing tags, unhealthy states, published versions and aliases.
  */
-import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { AliasConfiguration, CodeSigningConfig, FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { plantCodeSigning } from './code-signing.js';
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { assignRoles, type SimRoleTruth } from './roles.js';
 import { plantManaged, type SimManaged } from './managed.js';
@@ -26,6 +27,8 @@ export interface SimFunction {
   role?: SimRoleTruth;
   /** Lambda Managed Instances and durable functions: its capacity provider and the rules that should fire (see managed.ts). */
   managed?: SimManaged;
+  /** The code signing config that names it (ListFunctionsByCodeSigningConfig; see code-signing.ts). */
+  codeSigning?: CodeSigningConfig;
 }
 
 export interface FleetOptions {
@@ -115,6 +118,7 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   // After every draw, from exposure and index alone: the rest of the fleet is as it was.
   assignRoles(fleet, account);
   if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
+  plantCodeSigning(fleet, account);
   return fleet;
 }
 

@@ -1,7 +1,8 @@
 /**
  * A local Lambda API on loopback: the REST paths of ListFunctions (`FunctionVersion=ALL` too), GetFunction,
  * GetFunctionConfiguration, ListVersionsByFunction, ListAliases, GetPolicy, GetFunctionUrlConfig,
- * GetFunctionEventInvokeConfig and ListCapacityProviders (`/2025-11-30/capacity-providers`),
+ * GetFunctionEventInvokeConfig, ListCapacityProviders (`/2025-11-30/capacity-providers`),
+ * ListCodeSigningConfigs and ListFunctionsByCodeSigningConfig (`/2020-04-22/code-signing-configs`),
  * answering as Lambda does
  * (restJson1, `x-amzn-ErrorType`), with per account-region token buckets at the real quotas and
  * fault injection. The real AWS SDK talks to it over HTTP.
@@ -21,6 +22,7 @@ import { handleIam, isIamRequest, type IamSimulatorOptions } from './iam.js';
 import { simulatedIam } from './roles.js';
 import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
 import { capacityProvidersOf } from './managed.js';
+import { codeSigningConfigsOf, functionsOfConfig, listedArn } from './code-signing.js';
 import { seeded } from './random.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -78,6 +80,11 @@ export interface SimulatorOptions {
     /** Answer 403 AccessDeniedException (the caller lacks lambda:ListCapacityProviders). */
     readonly deny?: boolean;
   };
+  /** ListCodeSigningConfigs and ListFunctionsByCodeSigningConfig (`code-signing.ts`). */
+  readonly codeSigning?: {
+    /** Answer 403 AccessDeniedException to both (the caller lacks the list actions). */
+    readonly deny?: boolean;
+  };
 }
 
 export interface SimulatorStats {
@@ -98,7 +105,9 @@ type Operation =
   | 'GetPolicy'
   | 'GetFunctionUrlConfig'
   | 'GetFunctionEventInvokeConfig'
-  | 'ListCapacityProviders';
+  | 'ListCapacityProviders'
+  | 'ListCodeSigningConfigs'
+  | 'ListFunctionsByCodeSigningConfig';
 
 type QuotaGroup = 'getFunction' | 'controlPlane' | 'getPolicy';
 
@@ -300,6 +309,36 @@ export class LambdaSimulator {
       this.#reply(res, 200, page(providers, url, 'CapacityProviders'));
       return;
     }
+    if (operation === 'ListCodeSigningConfigs' || operation === 'ListFunctionsByCodeSigningConfig') {
+      if (this.#options.codeSigning?.deny) {
+        this.#reply(
+          res,
+          403,
+          {
+            Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:${operation} on resource: * because no identity-based policy allows the lambda:${operation} action`,
+          },
+          'AccessDeniedException',
+        );
+        return;
+      }
+      const configs = codeSigningConfigsOf(functions?.values() ?? [], account, region);
+      if (operation === 'ListCodeSigningConfigs') {
+        this.#reply(res, 200, page(configs, url, 'CodeSigningConfigs'));
+        return;
+      }
+      if (!configs.some((c) => c.CodeSigningConfigArn === rawName)) {
+        this.#reply(
+          res,
+          404,
+          { Type: 'User', Message: `Code signing configuration not found: ${rawName ?? ''}` },
+          'ResourceNotFoundException',
+        );
+        return;
+      }
+      const arns = functionsOfConfig(functions?.values() ?? [], rawName ?? '').map(listedArn);
+      this.#reply(res, 200, page(arns, url, 'FunctionArns'));
+      return;
+    }
     if (operation === 'ListFunctions') {
       // FunctionVersion=ALL: as Lambda (and moto), each function's `$LATEST` (its ARN qualified
       // with `:$LATEST`) followed by its published versions, each its own entry; pages of 50
@@ -400,6 +439,9 @@ export class LambdaSimulator {
 
   #route(pathname: string): { operation: Operation; name?: string } | undefined {
     if (/^\/2025-11-30\/capacity-providers\/?$/.test(pathname)) return { operation: 'ListCapacityProviders' };
+    if (/^\/2020-04-22\/code-signing-configs\/?$/.test(pathname)) return { operation: 'ListCodeSigningConfigs' };
+    const signing = /^\/2020-04-22\/code-signing-configs\/([^/]+)\/functions\/?$/.exec(pathname);
+    if (signing) return { operation: 'ListFunctionsByCodeSigningConfig', name: decodeURIComponent(signing[1] ?? '') };
     const other = /^\/(2021-10-31|2019-09-25)\/functions\/([^/]+)\/(url|event-invoke-config)\/?$/.exec(pathname);
     if (other) {
       const [, date, name = '', sub] = other;

@@ -218,6 +218,8 @@ describe('exposure reads against the simulator', () => {
       'GetPolicyCommand',
       'ListAliasesCommand',
       'ListCapacityProvidersCommand',
+      'ListCodeSigningConfigsCommand',
+      'ListFunctionsByCodeSigningConfigCommand',
       'ListFunctionsCommand',
       'ListVersionsByFunctionCommand',
     ]);
