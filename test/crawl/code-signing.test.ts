@@ -146,6 +146,7 @@ describe('code signing against the simulator', () => {
             CodeSigningConfigArn: `arn:aws:lambda:us-east-1:${sim.account}:code-signing-config:${id}`,
             AllowedPublishers: { SigningProfileVersionArns: [] },
             CodeSigningPolicies: { UntrustedArtifactOnDeployment: 'Enforce' },
+            LastModified: '2026-10-01T09:00:00.000+0000',
           };
         });
       },

@@ -6,7 +6,7 @@ const config = (policy: string): CodeSigningInfo => ({
   UntrustedArtifactOnDeployment: policy,
   AllowedPublishers: { SigningProfileVersionArns: ['arn:aws:signer:us-east-1:111122223333:/signing-profiles/p/v1'] },
 });
-const image = { PackageType: 'Image', Runtime: undefined };
+const image = { PackageType: 'Image' as const, Runtime: undefined };
 const denied = {
   path: 'codeSigning',
   reason: 'denied' as const,
