@@ -8,6 +8,7 @@ import { recordFromGetFunction } from '../crawl/records.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type {
   CapacityProviderInfo,
+  CodeSigningInfo,
   EventInvokeInfo,
   FunctionRecord,
   FunctionUrlInfo,
@@ -43,6 +44,12 @@ export interface PlannedFunction {
   readonly role?: PlannedRole;
   /** Lambda Managed Instances: the capacity provider the template defines for the function (values may be `PlanTime`). */
   readonly capacityProvider?: Record<string, unknown>;
+  /**
+   * Code signing: the config the template or plan defines for the function (values may be
+   * `PlanTime`), `null` when it names none; absent when it names one defined elsewhere (an unknown
+   * part `codeSigning` then says so).
+   */
+  readonly codeSigning?: Record<string, unknown> | null;
 }
 
 /** A mapping table row: a property path of the source format, the record path it fills. */
@@ -175,6 +182,10 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
   const reserved = extractUnknown(fn.planned.reservedConcurrency, 'reservedConcurrency', parts);
   const code = extractUnknown(fn.planned.code, 'code', parts) as Record<string, unknown> | undefined;
   const provider = extractUnknown(fn.capacityProvider, 'capacityProvider', parts) as CapacityProviderInfo | undefined;
+  const signing =
+    fn.codeSigning === null
+      ? null
+      : (extractUnknown(fn.codeSigning, 'codeSigning', parts) as CodeSigningInfo | undefined);
   const config: FunctionConfiguration = {
     ...(own(configuration) as FunctionConfiguration),
     FunctionName: fn.name,
@@ -197,6 +208,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
     functionUrl: fn.functionUrl,
     eventInvokeConfig: own(fn.eventInvokeConfig) as typeof fn.eventInvokeConfig,
     ...(provider === undefined ? {} : { capacityProvider: own(provider) as CapacityProviderInfo }),
+    ...(signing === undefined ? {} : { codeSigning: own(signing) as CodeSigningInfo | null }),
     ...(unknown.length > 0 ? { unknown } : {}),
     location: fn.location,
   };

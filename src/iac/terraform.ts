@@ -100,6 +100,13 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
     if (role) planned.configuration.Role = role.role.arn;
     else if (fn.values.role !== undefined)
       unknown.push({ path: 'configuration.Role', reason: 'plan-time', detail: 'the role is defined outside the plan' });
+    const signing = planCodeSigning(fn, plan, changes, region, source.account);
+    if (signing === undefined)
+      unknown.push({
+        path: 'codeSigning',
+        reason: 'plan-time',
+        detail: 'the code signing config is defined outside the plan',
+      });
     const statements: PolicyStatement[] = [];
     let functionUrl: FunctionUrlInfo | null = null;
     let eventInvokeConfig: EventInvokeInfo | null = null;
@@ -140,8 +147,60 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       eventInvokeConfig,
       location: { ...locate(fn), resource: fn.address },
       ...(role ? { role } : {}),
+      ...(signing === undefined ? {} : { codeSigning: signing }),
     };
   });
+}
+
+/**
+ * Code signing: `null` when the function names no config (`code_signing_config_arn` unset); the
+ * `aws_lambda_code_signing_config` of this plan it names (by its known ARN, or, when the ARN is
+ * known only after apply, by the configuration's reference `aws_lambda_code_signing_config.x.arn`),
+ * read like ListCodeSigningConfigs' answer, the address standing in for the config id; undefined
+ * when the config is not in the plan (a literal ARN of another stack, a variable).
+ */
+function planCodeSigning(
+  fn: Change,
+  plan: Record<string, unknown>,
+  changes: readonly Change[],
+  region: string,
+  account: string,
+): Record<string, unknown> | null | undefined {
+  const value = fn.values.code_signing_config_arn;
+  if (value === undefined || value === null || value === '') return null;
+  const configs = changes.filter((c) => c.type === 'aws_lambda_code_signing_config');
+  let config = typeof value === 'string' ? configs.find((c) => c.values.arn === value) : undefined;
+  if (config === undefined && value instanceof PlanTime) {
+    const expressions = resourceConfig(plan, fn)?.expressions;
+    const expression = isObject(expressions) ? expressions.code_signing_config_arn : undefined;
+    const refs = isObject(expression) && Array.isArray(expression.references) ? expression.references : [];
+    const prefix = fn.module === '' ? '' : `${fn.module}.`;
+    for (const ref of refs) {
+      const address = `${prefix}${String(ref).split('.').slice(0, 2).join('.')}`;
+      config = configs.find((c) => c.address === address || c.address.startsWith(`${address}[`));
+      if (config) break;
+    }
+  }
+  if (config === undefined) return undefined;
+  const policies = config.values.policies;
+  const policy = isObject(policies) ? policies.untrusted_artifact_on_deployment : undefined;
+  const publishers = config.values.allowed_publishers;
+  const arns = isObject(publishers) ? publishers.signing_profile_version_arns : undefined;
+  return {
+    CodeSigningConfigArn:
+      typeof config.values.arn === 'string'
+        ? config.values.arn
+        : `arn:aws:lambda:${region}:${account}:code-signing-config:${config.address}`,
+    // The API's default when no policy is given: Warn.
+    UntrustedArtifactOnDeployment: policy ?? 'Warn',
+    AllowedPublishers: {
+      SigningProfileVersionArns: Array.isArray(arns)
+        ? [...(arns as unknown[])].sort()
+        : arns instanceof PlanTime
+          ? arns
+          : [],
+    },
+  };
 }
 
 /**
