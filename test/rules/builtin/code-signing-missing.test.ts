@@ -41,22 +41,3 @@ ruleTester('code-signing-missing', {
     },
   ],
 });
-
-ruleTester('code-signing-not-enforced', {
-  valid: [
-    record({ codeSigning: config('Enforce') }),
-    record({ codeSigning: null }), // missing's business
-    record({ configuration: image, codeSigning: config('Warn') }),
-  ],
-  invalid: [
-    {
-      record: record({ codeSigning: config('Warn') }),
-      messageIncludes: ['code-signing-config:csc-warn', 'only warns (Warn)'],
-      vars: { policy: 'Warn' },
-    },
-  ],
-  notJudged: [
-    { record: record({ unknown: [denied] }), path: 'codeSigning' },
-    { record: record(), path: 'codeSigning' },
-  ],
-});
