@@ -55,11 +55,13 @@ export async function readCodeSigning(
       signal,
     );
     if (!res.ok) return unknownFrom('ListCodeSigningConfigs', res.kind, errorInfo(res.error, res.attempts).code);
-    for (const c of res.value.CodeSigningConfigs ?? []) {
+    // An answer without a body (a stub, a proxy) lists nothing.
+    const page = res.value as Partial<typeof res.value> | undefined;
+    for (const c of page?.CodeSigningConfigs ?? []) {
       const info = configInfo(c);
       if (info) configs.push(info);
     }
-    marker = res.value.NextMarker;
+    marker = page?.NextMarker;
   } while (marker);
 
   // The configs' function lists at once: each is a few pages at most, and the lane paces them.
@@ -103,8 +105,9 @@ async function readFunctions(
       if (res.kind === 'not-found') return arns;
       return unknownFrom('ListFunctionsByCodeSigningConfig', res.kind, errorInfo(res.error, res.attempts).code);
     }
-    arns.push(...(res.value.FunctionArns ?? []));
-    marker = res.value.NextMarker;
+    const page = res.value as Partial<typeof res.value> | undefined;
+    arns.push(...(page?.FunctionArns ?? []));
+    marker = page?.NextMarker;
   } while (marker);
   return arns;
 }
