@@ -2,6 +2,8 @@
 // ListCodeSigningConfigs and ListFunctionsByCodeSigningConfig (`/2020-04-22/code-signing-configs`,
 // restJson1), then the built-in pack. moto has no code-signing listing: the simulator's planted
 // configs are the ground truth.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CrawlResult } from '../../src/crawl/crawler.js';
 import { unqualifiedArn, withCodeSigning } from '../../src/crawl/code-signing.js';
@@ -10,8 +12,10 @@ import { evaluate } from '../../src/rules/evaluate.js';
 import type { Evaluation } from '../../src/rules/types.js';
 import { CODE_SIGNING_RULES, expectedCodeSigning } from '../../src/simulator/code-signing.js';
 import type { LambdaSimulator, SimulatorOptions } from '../../src/simulator/server.js';
+import { runCli } from '../helpers/cli.js';
 import { AS_OF, record } from '../helpers/rule-tester.js';
 import { crawlSimulator, withSimulator } from '../helpers/sim.js';
+import { tempDir } from '../helpers/temp.js';
 
 const QUOTAS = { getFunction: 2000, controlPlane: 500, getPolicy: 500 };
 const FLEET = { fleet: { functions: 120, regions: ['us-east-1', 'eu-west-1'] }, quotas: QUOTAS };
@@ -159,6 +163,36 @@ describe('code signing against the simulator', () => {
     expect(
       result.functions.filter((f) => f.configuration.PackageType !== 'Image').every((f) => f.codeSigning !== null),
     ).toBe(true);
+  });
+});
+
+describe('the CLI', () => {
+  it('--no-code-signing: no code signing call, both rules not judged (skipped), exit as usual', async () => {
+    await withSimulator({ fleet: { functions: 30, regions: ['us-east-1'] }, quotas: QUOTAS }, async (sim, endpoint) => {
+      const env = {
+        AWS_ACCESS_KEY_ID: 'AKIDTEST',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_LAMBDA: endpoint,
+      };
+      const cwd = tempDir('la-csc-');
+      const result = await runCli(
+        ['scan', '--no-code-signing', '--no-drift', '--fail-on', 'none', '--output', 'json=r.json'],
+        { cwd, env },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(
+        (sim.stats.byOperation.ListCodeSigningConfigs ?? 0) +
+          (sim.stats.byOperation.ListFunctionsByCodeSigningConfig ?? 0),
+      ).toBe(0);
+      const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as Evaluation;
+      expect(report.findings.filter((f) => f.ruleId.startsWith('code-signing-'))).toEqual([]);
+      const zip = all(sim).filter((f) => f.configuration.PackageType !== 'Image').length;
+      for (const rule of CODE_SIGNING_RULES)
+        expect(report.notJudged.filter((n) => n.ruleId === rule).map((n) => [n.reason, n.functions.length])).toEqual([
+          ['skipped', zip],
+        ]);
+    });
   });
 });
 
