@@ -132,7 +132,7 @@ export function isZipFunction(config: { readonly PackageType?: string | undefine
 /**
  * The records with `codeSigning` on each function (the config, or `null`), or the unknown part on
  * each Zip function that says why not (`skipped` when `configs` is undefined: not read by choice).
- * `read` false: the region had no Zip function, so nothing was read and nothing is attached.
+ * Not called for a region without a Zip function: nothing was read there and nothing is attached.
  */
 export function withCodeSigning(
   functions: readonly FunctionRecord[],
