@@ -54,6 +54,8 @@ export interface SourceFlags {
   readonly logGroups?: boolean;
   /** False with --no-event-sources: no ListEventSourceMappings; every function's mappings `skipped`. */
   readonly eventSources?: boolean;
+  /** False with --no-code-signing: no ListCodeSigningConfigs; Zip functions' code signing `skipped`. */
+  readonly codeSigning?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -196,6 +198,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       ...(flags.capacityProviders === false ? { capacityProviders: false } : {}),
       ...(flags.logGroups === false ? { logGroups: false } : {}),
       ...(flags.eventSources === false ? { eventSources: false } : {}),
+      ...(flags.codeSigning === false ? { codeSigning: false } : {}),
     };
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
     const targetOf = new Map<AccountRegionJob, number>();

@@ -44,6 +44,7 @@ export type CrawlSettings = Pick<
   | 'requestTimeoutMs'
   | 'capacityProviders'
   | 'eventSources'
+  | 'codeSigning'
 > & {
   /** False with `--no-log-groups`: no DescribeLogGroups; every function's log group is `skipped`. */
   readonly logGroups?: boolean;

@@ -40,6 +40,8 @@ export const READ_ONLY_COMMANDS = new Set([
   'GetFunctionEventInvokeConfigCommand',
   'ListCapacityProvidersCommand',
   'ListEventSourceMappingsCommand',
+  'ListCodeSigningConfigsCommand',
+  'ListFunctionsByCodeSigningConfigCommand',
 ]);
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */

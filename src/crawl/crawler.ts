@@ -41,6 +41,7 @@ import {
   type CapacityProviders,
 } from './capacity-providers.js';
 import { readEventSourceMappings, withEventSourceMappings, type EventSourceMappings } from './event-sources.js';
+import { isZipFunction, readCodeSigning, withCodeSigning, type CodeSigningConfigs } from './code-signing.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { startLogGroupRead } from './log-groups.js';
@@ -121,6 +122,12 @@ export interface CrawlOptions {
    * (`--no-event-sources`): every function's `eventSourceMappings` is unknown (`skipped`).
    */
   readonly eventSources?: boolean;
+  /**
+   * Read the region's code signing configs (ListCodeSigningConfigs, ListFunctionsByCodeSigningConfig)
+   * when a listed function is a Zip function; false (`--no-code-signing`): Zip functions' code
+   * signing is `skipped`. @default true
+   */
+  readonly codeSigning?: boolean;
 }
 
 export interface RegionProgress {
@@ -352,6 +359,11 @@ async function crawlRegion(
   // shows a function, on the shared lane behind the pages (event-sources.ts).
   let mappingRead: Promise<EventSourceMappings> | undefined;
   const readMappings = options.eventSources !== false;
+  // Code signing (code-signing.ts): started by the first listed Zip function, on the shared lane
+  // behind the pages; a region of image functions only reads nothing.
+  let signingRead: Promise<CodeSigningConfigs> | undefined;
+  let sawZip = false;
+  const readSigning = options.codeSigning !== false;
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -383,6 +395,13 @@ async function crawlRegion(
       if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
         providerRead = readCapacityProviders(client, controlLane, signal);
         providerRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
+      }
+      if (!sawZip && isZipFunction(entry)) {
+        sawZip = true;
+        if (readSigning) {
+          signingRead = readCodeSigning(client, controlLane, signal);
+          signingRead.catch(() => undefined); // awaited below, like the providers
+        }
       }
       const fn = byListing ? latestEntry(entry, versionsOf) : entry;
       if (fn === undefined) continue; // a published version: a record once its function's is done
@@ -440,6 +459,8 @@ async function crawlRegion(
   // Event source mappings on each function's own record (`[]`: none), or unknown (event-sources.ts).
   if (mappingRead !== undefined || !readMappings)
     functions.splice(0, functions.length, ...withEventSourceMappings(functions, await mappingRead));
+  // Code signing: every record gets its config (or null); Zip functions an unknown part when not read.
+  if (sawZip) functions.splice(0, functions.length, ...withCodeSigning(functions, await signingRead));
 
   // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
   const ec2ClientFor = options.ec2ClientFor;

@@ -154,6 +154,60 @@ const baselineSchema = {
           },
           // The event source mappings that invoke it (src/snapshot/types.ts EventSourceMappingInfo).
           eventSourceMappings: { type: 'array', items: eventSourceMappingSchema },
+          // Lambda Managed Instances: the provider as read (schemas/snapshot.schema.json capacityProvider).
+          capacityProvider: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['CapacityProviderArn'],
+            properties: {
+              CapacityProviderArn: { type: 'string' },
+              State: { type: 'string' },
+              VpcConfig: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  SubnetIds: { type: 'array', items: { type: 'string' } },
+                  SecurityGroupIds: { type: 'array', items: { type: 'string' } },
+                },
+              },
+              PermissionsConfig: {
+                type: 'object',
+                additionalProperties: false,
+                properties: { CapacityProviderOperatorRoleArn: { type: 'string' } },
+              },
+              InstanceRequirements: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  Architectures: { type: 'array', items: { type: 'string' } },
+                  AllowedInstanceTypes: { type: 'array', items: { type: 'string' } },
+                  ExcludedInstanceTypes: { type: 'array', items: { type: 'string' } },
+                },
+              },
+              KmsKeyArn: { type: 'string' },
+            },
+          },
+          // The code signing config (schemas/snapshot.schema.json codeSigning); null = none.
+          codeSigning: {
+            oneOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['CodeSigningConfigArn', 'UntrustedArtifactOnDeployment', 'AllowedPublishers'],
+                properties: {
+                  CodeSigningConfigArn: { type: 'string' },
+                  UntrustedArtifactOnDeployment: { type: 'string' },
+                  AllowedPublishers: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['SigningProfileVersionArns'],
+                    properties: { SigningProfileVersionArns: { type: 'array', items: { type: 'string' } } },
+                  },
+                },
+              },
+            ],
+          },
           eventInvokeConfig: {
             oneOf: [
               { type: 'null' },

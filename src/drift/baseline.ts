@@ -10,6 +10,8 @@ import { lineColumn, locateJsonError } from '../json.js';
 import { resolveRole, summariseRole, type RoleSummary } from '../iam/resolve.js';
 import type {
   AccountIam,
+  CapacityProviderInfo,
+  CodeSigningInfo,
   EventInvokeInfo,
   EventSourceMappingInfo,
   FunctionRecord,
@@ -41,6 +43,10 @@ export interface BaselineFunction {
    * and the facts the role rules judge. Kept only when the role was read; absent = not compared.
    */
   readonly executionRole?: RoleSummary;
+  /** Lambda Managed Instances: the provider the function runs on, as read; absent = none or not read. */
+  readonly capacityProvider?: CapacityProviderInfo;
+  /** Its code signing config (`null` = read, none); absent = not read, not compared. */
+  readonly codeSigning?: CodeSigningInfo | null;
 }
 
 export interface Baseline {
@@ -72,6 +78,8 @@ export function toBaselineFunction(record: FunctionRecord, role?: RoleSummary): 
     ...(record.eventInvokeConfig === undefined ? {} : { eventInvokeConfig: record.eventInvokeConfig }),
     ...(record.eventSourceMappings === undefined ? {} : { eventSourceMappings: record.eventSourceMappings }),
     ...(role === undefined ? {} : { executionRole: role }),
+    ...(record.capacityProvider === undefined ? {} : { capacityProvider: record.capacityProvider }),
+    ...(record.codeSigning === undefined ? {} : { codeSigning: record.codeSigning }),
   };
 }
 

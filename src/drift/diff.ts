@@ -169,6 +169,41 @@ function exposureView(f: BaselineFunction, other?: BaselineFunction): Record<str
   // What the role can do: facts as a set (a method gained is one change), the digest as a value.
   if (f.executionRole !== undefined && (other === undefined || other.executionRole !== undefined))
     view.executionRole = { permissions: f.executionRole.permissions, facts: asSet(f.executionRole.facts) };
+  // The capacity provider (its network, key, operator role): lists as sets, compared when both
+  // sides hold one (a function moved to or off a provider is a CapacityProviderConfig change).
+  const provider = f.capacityProvider;
+  if (provider !== undefined && (other === undefined || other.capacityProvider !== undefined)) {
+    const { VpcConfig, InstanceRequirements, ...rest } = provider;
+    view.capacityProvider = {
+      ...rest,
+      ...(VpcConfig === undefined
+        ? {}
+        : {
+            VpcConfig: { SubnetIds: asSet(VpcConfig.SubnetIds), SecurityGroupIds: asSet(VpcConfig.SecurityGroupIds) },
+          }),
+      ...(InstanceRequirements === undefined
+        ? {}
+        : {
+            InstanceRequirements: {
+              Architectures: asSet(InstanceRequirements.Architectures),
+              AllowedInstanceTypes: asSet(InstanceRequirements.AllowedInstanceTypes),
+              ExcludedInstanceTypes: asSet(InstanceRequirements.ExcludedInstanceTypes),
+            },
+          }),
+    };
+  }
+  // Code signing: compared when both sides read it (null = none); publishers as a set.
+  const signing = f.codeSigning;
+  if (signing !== undefined && (other === undefined || other.codeSigning !== undefined))
+    view.codeSigning =
+      signing === null
+        ? null
+        : {
+            ...signing,
+            AllowedPublishers: {
+              SigningProfileVersionArns: asSet(signing.AllowedPublishers.SigningProfileVersionArns),
+            },
+          };
   return view;
 }
 

@@ -191,6 +191,13 @@ function plannedFunction(
   }
   const logGroup = templateLogGroup(fn, planned, resolver, roles);
   if (!logGroup) unknown.push(LOG_GROUP_NOT_DEFINED);
+  const signing = templateCodeSigning(fn, resolver, source, roles.byId);
+  if (signing === undefined)
+    unknown.push({
+      path: 'codeSigning',
+      reason: 'plan-time',
+      detail: 'the code signing config is defined outside the template',
+    });
   const vpc = planned.configuration.VpcConfig as Record<string, unknown> | undefined;
   // Lambda derives the VPC from the subnets when the function deploys.
   if (vpc && vpc.SubnetIds !== undefined)
@@ -259,6 +266,53 @@ function plannedFunction(
     ...(role ? { role } : {}),
     ...(provider ? { capacityProvider: provider } : {}),
     ...(logGroup ? { logGroup } : {}),
+    ...(signing === undefined ? {} : { codeSigning: signing }),
+  };
+}
+
+/**
+ * Code signing: `null` when the function names no config (`CodeSigningConfigArn` absent or
+ * `AWS::NoValue`); the config when the template defines it (`!Ref Config` or `!GetAtt
+ * Config.CodeSigningConfigArn`), read like ListCodeSigningConfigs' answer with the ARN it will have
+ * (the logical id as its id); undefined when it is defined elsewhere (a literal ARN, a parameter,
+ * an import): what it enforces is then unknown.
+ */
+function templateCodeSigning(
+  fn: TemplateResource,
+  resolver: Resolver,
+  source: TemplateSource,
+  byId: ReadonlyMap<string, TemplateResource>,
+): Record<string, unknown> | null | undefined {
+  const value = fn.Properties.CodeSigningConfigArn;
+  if (value === undefined || value === null) return null;
+  let id: unknown;
+  if (isObject(value) && typeof value.Ref === 'string') id = value.Ref;
+  else if (isObject(value) && value['Fn::GetAtt'] !== undefined) {
+    const arg = value['Fn::GetAtt'];
+    const [resource, attribute] =
+      typeof arg === 'string' ? arg.split('.', 2) : Array.isArray(arg) ? (arg as unknown[]) : [];
+    if (attribute === 'CodeSigningConfigArn') id = resource;
+  }
+  const resource = typeof id === 'string' ? byId.get(id) : undefined;
+  if (resource?.Type !== 'AWS::Lambda::CodeSigningConfig') {
+    const resolved = resolver.resolve(value);
+    return resolved === undefined || resolved === null ? null : undefined;
+  }
+  const props = resolver.resolve(resource.Properties);
+  const policies = isObject(props) ? props.CodeSigningPolicies : undefined;
+  const publishers = isObject(props) ? props.AllowedPublishers : undefined;
+  const arns = isObject(publishers) ? publishers.SigningProfileVersionArns : undefined;
+  return {
+    CodeSigningConfigArn: `arn:aws:lambda:${source.region}:${source.account}:code-signing-config:${resource.id}`,
+    // CloudFormation's default, as the API's: Warn.
+    UntrustedArtifactOnDeployment: (isObject(policies) ? policies.UntrustedArtifactOnDeployment : undefined) ?? 'Warn',
+    AllowedPublishers: {
+      SigningProfileVersionArns: Array.isArray(arns)
+        ? [...(arns as unknown[])].sort()
+        : arns instanceof PlanTime
+          ? arns
+          : [],
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import type { EnvHashKey } from '../snapshot/redact.js';
 import type {
   CapacityProviderInfo,
   LogGroupInfo,
+  CodeSigningInfo,
   EventInvokeInfo,
   EventSourceMappingInfo,
   FunctionRecord,
@@ -52,6 +53,12 @@ export interface PlannedFunction {
    * `PlanTime`); absent: not defined there, and `unknown` says so.
    */
   readonly logGroup?: Record<string, unknown>;
+  /**
+   * Code signing: the config the template or plan defines for the function (values may be
+   * `PlanTime`), `null` when it names none; absent when it names one defined elsewhere (an unknown
+   * part `codeSigning` then says so).
+   */
+  readonly codeSigning?: Record<string, unknown> | null;
 }
 
 /** A mapping table row: a property path of the source format, the record path it fills. */
@@ -185,6 +192,10 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
   const code = extractUnknown(fn.planned.code, 'code', parts) as Record<string, unknown> | undefined;
   const provider = extractUnknown(fn.capacityProvider, 'capacityProvider', parts) as CapacityProviderInfo | undefined;
   const logGroup = extractUnknown(fn.logGroup, 'logGroup', parts) as LogGroupInfo | undefined;
+  const signing =
+    fn.codeSigning === null
+      ? null
+      : (extractUnknown(fn.codeSigning, 'codeSigning', parts) as CodeSigningInfo | undefined);
   const config: FunctionConfiguration = {
     ...(own(configuration) as FunctionConfiguration),
     FunctionName: fn.name,
@@ -209,6 +220,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
     eventSourceMappings: own(fn.eventSourceMappings ?? []) as EventSourceMappingInfo[],
     ...(provider === undefined ? {} : { capacityProvider: own(provider) as CapacityProviderInfo }),
     ...(logGroup === undefined ? {} : { logGroup: own(logGroup) as LogGroupInfo }),
+    ...(signing === undefined ? {} : { codeSigning: own(signing) as CodeSigningInfo | null }),
     ...(unknown.length > 0 ? { unknown } : {}),
     location: fn.location,
   };

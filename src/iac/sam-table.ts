@@ -25,6 +25,7 @@ export const samFunctionTable: readonly MappingRow[] = [
     from: 'CapacityProviderConfig.PerExecutionEnvironmentMaxConcurrency',
     to: 'CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.PerExecutionEnvironmentMaxConcurrency',
   },
+  { from: 'CodeSigningConfigArn', to: 'CodeSigningConfigArn' },
   { from: 'DurableConfig', to: 'DurableConfig' },
   { from: 'DeadLetterQueue.TargetArn', to: 'DeadLetterConfig.TargetArn' },
   { from: 'Description', to: 'Description' },

@@ -137,6 +137,13 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       unknown.push({ path: 'configuration.Role', reason: 'plan-time', detail: 'the role is defined outside the plan' });
     const logGroup = planLogGroup(fn, planned, changes, plan);
     if (!logGroup) unknown.push(LOG_GROUP_NOT_DEFINED);
+    const signing = planCodeSigning(fn, plan, changes, region, source.account);
+    if (signing === undefined)
+      unknown.push({
+        path: 'codeSigning',
+        reason: 'plan-time',
+        detail: 'the code signing config is defined outside the plan',
+      });
     const statements: PolicyStatement[] = [];
     let functionUrl: FunctionUrlInfo | null = null;
     let eventInvokeConfig: EventInvokeInfo | null = null;
@@ -183,6 +190,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       location: { ...locate(fn), resource: fn.address },
       ...(role ? { role } : {}),
       ...(logGroup ? { logGroup } : {}),
+      ...(signing === undefined ? {} : { codeSigning: signing }),
     };
   });
 }
@@ -216,6 +224,57 @@ function planLogGroup(
     ...(retention === undefined || retention === 0 ? {} : { retentionInDays: retention }),
     ...(v.kms_key_id === undefined || v.kms_key_id === '' ? {} : { kmsKeyId: keyPlaceholder(v.kms_key_id) }),
     ...(v.log_group_class === undefined ? {} : { logGroupClass: v.log_group_class }),
+  };
+}
+
+/**
+ * Code signing: `null` when the function names no config (`code_signing_config_arn` unset); the
+ * `aws_lambda_code_signing_config` of this plan it names (by its known ARN, or, when the ARN is
+ * known only after apply, by the configuration's reference `aws_lambda_code_signing_config.x.arn`),
+ * read like ListCodeSigningConfigs' answer, the address standing in for the config id; undefined
+ * when the config is not in the plan (a literal ARN of another stack, a variable).
+ */
+function planCodeSigning(
+  fn: Change,
+  plan: Record<string, unknown>,
+  changes: readonly Change[],
+  region: string,
+  account: string,
+): Record<string, unknown> | null | undefined {
+  const value = fn.values.code_signing_config_arn;
+  if (value === undefined || value === null || value === '') return null;
+  const configs = changes.filter((c) => c.type === 'aws_lambda_code_signing_config');
+  let config = typeof value === 'string' ? configs.find((c) => c.values.arn === value) : undefined;
+  if (config === undefined && value instanceof PlanTime) {
+    const expressions = resourceConfig(plan, fn)?.expressions;
+    const expression = isObject(expressions) ? expressions.code_signing_config_arn : undefined;
+    const refs = isObject(expression) && Array.isArray(expression.references) ? expression.references : [];
+    const prefix = fn.module === '' ? '' : `${fn.module}.`;
+    for (const ref of refs) {
+      const address = `${prefix}${String(ref).split('.').slice(0, 2).join('.')}`;
+      config = configs.find((c) => c.address === address || c.address.startsWith(`${address}[`));
+      if (config) break;
+    }
+  }
+  if (config === undefined) return undefined;
+  const policies = config.values.policies;
+  const policy = isObject(policies) ? policies.untrusted_artifact_on_deployment : undefined;
+  const publishers = config.values.allowed_publishers;
+  const arns = isObject(publishers) ? publishers.signing_profile_version_arns : undefined;
+  return {
+    CodeSigningConfigArn:
+      typeof config.values.arn === 'string'
+        ? config.values.arn
+        : `arn:aws:lambda:${region}:${account}:code-signing-config:${config.address}`,
+    // The API's default when no policy is given: Warn.
+    UntrustedArtifactOnDeployment: policy ?? 'Warn',
+    AllowedPublishers: {
+      SigningProfileVersionArns: Array.isArray(arns)
+        ? [...(arns as unknown[])].sort()
+        : arns instanceof PlanTime
+          ? arns
+          : [],
+    },
   };
 }
 

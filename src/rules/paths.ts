@@ -122,6 +122,11 @@ export const recordShape = {
       SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: LEAF },
     },
   ],
+  codeSigning: {
+    CodeSigningConfigArn: LEAF,
+    UntrustedArtifactOnDeployment: LEAF,
+    AllowedPublishers: { SigningProfileVersionArns: [LEAF] },
+  },
   reservedConcurrency: LEAF,
   code: { RepositoryType: LEAF, ImageUri: LEAF, ResolvedImageUri: LEAF, SourceKMSKeyArn: LEAF },
   aliases: [{ name: LEAF, functionVersion: LEAF, additionalVersionWeights: { [ANY_KEY]: LEAF } }],

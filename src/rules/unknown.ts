@@ -65,6 +65,12 @@ export function unknownPartFor(
           detail: 'the event source mappings are not in the input',
         }
       : { path: 'eventSourceMappings', reason: 'skipped', detail: 'not read' };
+  // Code signing absent on a Zip function: not read (an older snapshot, an input file). On an image
+  // function it is nothing to read: image functions cannot use code signing.
+  if (overlaps('codeSigning', path) && record.codeSigning === undefined && record.configuration.PackageType !== 'Image')
+    return OFFLINE_SOURCES.has(record.source)
+      ? { path: 'codeSigning', reason: 'not-in-input', detail: 'code signing is not in the input' }
+      : { path: 'codeSigning', reason: 'skipped', detail: 'not read' };
   return undefined;
 }
 

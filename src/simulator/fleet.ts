@@ -4,7 +4,8 @@
  * and without IPv6 dual-stack, layers from other accounts, secret-looking environment values,
  * missing tags, unhealthy states, published versions and aliases.
  */
-import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { AliasConfiguration, CodeSigningConfig, FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { plantCodeSigning } from './code-signing.js';
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { assignRoles, type SimRoleTruth } from './roles.js';
 import { plantEventSources, type SimEventSources } from './event-sources.js';
@@ -32,6 +33,8 @@ export interface SimFunction {
   logs?: SimLogs;
   /** The event source mappings that invoke it and the rules that should fire (see event-sources.ts). */
   eventSources?: SimEventSources;
+  /** The code signing config that names it (ListFunctionsByCodeSigningConfig; see code-signing.ts). */
+  codeSigning?: CodeSigningConfig;
 }
 
 export interface FleetOptions {
@@ -134,6 +137,7 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
   if (options.logGroups ?? total >= 1000) plantLogGroups(fleet, account);
   if (options.eventSources ?? total >= 1000) plantEventSources(fleet, account);
+  plantCodeSigning(fleet, account);
   return fleet;
 }
 

@@ -1,8 +1,9 @@
 /**
  * A local Lambda API on loopback: the REST paths of ListFunctions (`FunctionVersion=ALL` too), GetFunction,
  * GetFunctionConfiguration, ListVersionsByFunction, ListAliases, GetPolicy, GetFunctionUrlConfig,
- * GetFunctionEventInvokeConfig, ListCapacityProviders (`/2025-11-30/capacity-providers`) and
+ * GetFunctionEventInvokeConfig, ListCapacityProviders (`/2025-11-30/capacity-providers`),
  * ListEventSourceMappings (`/2015-03-31/event-source-mappings/`, event-sources.ts),
+ * ListCodeSigningConfigs and ListFunctionsByCodeSigningConfig (`/2020-04-22/code-signing-configs`),
  * answering as Lambda does
  * (restJson1, `x-amzn-ErrorType`), with per account-region token buckets at the real quotas and
  * fault injection. The real AWS SDK talks to it over HTTP.
@@ -25,6 +26,7 @@ import { simulatedIam } from './roles.js';
 import { DEMO_ACCOUNT, generateFleet, type Fleet, type FleetOptions, type SimFunction } from './fleet.js';
 import { eventSourceMappingsOf } from './event-sources.js';
 import { capacityProvidersOf } from './managed.js';
+import { codeSigningConfigsOf, functionsOfConfig, listedArn } from './code-signing.js';
 import { seeded } from './random.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -91,6 +93,11 @@ export interface SimulatorOptions {
     /** Answer 500 ServiceException every time (the read fails after its retries). */
     readonly fail?: boolean;
   };
+  /** ListCodeSigningConfigs and ListFunctionsByCodeSigningConfig (`code-signing.ts`). */
+  readonly codeSigning?: {
+    /** Answer 403 AccessDeniedException to both (the caller lacks the list actions). */
+    readonly deny?: boolean;
+  };
 }
 
 export interface SimulatorStats {
@@ -112,7 +119,9 @@ type Operation =
   | 'GetFunctionUrlConfig'
   | 'GetFunctionEventInvokeConfig'
   | 'ListCapacityProviders'
-  | 'ListEventSourceMappings';
+  | 'ListEventSourceMappings'
+  | 'ListCodeSigningConfigs'
+  | 'ListFunctionsByCodeSigningConfig';
 
 type QuotaGroup = 'getFunction' | 'controlPlane' | 'getPolicy';
 
@@ -338,14 +347,7 @@ export class LambdaSimulator {
     if (operation === 'ListEventSourceMappings') {
       const opts = this.#options.eventSources ?? {};
       if (opts.deny) {
-        this.#reply(
-          res,
-          403,
-          {
-            Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:ListEventSourceMappings on resource: * because no identity-based policy allows the lambda:ListEventSourceMappings action`,
-          },
-          'AccessDeniedException',
-        );
+        this.#denyList(res, account, operation);
         return;
       }
       if (opts.fail) {
@@ -361,6 +363,29 @@ export class LambdaSimulator {
           (sourceFilter === null || m.EventSourceArn === sourceFilter),
       );
       this.#reply(res, 200, page(mappings, url, 'EventSourceMappings', 100));
+      return;
+    }
+    if (operation === 'ListCodeSigningConfigs' || operation === 'ListFunctionsByCodeSigningConfig') {
+      if (this.#options.codeSigning?.deny) {
+        this.#denyList(res, account, operation);
+        return;
+      }
+      const configs = codeSigningConfigsOf(functions?.values() ?? [], account, region);
+      if (operation === 'ListCodeSigningConfigs') {
+        this.#reply(res, 200, page(configs, url, 'CodeSigningConfigs'));
+        return;
+      }
+      if (!configs.some((c) => c.CodeSigningConfigArn === rawName)) {
+        this.#reply(
+          res,
+          404,
+          { Type: 'User', Message: `Code signing configuration not found: ${rawName ?? ''}` },
+          'ResourceNotFoundException',
+        );
+        return;
+      }
+      const arns = functionsOfConfig(functions?.values() ?? [], rawName ?? '').map(listedArn);
+      this.#reply(res, 200, page(arns, url, 'FunctionArns'));
       return;
     }
     if (operation === 'ListFunctions') {
@@ -485,6 +510,9 @@ export class LambdaSimulator {
   #route(pathname: string): { operation: Operation; name?: string } | undefined {
     if (/^\/2025-11-30\/capacity-providers\/?$/.test(pathname)) return { operation: 'ListCapacityProviders' };
     if (/^\/2015-03-31\/event-source-mappings\/?$/.test(pathname)) return { operation: 'ListEventSourceMappings' };
+    if (/^\/2020-04-22\/code-signing-configs\/?$/.test(pathname)) return { operation: 'ListCodeSigningConfigs' };
+    const signing = /^\/2020-04-22\/code-signing-configs\/([^/]+)\/functions\/?$/.exec(pathname);
+    if (signing) return { operation: 'ListFunctionsByCodeSigningConfig', name: decodeURIComponent(signing[1] ?? '') };
     const other = /^\/(2021-10-31|2019-09-25)\/functions\/([^/]+)\/(url|event-invoke-config)\/?$/.exec(pathname);
     if (other) {
       const [, date, name = '', sub] = other;
@@ -534,6 +562,18 @@ export class LambdaSimulator {
       this.#buckets.set(key, bucket);
     }
     return bucket;
+  }
+
+  /** 403 AccessDeniedException for a list action the caller may not call (it takes no resource). */
+  #denyList(res: ServerResponse, account: string, operation: string): void {
+    this.#reply(
+      res,
+      403,
+      {
+        Message: `User: arn:aws:sts::${account}:assumed-role/auditor/session is not authorized to perform: lambda:${operation} on resource: * because no identity-based policy allows the lambda:${operation} action`,
+      },
+      'AccessDeniedException',
+    );
   }
 
   #reply(

@@ -119,6 +119,13 @@ export interface FunctionRecord {
    * an unknown part `eventSourceMappings` when they could not be read.
    */
   readonly eventSourceMappings?: readonly EventSourceMappingInfo[];
+  /**
+   * Code signing: the code signing config that names the function (ListCodeSigningConfigs and
+   * ListFunctionsByCodeSigningConfig, once per region; IaC: `CodeSigningConfigArn`), or `null` when
+   * it was read and none does. Absent when not read (`unknown` then says why, when the crawler
+   * tried) and on image functions of a region that has no Zip function (nothing to read).
+   */
+  readonly codeSigning?: CodeSigningInfo | null;
   /** Reserved concurrency; absent when none is reserved. */
   readonly reservedConcurrency?: number;
   /** Code metadata from GetFunction; `Location` (a presigned URL) is never kept. */
@@ -325,6 +332,15 @@ export interface EventSourceMappingInfo {
   readonly KMSKeyArn?: string;
   readonly AmazonManagedKafkaEventSourceConfig?: { readonly ConsumerGroupId?: string };
   readonly SelfManagedKafkaEventSourceConfig?: { readonly ConsumerGroupId?: string };
+}
+
+/** A code signing config as far as rules and drift need it (the SDK's `CodeSigningConfig`, without timestamps). */
+export interface CodeSigningInfo {
+  readonly CodeSigningConfigArn: string;
+  /** `Enforce` blocks a deployment whose signature checks fail; `Warn` (the default) only logs it. */
+  readonly UntrustedArtifactOnDeployment: string;
+  /** The signing profile versions the config trusts, sorted. */
+  readonly AllowedPublishers: { readonly SigningProfileVersionArns: readonly string[] };
 }
 
 export interface FunctionUrlInfo {

@@ -10,7 +10,11 @@ const notJudgedKeys = (n: readonly { ruleId: string; path: string }[]) => n.map(
 describe('pseudo parameters and in-stack sources', () => {
   it('without the account and region: exposure judged; what names the region or account is not', async () => {
     const { findings, notJudged } = await iacReport(['--iac', TEMPLATE]);
-    expect(fired(findings)).toEqual(['vpc-ipv6-dual-stack-disabled pseudo-worker', 'vpc-single-az pseudo-worker']);
+    expect(fired(findings)).toEqual([
+      'code-signing-missing pseudo-worker',
+      'vpc-ipv6-dual-stack-disabled pseudo-worker',
+      'vpc-single-az pseudo-worker',
+    ]);
     // ${AWS::Region} is unknown without --iac-param AWS::Region (the record's region is --regions' guess).
     expect(notJudgedKeys(notJudged)).toEqual([
       'dlq-missing configuration.DeadLetterConfig.TargetArn',
@@ -32,6 +36,7 @@ describe('pseudo parameters and in-stack sources', () => {
     ];
     const { findings, notJudged } = await iacReport(args);
     expect(fired(findings)).toEqual([
+      'code-signing-missing pseudo-worker',
       'layer-cross-account pseudo-worker',
       'vpc-ipv6-dual-stack-disabled pseudo-worker',
       'vpc-single-az pseudo-worker',

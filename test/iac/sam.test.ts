@@ -10,6 +10,9 @@ describe('a SAM template', () => {
   it('yields every expected finding and none on unknown values', async () => {
     const { findings, notJudged } = await iacReport(['--iac', SAM]);
     expect(fired(findings)).toEqual([
+      'code-signing-missing orders-dev',
+      'code-signing-missing partial',
+      'code-signing-missing public-report',
       'dlq-missing partial',
       'env-kms-cmk-missing orders-dev',
       'env-kms-cmk-missing public-report',

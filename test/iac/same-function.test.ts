@@ -73,6 +73,7 @@ describe('the same function in every format', () => {
     const expected = said(crawled);
     // The fixture exercises configuration rules of every kind: this is not an empty comparison.
     expect(expected.map((s) => s.split(':')[0])).toEqual([
+      'code-signing-missing',
       'dlq-missing',
       'env-kms-cmk-missing',
       'env-secret-suspected',

@@ -16,6 +16,10 @@ describe('a Terraform plan', () => {
   it('yields every expected finding, located on the .tf resource block, none on unknown values', async () => {
     const { findings, notJudged } = await iacReport(['--iac', PLAN]);
     expect(fired(findings)).toEqual([
+      'code-signing-missing tf-api',
+      'code-signing-missing tf-encrypted',
+      'code-signing-missing tf-sensitive',
+      'code-signing-missing tf-worker',
       'dlq-missing tf-api',
       'dlq-missing tf-encrypted',
       'dlq-missing tf-sensitive',
@@ -163,6 +167,8 @@ describe('a cdk.out cloud assembly', () => {
   it('yields the expected findings; the imported KMS key is not judged', async () => {
     const { findings, notJudged } = await iacReport(['--iac', CDK]);
     expect(fired(findings)).toEqual([
+      'code-signing-missing WorkerStack-WorkerBD36A3E8',
+      'code-signing-missing cdk-api',
       'dlq-missing cdk-api',
       'env-kms-cmk-missing cdk-api',
       'env-secret-suspected cdk-api',

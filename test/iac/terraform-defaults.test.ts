@@ -12,6 +12,9 @@ describe('a Terraform plan with defaults, unknown subnet ids and an in-plan even
     const { findings, notJudged } = await iacReport(['--iac', PLAN]);
     const exposureAndConfig = fired(findings).filter((f) => !f.startsWith('dlq-missing'));
     expect(exposureAndConfig).toEqual([
+      'code-signing-missing tfd-defaults',
+      'code-signing-missing tfd-expression',
+      'code-signing-missing tfd-vpc',
       'log-format-text tfd-defaults',
       'log-format-text tfd-expression',
       'tracing-disabled tfd-defaults',

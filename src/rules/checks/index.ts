@@ -1,6 +1,7 @@
 /** Named checks: one module each, one line here. Policies refer to them by id (`check: <id>`). */
 import type { Check } from '../types.js';
 import { capacityProviderMixedTrust } from './capacity-provider-mixed-trust.js';
+import { codeSigning } from './code-signing.js';
 import { crossAccountInvoke } from './cross-account-invoke.js';
 import { envSecret } from './env-secret.js';
 import { esmCrossAccountSource, esmFailureDestinationMissing, esmKafkaUnauthenticated } from './event-sources.js';
@@ -16,6 +17,7 @@ import { vpcSingleAz } from './vpc-single-az.js';
 
 export const checks = {
   'capacity-provider-mixed-trust': capacityProviderMixedTrust,
+  'code-signing': codeSigning,
   'cross-account-invoke': crossAccountInvoke,
   'env-secret': envSecret,
   'esm-cross-account-source': esmCrossAccountSource,
