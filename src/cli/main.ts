@@ -108,6 +108,10 @@ function addSourceOptions(command: Command): Command {
       'skip the Lambda Managed Instances capacity provider read (ListCapacityProviders, once per region, only where a function runs on a provider); vpc-single-az and capacity-provider-kms-cmk-missing are then not judged on those functions',
     )
     .option(
+      '--no-security-groups',
+      'skip the security group read (EC2 DescribeSecurityGroups, in batches of ids per region, only for VPC functions); sg-egress-unrestricted is then not judged',
+    )
+    .option(
       '--all-exposure-reads',
       'read the function URL and invoke config of every function, not only where they can matter (about twice the calls on the quota deploys share; drift then sees every URL and destination)',
     )

@@ -50,6 +50,8 @@ export interface SourceFlags {
   readonly roles?: boolean;
   /** False with --no-capacity-providers: no ListCapacityProviders; functions on a provider get it `skipped`. */
   readonly capacityProviders?: boolean;
+  /** False with --no-security-groups: no DescribeSecurityGroups; VPC functions get `securityGroups` `skipped`. */
+  readonly securityGroups?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -187,6 +189,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       requestTimeoutMs: flags.requestTimeout * 1000,
       ...(flags.maxRps === undefined ? {} : { maxRps: flags.maxRps }),
       ...(flags.capacityProviders === false ? { capacityProviders: false } : {}),
+      ...(flags.securityGroups === false ? { securityGroups: false } : {}),
     };
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
     const targetOf = new Map<AccountRegionJob, number>();

@@ -39,6 +39,7 @@ export type CrawlSettings = Pick<
   | 'exposure'
   | 'requestTimeoutMs'
   | 'capacityProviders'
+  | 'securityGroups'
 >;
 
 export interface AccountRegionJob {

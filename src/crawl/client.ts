@@ -40,7 +40,7 @@ export const READ_ONLY_COMMANDS = new Set([
 ]);
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */
-export const READ_ONLY_EC2_COMMANDS = new Set(['DescribeSubnetsCommand']);
+export const READ_ONLY_EC2_COMMANDS = new Set(['DescribeSecurityGroupsCommand', 'DescribeSubnetsCommand']);
 
 /** Every IAM API the tool may call (execution roles, `src/crawl/roles.ts`): one read, in bulk. */
 export const READ_ONLY_IAM_COMMANDS = new Set(['GetAccountAuthorizationDetailsCommand']);

@@ -34,6 +34,7 @@ import {
 import { errorInfo, type RetryPolicy } from './retry.js';
 import { parseLambdaArn } from './arn.js';
 import { withSubnetAzs } from './subnets.js';
+import { mergeSecurityGroups, withSecurityGroups, withSecurityGroupsSkipped } from './security-groups.js';
 import {
   capacityProviderOf,
   readCapacityProviders,
@@ -102,6 +103,11 @@ export interface CrawlOptions {
    * `skipped`. @default true
    */
   readonly capacityProviders?: boolean;
+  /**
+   * Look up VPC functions' security groups (EC2 DescribeSecurityGroups, with `ec2ClientFor`); false
+   * (`--no-security-groups`): their `securityGroups` part is `skipped`. @default true
+   */
+  readonly securityGroups?: boolean;
 }
 
 export interface RegionProgress {
@@ -380,12 +386,21 @@ async function crawlRegion(
   if (providerRead !== undefined || !readProviders)
     functions.splice(0, functions.length, ...withCapacityProviders(functions, await providerRead));
 
-  // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
+  // Subnet Availability Zones (EC2 DescribeSubnets) and security groups (DescribeSecurityGroups), at
+  // the same time, one lane each (EC2 throttles per action), one EC2 client: see subnets.ts and
+  // security-groups.ts. Each adds its own key to the records; the SG records are merged in below.
   const ec2ClientFor = options.ec2ClientFor;
-  const subnetLookup = ec2ClientFor
-    ? await withSubnetAzs(functions, { ...laneBase, client: () => ec2ClientFor(region), signal, maxRps: cap })
-    : undefined;
+  const ec2Lookup = ec2ClientFor && { ...laneBase, client: () => ec2ClientFor(region), signal, maxRps: cap };
+  const [subnetLookup, sgLookup] = ec2Lookup
+    ? await Promise.all([
+        withSubnetAzs(functions, ec2Lookup),
+        options.securityGroups === false ? undefined : withSecurityGroups(functions, ec2Lookup),
+      ])
+    : [undefined, undefined];
   if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
+  if (sgLookup) functions.splice(0, functions.length, ...mergeSecurityGroups(functions, sgLookup.functions));
+  else if (options.securityGroups === false)
+    functions.splice(0, functions.length, ...withSecurityGroupsSkipped(functions));
 
   const latest = functions.filter(
     (f) => f.qualifier === '$LATEST' || (f.source !== 'ListVersionsByFunction' && f.source !== 'ListAliases'),
@@ -408,9 +423,9 @@ async function crawlRegion(
     versions: functions.length - latest.length - aliasCount,
     ...(unread.denied > 0 ? { partsDenied: unread.denied } : {}),
     ...(unread.failed > 0 ? { partsFailed: unread.failed } : {}),
-    throttled: laneTotal('throttled') + (subnetLookup?.throttled ?? 0),
-    retries: laneTotal('retries') + (subnetLookup?.retries ?? 0),
-    requests: laneTotal('requests') + (subnetLookup?.requests ?? 0),
+    throttled: laneTotal('throttled') + (subnetLookup?.throttled ?? 0) + (sgLookup?.throttled ?? 0),
+    retries: laneTotal('retries') + (subnetLookup?.retries ?? 0) + (sgLookup?.retries ?? 0),
+    requests: laneTotal('requests') + (subnetLookup?.requests ?? 0) + (sgLookup?.requests ?? 0),
     durationMs: Math.round(clock.now() - started),
     ...(listingError === undefined ? {} : { error: listingError }),
   };

@@ -98,6 +98,25 @@ export const recordShape = {
     InstanceRequirements: { Architectures: [LEAF], AllowedInstanceTypes: [LEAF], ExcludedInstanceTypes: [LEAF] },
     KmsKeyArn: LEAF,
   },
+  securityGroups: {
+    [ANY_KEY]: {
+      GroupId: LEAF,
+      GroupName: LEAF,
+      VpcId: LEAF,
+      notFound: LEAF,
+      egress: [
+        {
+          IpProtocol: LEAF,
+          FromPort: LEAF,
+          ToPort: LEAF,
+          IpRanges: [LEAF],
+          Ipv6Ranges: [LEAF],
+          PrefixListIds: [LEAF],
+          UserIdGroupPairs: [LEAF],
+        },
+      ],
+    },
+  },
   reservedConcurrency: LEAF,
   code: { RepositoryType: LEAF, ImageUri: LEAF, ResolvedImageUri: LEAF, SourceKMSKeyArn: LEAF },
   aliases: [{ name: LEAF, functionVersion: LEAF, additionalVersionWeights: { [ANY_KEY]: LEAF } }],
