@@ -8,6 +8,7 @@ import type { AliasConfiguration, FunctionConfiguration } from '@aws-sdk/client-
 import { makeAliasExposure, makeExposure, type SimAliasExposure, type SimExposure } from './exposure.js';
 import { assignRoles, type SimRoleTruth } from './roles.js';
 import { plantManaged, type SimManaged } from './managed.js';
+import { plantSecurityGroups } from './security-groups.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -38,7 +39,8 @@ export interface FleetOptions {
   /** @default 20261122 */
   readonly seed?: number;
   /**
-   * Move a few functions per region onto capacity providers and make a few durable (managed.ts).
+   * Move a few functions per region onto capacity providers and make a few durable (managed.ts);
+   * put the egress proxy's security group on a few VPC functions (security-groups.ts).
    * @default true for the demo's size (1,000 functions or more); smaller test fleets keep the calls
    * and findings they had
    */
@@ -114,7 +116,11 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   }
   // After every draw, from exposure and index alone: the rest of the fleet is as it was.
   assignRoles(fleet, account);
-  if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
+  if (options.managedInstances ?? total >= 1000) {
+    plantManaged(fleet, account);
+    // The egress proxy's open, named group on a few VPC functions (security-groups.ts).
+    plantSecurityGroups(fleet);
+  }
   return fleet;
 }
 
