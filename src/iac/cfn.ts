@@ -16,6 +16,7 @@ import {
 } from './cfn-table.js';
 import { PlanTime, Resolver, explore, type ParameterDef, type TemplateScope } from './intrinsics.js';
 import { applyDefaults, applyTable, extractUnknown, setPath, type Planned, type PlannedFunction } from './record.js';
+import { templateSecurityGroups } from './cfn-security-groups.js';
 import { templateRole, type RoleScope } from './roles.js';
 import { isObject, templateResources, type TemplateResource } from './sam.js';
 
@@ -172,6 +173,11 @@ function plannedFunction(
     });
   }
   const vpc = planned.configuration.VpcConfig as Record<string, unknown> | undefined;
+  // The function's security groups that the template defines (cfn-security-groups.ts).
+  const rawVpc = fn.Properties.VpcConfig;
+  const securityGroups = isObject(rawVpc)
+    ? templateSecurityGroups(rawVpc.SecurityGroupIds, resolver, roles.resources, roles.byId)
+    : undefined;
   // Lambda derives the VPC from the subnets when the function deploys.
   if (vpc && vpc.SubnetIds !== undefined)
     unknown.push({ path: 'configuration.VpcConfig.VpcId', reason: 'plan-time', detail: 'the VPC of the subnets' });
@@ -234,6 +240,7 @@ function plannedFunction(
     },
     ...(role ? { role } : {}),
     ...(provider ? { capacityProvider: provider } : {}),
+    ...(securityGroups ? { securityGroups } : {}),
   };
 }
 

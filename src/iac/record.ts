@@ -12,6 +12,7 @@ import type {
   FunctionRecord,
   FunctionUrlInfo,
   ResourcePolicy,
+  SecurityGroupInfo,
   SourceLocation,
   UnknownPart,
 } from '../snapshot/types.js';
@@ -43,6 +44,8 @@ export interface PlannedFunction {
   readonly role?: PlannedRole;
   /** Lambda Managed Instances: the capacity provider the template defines for the function (values may be `PlanTime`). */
   readonly capacityProvider?: Record<string, unknown>;
+  /** The security groups the template or plan defines for the function, keyed as its record names them. */
+  readonly securityGroups?: Readonly<Record<string, SecurityGroupInfo>>;
 }
 
 /** A mapping table row: a property path of the source format, the record path it fills. */
@@ -88,11 +91,17 @@ export function setPath(target: object, path: string, value: unknown): void {
   at[segments[segments.length - 1] as string] = value;
 }
 
+/** The stand-in for the `index`th id of a list that only the deploy knows (`(!Ref Group #1)`). */
+export function placeholderId(value: PlanTime, index: number): string {
+  return `(${value.detail} #${index + 1})`;
+}
+
 /** Lists whose length is what the rules need, and is known when the items are not. */
 const KNOWN_LENGTH = new Set([
   'configuration.VpcConfig.SubnetIds',
   'configuration.VpcConfig.SecurityGroupIds',
   'capacityProvider.VpcConfig.SubnetIds',
+  'capacityProvider.VpcConfig.SecurityGroupIds',
 ]);
 
 /**
@@ -110,7 +119,7 @@ export function extractUnknown(value: unknown, path: string, parts: UnknownPart[
       // The ids are unknown, but not how many there are: a function with one subnet is in a VPC,
       // in one zone. Each unknown id gets a placeholder that no condition sees (the part covers them).
       parts.push({ path: `${path}[*]`, reason: 'plan-time', detail: scalar.detail });
-      return (value as unknown[]).map((v, i) => (v instanceof PlanTime ? `(${v.detail} #${i + 1})` : v));
+      return (value as unknown[]).map((v, i) => (v instanceof PlanTime ? placeholderId(v, i) : v));
     }
     if (scalar) {
       parts.push({ path, reason: 'plan-time', detail: scalar.detail });
@@ -197,6 +206,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
     functionUrl: fn.functionUrl,
     eventInvokeConfig: own(fn.eventInvokeConfig) as typeof fn.eventInvokeConfig,
     ...(provider === undefined ? {} : { capacityProvider: own(provider) as CapacityProviderInfo }),
+    ...(fn.securityGroups === undefined ? {} : { securityGroups: fn.securityGroups }),
     ...(unknown.length > 0 ? { unknown } : {}),
     location: fn.location,
   };

@@ -72,7 +72,9 @@ export const sgEgressUnrestricted: Check<SgEgressUnrestrictedOptions> = {
           part ?? {
             path: 'securityGroups',
             reason: OFFLINE.has(record.source) ? 'not-in-input' : 'failed',
-            detail: `security group not found: ${missing.join(', ')}`,
+            detail: OFFLINE.has(record.source)
+              ? `security group not in the input: ${missing.join(', ')}`
+              : `security group not found by DescribeSecurityGroups: ${missing.join(', ')}`,
           },
         );
       }
