@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { statementFromPermission, type PermissionParameters } from '../snapshot/policy.js';
 import type { EventInvokeInfo, FunctionUrlInfo, PolicyStatement, UnknownPart } from '../snapshot/types.js';
 import { PlanTime } from './intrinsics.js';
-import { applyDefaults, applyTable, extractUnknown, type Planned, type PlannedFunction } from './record.js';
+import { applyDefaults, applyTable, extractUnknown, setPath, type Planned, type PlannedFunction } from './record.js';
 import { isObject } from './sam.js';
 import { planRoles } from './tf-roles.js';
+import { planSecurityGroups, type PlanResource } from './tf-security-groups.js';
 import { tfEventInvokeTable, tfFunctionTable, tfPermissionTable, tfUrlTable } from './tf-table.js';
 
 interface Change {
@@ -19,7 +20,15 @@ interface Change {
   readonly type: string;
   readonly name: string;
   readonly values: Record<string, unknown>;
+  /** The raw `after` (every block of a repeated block, where `values` keeps the first). */
+  readonly raw: Record<string, unknown>;
 }
+
+const SECURITY_GROUP_TYPES = new Set([
+  'aws_security_group',
+  'aws_vpc_security_group_egress_rule',
+  'aws_security_group_rule',
+]);
 
 export function isTerraformPlan(value: unknown): value is Record<string, unknown> {
   return (
@@ -60,6 +69,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       module: typeof rc.module_address === 'string' ? rc.module_address : '',
       type: String(rc.type),
       name: String(rc.name),
+      raw: isObject(rc.change.after) ? rc.change.after : {},
       values: withUnknown(
         rc.change.after,
         rc.change.after_unknown,
@@ -90,12 +100,20 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
     if (target) related.set(target.address, [...(related.get(target.address) ?? []), c]);
   }
   const roleOf = planRoles(plan, source.account);
+  // Security groups and their egress rules (tf-security-groups.ts).
+  const asResource = (c: Change): PlanResource => {
+    const expressions = resourceConfig(plan, c)?.expressions;
+    return { ...c, expressions: isObject(expressions) ? expressions : undefined };
+  };
+  const groupResources = changes.filter((c) => SECURITY_GROUP_TYPES.has(c.type)).map(asResource);
   return functions.map((fn) => {
     const planned: Planned = { configuration: {}, tags: {} };
     applyTable(tfFunctionTable, fn.values, planned);
     const name = typeof fn.values.function_name === 'string' ? fn.values.function_name : fn.address;
     applyDefaults(planned.configuration, name);
     const unknown: UnknownPart[] = [];
+    const securityGroups = planSecurityGroups(asResource(fn), groupResources);
+    if (securityGroups?.ids) setPath(planned.configuration, 'VpcConfig.SecurityGroupIds', securityGroups.ids);
     const role = roleOf(fn.address);
     if (role) planned.configuration.Role = role.role.arn;
     else if (fn.values.role !== undefined)
@@ -140,6 +158,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       eventInvokeConfig,
       location: { ...locate(fn), resource: fn.address },
       ...(role ? { role } : {}),
+      ...(securityGroups ? { securityGroups: securityGroups.groups } : {}),
     };
   });
 }

@@ -62,3 +62,30 @@ describe('--iac: security groups', () => {
     expect(unjudged(report)).toEqual([]);
   });
 });
+
+describe('--iac: Terraform security groups', () => {
+  // A real plan: test/fixtures/iac/terraform-sg/generate.sh (terraform and the AWS provider, offline).
+  const PLAN = 'test/fixtures/iac/terraform-sg/plan.json';
+
+  it('fires on open egress blocks and separate egress rules; a group without egress lets nothing out', async () => {
+    const report = await iacReport(['--iac', PLAN]);
+    expect(only(fired(report.findings))).toEqual([`${RULE} tf-open`, `${RULE} tf-widened`]);
+    // The literal group is not in the plan: unknown, and it stays so.
+    expect(unjudged(report)).toEqual(['securityGroups not-in-input tf-external']);
+  });
+
+  it('names the groups the plan creates by their address, with their egress', async () => {
+    const snapshot = await iacSnapshot(['--iac', PLAN]);
+    const byName = (name: string) => snapshot.functions.find((f) => f.name === name);
+    expect(byName('tf-closed')?.configuration.VpcConfig?.SecurityGroupIds).toEqual(['aws_security_group.closed']);
+    expect(byName('tf-closed')?.securityGroups).toEqual({
+      'aws_security_group.closed': { GroupId: 'aws_security_group.closed', GroupName: 'closed', egress: [] },
+    });
+    expect(byName('tf-restricted')?.securityGroups?.['aws_security_group.restricted']?.egress).toEqual([
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: ['10.0.0.0/16'] },
+    ]);
+    expect(byName('tf-widened')?.securityGroups?.['aws_security_group.widened']?.egress).toEqual([
+      { IpProtocol: '-1', IpRanges: ['0.0.0.0/0'] },
+    ]);
+  });
+});

@@ -49,7 +49,12 @@ describeWithTool('cfn-lint', 'cfn-lint', () => {
 });
 
 describeWithTool('terraform', 'terraform', () => {
-  it.each(['test/fixtures/iac/terraform', 'test/fixtures/iac/terraform-defaults', 'test/fixtures/iac/same/terraform'])(
+  it.each([
+    'test/fixtures/iac/terraform',
+    'test/fixtures/iac/terraform-defaults',
+    'test/fixtures/iac/terraform-sg',
+    'test/fixtures/iac/same/terraform',
+  ])(
     '%s/generate.sh makes a plan that reads as the committed one',
     async (fixture) => {
       const dir = join(tempDir('la-tf-'), 'tf');
