@@ -3,6 +3,7 @@
 // groups outside the template (unknown, and they stay so).
 import { describe, expect, it } from 'vitest';
 import { fired, iacReport, iacSnapshot } from '../helpers/iac.js';
+import { schemaErrors } from '../helpers/schemas.js';
 
 const RULE = 'sg-egress-unrestricted';
 const only = (lines: string[]) => lines.filter((l) => l.startsWith(`${RULE} `));
@@ -22,6 +23,7 @@ describe('--iac: security groups', () => {
 
   it('CloudFormation: the record holds the template groups keyed as the function names them', async () => {
     const snapshot = await iacSnapshot(['--iac', 'test/fixtures/iac/security-groups/template.yaml']);
+    expect(schemaErrors('snapshot', snapshot)).toBeUndefined();
     const byName = (name: string) => snapshot.functions.find((f) => f.name === name);
     const open = byName('default-open');
     const [id = ''] = open?.configuration.VpcConfig?.SecurityGroupIds ?? [];
@@ -76,6 +78,7 @@ describe('--iac: Terraform security groups', () => {
 
   it('names the groups the plan creates by their address, with their egress', async () => {
     const snapshot = await iacSnapshot(['--iac', PLAN]);
+    expect(schemaErrors('snapshot', snapshot)).toBeUndefined();
     const byName = (name: string) => snapshot.functions.find((f) => f.name === name);
     expect(byName('tf-closed')?.configuration.VpcConfig?.SecurityGroupIds).toEqual(['aws_security_group.closed']);
     expect(byName('tf-closed')?.securityGroups).toEqual({
