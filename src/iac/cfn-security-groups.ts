@@ -1,6 +1,6 @@
 /**
  * CloudFormation (and SAM, which passes `VpcConfig` through): the security groups a function names
- * in `VpcConfig.SecurityGroupIds` (or its capacity provider does) that the template defines, read
+ * in `VpcConfig.SecurityGroupIds` (or its capacity provider of the template does) that the template defines, read
  * like DescribeSecurityGroups' answer for `sg-egress-unrestricted`.
  *
  * - `AWS::EC2::SecurityGroup`, named by `!Ref Group` or `!GetAtt Group.GroupId`: its

@@ -173,8 +173,11 @@ function plannedFunction(
     });
   }
   const vpc = planned.configuration.VpcConfig as Record<string, unknown> | undefined;
-  // The function's security groups that the template defines (cfn-security-groups.ts).
-  const rawVpc = fn.Properties.VpcConfig;
+  // The security groups that the template defines (cfn-security-groups.ts): the function's own,
+  // or (on a capacity provider of the template) the provider's.
+  const ownVpc = fn.Properties.VpcConfig;
+  const providerVpc = provider ? capacityProviderResource(fn, roles.byId)?.Properties.VpcConfig : undefined;
+  const rawVpc = isObject(ownVpc) && Array.isArray(ownVpc.SecurityGroupIds) ? ownVpc : providerVpc;
   const securityGroups = isObject(rawVpc)
     ? templateSecurityGroups(rawVpc.SecurityGroupIds, resolver, roles.resources, roles.byId)
     : undefined;
@@ -244,6 +247,24 @@ function plannedFunction(
   };
 }
 
+/** The template's `AWS::Lambda::CapacityProvider` the function names (`!GetAtt P.Arn`, `!Ref P`). */
+function capacityProviderResource(
+  fn: TemplateResource,
+  byId: ReadonlyMap<string, TemplateResource>,
+): TemplateResource | undefined {
+  const config = fn.Properties.CapacityProviderConfig;
+  const inner = isObject(config) ? config.LambdaManagedInstancesCapacityProviderConfig : undefined;
+  const value = isObject(inner) ? inner.CapacityProviderArn : undefined;
+  let id: unknown;
+  if (isObject(value) && typeof value.Ref === 'string') id = value.Ref;
+  else if (isObject(value) && value['Fn::GetAtt'] !== undefined) {
+    const arg = value['Fn::GetAtt'];
+    id = typeof arg === 'string' ? arg.split('.', 1)[0] : Array.isArray(arg) ? (arg as unknown[])[0] : undefined;
+  }
+  const resource = typeof id === 'string' ? byId.get(id) : undefined;
+  return resource?.Type === 'AWS::Lambda::CapacityProvider' ? resource : undefined;
+}
+
 /**
  * Lambda Managed Instances: the function's capacity provider when the template defines it
  * (`!GetAtt Provider.Arn` or `!Ref Provider`), read like ListCapacityProviders' answer, with the
@@ -255,17 +276,8 @@ function templateCapacityProvider(
   source: TemplateSource,
   byId: ReadonlyMap<string, TemplateResource>,
 ): Record<string, unknown> | undefined {
-  const config = fn.Properties.CapacityProviderConfig;
-  const inner = isObject(config) ? config.LambdaManagedInstancesCapacityProviderConfig : undefined;
-  const value = isObject(inner) ? inner.CapacityProviderArn : undefined;
-  let id: unknown;
-  if (isObject(value) && typeof value.Ref === 'string') id = value.Ref;
-  else if (isObject(value) && value['Fn::GetAtt'] !== undefined) {
-    const arg = value['Fn::GetAtt'];
-    id = typeof arg === 'string' ? arg.split('.', 1)[0] : Array.isArray(arg) ? arg[0] : undefined;
-  }
-  const resource = typeof id === 'string' ? byId.get(id) : undefined;
-  if (resource?.Type !== 'AWS::Lambda::CapacityProvider') return undefined;
+  const resource = capacityProviderResource(fn, byId);
+  if (resource === undefined) return undefined;
   const props = resolver.resolve(resource.Properties);
   const out: Record<string, unknown> = {};
   applyTable(cfnCapacityProviderTable, props, out);

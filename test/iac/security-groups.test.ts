@@ -16,7 +16,13 @@ const unjudged = (report: Awaited<ReturnType<typeof iacReport>>) =>
 describe('--iac: security groups', () => {
   it('CloudFormation: the default egress, an egress resource and a proxy fire; narrow groups do not', async () => {
     const report = await iacReport(['--iac', 'test/fixtures/iac/security-groups/template.yaml']);
-    expect(only(fired(report.findings))).toEqual([`${RULE} default-open`, `${RULE} proxied`, `${RULE} widened`]);
+    expect(only(fired(report.findings))).toEqual([
+      `${RULE} default-open`,
+      // On a capacity provider of the template: judged on the provider's group.
+      `${RULE} on-provider`,
+      `${RULE} proxied`,
+      `${RULE} widened`,
+    ]);
     // The group outside the template is not seen: the function is not judged, and no-vpc has no group.
     expect(unjudged(report)).toEqual(['securityGroups not-in-input external']);
   });
@@ -55,7 +61,7 @@ describe('--iac: security groups', () => {
       '--config',
       'test/fixtures/policies/sg-egress-proxy-allowed.yaml',
     ]);
-    expect(only(fired(report.findings))).toEqual([`${RULE} default-open`, `${RULE} widened`]);
+    expect(only(fired(report.findings))).toEqual([`${RULE} default-open`, `${RULE} on-provider`, `${RULE} widened`]);
   });
 
   it('SAM: a function on a default-egress group fires, one on a closed group does not', async () => {
