@@ -121,6 +121,10 @@ function addSourceOptions(command: Command): Command {
       'skip the code signing read (ListCodeSigningConfigs once per region and ListFunctionsByCodeSigningConfig once per config, only where a Zip function is listed); code-signing-missing and code-signing-not-enforced are then not judged',
     )
     .option(
+      '--no-security-groups',
+      'skip the security group read (EC2 DescribeSecurityGroups, in batches of ids per region, only for VPC functions); sg-egress-unrestricted is then not judged',
+    )
+    .option(
       '--all-exposure-reads',
       'read the function URL and invoke config of every function, not only where they can matter (about twice the calls on the quota deploys share; drift then sees every URL and destination)',
     )

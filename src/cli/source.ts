@@ -56,6 +56,8 @@ export interface SourceFlags {
   readonly eventSources?: boolean;
   /** False with --no-code-signing: no ListCodeSigningConfigs; Zip functions' code signing `skipped`. */
   readonly codeSigning?: boolean;
+  /** False with --no-security-groups: no DescribeSecurityGroups; VPC functions get `securityGroups` `skipped`. */
+  readonly securityGroups?: boolean;
   readonly requestTimeout: number;
   readonly demo: boolean;
   readonly input?: string[];
@@ -199,6 +201,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       ...(flags.logGroups === false ? { logGroups: false } : {}),
       ...(flags.eventSources === false ? { eventSources: false } : {}),
       ...(flags.codeSigning === false ? { codeSigning: false } : {}),
+      ...(flags.securityGroups === false ? { securityGroups: false } : {}),
     };
     // One crawl per account-region, each with its own quota lanes; a global bound on how many run at once.
     const targetOf = new Map<AccountRegionJob, number>();

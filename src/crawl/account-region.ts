@@ -45,6 +45,7 @@ export type CrawlSettings = Pick<
   | 'capacityProviders'
   | 'eventSources'
   | 'codeSigning'
+  | 'securityGroups'
 > & {
   /** False with `--no-log-groups`: no DescribeLogGroups; every function's log group is `skipped`. */
   readonly logGroups?: boolean;

@@ -45,7 +45,7 @@ export const READ_ONLY_COMMANDS = new Set([
 ]);
 
 /** Every EC2 API the tool may call (subnet Availability Zones, `src/crawl/subnets.ts`): reads only. */
-export const READ_ONLY_EC2_COMMANDS = new Set(['DescribeSubnetsCommand']);
+export const READ_ONLY_EC2_COMMANDS = new Set(['DescribeSecurityGroupsCommand', 'DescribeSubnetsCommand']);
 
 /** Every CloudWatch Logs API the tool may call (functions' log groups, `src/crawl/log-groups.ts`): one read. */
 export const READ_ONLY_LOGS_COMMANDS = new Set(['DescribeLogGroupsCommand']);

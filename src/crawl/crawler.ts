@@ -34,6 +34,7 @@ import {
 import { errorInfo, type RetryPolicy } from './retry.js';
 import { parseLambdaArn } from './arn.js';
 import { withSubnetAzs } from './subnets.js';
+import { mergeSecurityGroups, withSecurityGroups, withSecurityGroupsSkipped } from './security-groups.js';
 import {
   capacityProviderOf,
   readCapacityProviders,
@@ -128,6 +129,11 @@ export interface CrawlOptions {
    * signing is `skipped`. @default true
    */
   readonly codeSigning?: boolean;
+  /**
+   * Look up VPC functions' security groups (EC2 DescribeSecurityGroups, with `ec2ClientFor`); false
+   * (`--no-security-groups`): their `securityGroups` part is `skipped`. @default true
+   */
+  readonly securityGroups?: boolean;
 }
 
 export interface RegionProgress {
@@ -462,21 +468,34 @@ async function crawlRegion(
   // Code signing: every record gets its config (or null); Zip functions an unknown part when not read.
   if (sawZip) functions.splice(0, functions.length, ...withCodeSigning(functions, await signingRead));
 
-  // Subnet Availability Zones (EC2 DescribeSubnets) on their own quota lane: see subnets.ts.
+  // Subnet Availability Zones (EC2 DescribeSubnets) and security groups (DescribeSecurityGroups), at
+  // the same time, one lane each (EC2 throttles per action), one EC2 client (loaded during the
+  // listing when it showed a VPC function): see subnets.ts and security-groups.ts. Each adds its own
+  // key to the records; the SG records are merged in below.
   const ec2ClientFor = options.ec2ClientFor;
-  const subnetLookup = ec2ClientFor
-    ? await withSubnetAzs(functions, {
-        ...laneBase,
-        client: () => (ec2Client ??= ec2ClientFor(region)),
-        signal,
-        maxRps: cap,
-      })
-    : undefined;
+  const ec2Lookup = ec2ClientFor && {
+    ...laneBase,
+    client: () => (ec2Client ??= ec2ClientFor(region)),
+    signal,
+    maxRps: cap,
+  };
+  const [subnetLookup, sgLookup] = ec2Lookup
+    ? await Promise.all([
+        withSubnetAzs(functions, ec2Lookup),
+        options.securityGroups === false ? undefined : withSecurityGroups(functions, ec2Lookup),
+      ])
+    : [undefined, undefined];
   if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
+  if (sgLookup) functions.splice(0, functions.length, ...mergeSecurityGroups(functions, sgLookup.functions));
+  else if (options.securityGroups === false)
+    functions.splice(0, functions.length, ...withSecurityGroupsSkipped(functions));
 
   // Each function's log group: the prefix read is (nearly) done by now; custom names go in batches.
   const logGroups = logGroupRead ? await logGroupRead.attach(functions) : undefined;
   if (logGroups) functions.splice(0, functions.length, ...logGroups.functions);
+  /** Requests, 429s and retries of the lanes outside Lambda's (EC2, CloudWatch Logs). */
+  const extra = (key: 'requests' | 'throttled' | 'retries'): number =>
+    [subnetLookup, sgLookup, logGroups].reduce((n, lookup) => n + (lookup?.[key] ?? 0), 0);
 
   const latest = functions.filter(
     (f) => f.qualifier === '$LATEST' || (f.source !== 'ListVersionsByFunction' && f.source !== 'ListAliases'),
@@ -499,9 +518,9 @@ async function crawlRegion(
     versions: functions.length - latest.length - aliasCount,
     ...(unread.denied > 0 ? { partsDenied: unread.denied } : {}),
     ...(unread.failed > 0 ? { partsFailed: unread.failed } : {}),
-    throttled: laneTotal('throttled') + (subnetLookup?.throttled ?? 0) + (logGroups?.throttled ?? 0),
-    retries: laneTotal('retries') + (subnetLookup?.retries ?? 0) + (logGroups?.retries ?? 0),
-    requests: laneTotal('requests') + (subnetLookup?.requests ?? 0) + (logGroups?.requests ?? 0),
+    throttled: laneTotal('throttled') + extra('throttled'),
+    retries: laneTotal('retries') + extra('retries'),
+    requests: laneTotal('requests') + extra('requests'),
     durationMs: Math.round(clock.now() - started),
     ...(listingError === undefined ? {} : { error: listingError }),
   };

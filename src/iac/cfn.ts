@@ -33,6 +33,7 @@ import {
   type Planned,
   type PlannedFunction,
 } from './record.js';
+import { templateSecurityGroups } from './cfn-security-groups.js';
 import { templateRole, type RoleScope } from './roles.js';
 import { isObject, templateResources, type TemplateResource } from './sam.js';
 
@@ -199,6 +200,14 @@ function plannedFunction(
       detail: 'the code signing config is defined outside the template',
     });
   const vpc = planned.configuration.VpcConfig as Record<string, unknown> | undefined;
+  // The security groups that the template defines (cfn-security-groups.ts): the function's own,
+  // or (on a capacity provider of the template) the provider's.
+  const ownVpc = fn.Properties.VpcConfig;
+  const providerVpc = provider ? capacityProviderResource(fn, roles.byId)?.Properties.VpcConfig : undefined;
+  const rawVpc = isObject(ownVpc) && Array.isArray(ownVpc.SecurityGroupIds) ? ownVpc : providerVpc;
+  const securityGroups = isObject(rawVpc)
+    ? templateSecurityGroups(rawVpc.SecurityGroupIds, resolver, roles.resources, roles.byId)
+    : undefined;
   // Lambda derives the VPC from the subnets when the function deploys.
   if (vpc && vpc.SubnetIds !== undefined)
     unknown.push({ path: 'configuration.VpcConfig.VpcId', reason: 'plan-time', detail: 'the VPC of the subnets' });
@@ -267,7 +276,26 @@ function plannedFunction(
     ...(provider ? { capacityProvider: provider } : {}),
     ...(logGroup ? { logGroup } : {}),
     ...(signing === undefined ? {} : { codeSigning: signing }),
+    ...(securityGroups ? { securityGroups } : {}),
   };
+}
+
+/** The template's `AWS::Lambda::CapacityProvider` the function names (`!GetAtt P.Arn`, `!Ref P`). */
+function capacityProviderResource(
+  fn: TemplateResource,
+  byId: ReadonlyMap<string, TemplateResource>,
+): TemplateResource | undefined {
+  const config = fn.Properties.CapacityProviderConfig;
+  const inner = isObject(config) ? config.LambdaManagedInstancesCapacityProviderConfig : undefined;
+  const value = isObject(inner) ? inner.CapacityProviderArn : undefined;
+  let id: unknown;
+  if (isObject(value) && typeof value.Ref === 'string') id = value.Ref;
+  else if (isObject(value) && value['Fn::GetAtt'] !== undefined) {
+    const arg = value['Fn::GetAtt'];
+    id = typeof arg === 'string' ? arg.split('.', 1)[0] : Array.isArray(arg) ? (arg as unknown[])[0] : undefined;
+  }
+  const resource = typeof id === 'string' ? byId.get(id) : undefined;
+  return resource?.Type === 'AWS::Lambda::CapacityProvider' ? resource : undefined;
 }
 
 /**
@@ -375,17 +403,8 @@ function templateCapacityProvider(
   source: TemplateSource,
   byId: ReadonlyMap<string, TemplateResource>,
 ): Record<string, unknown> | undefined {
-  const config = fn.Properties.CapacityProviderConfig;
-  const inner = isObject(config) ? config.LambdaManagedInstancesCapacityProviderConfig : undefined;
-  const value = isObject(inner) ? inner.CapacityProviderArn : undefined;
-  let id: unknown;
-  if (isObject(value) && typeof value.Ref === 'string') id = value.Ref;
-  else if (isObject(value) && value['Fn::GetAtt'] !== undefined) {
-    const arg = value['Fn::GetAtt'];
-    id = typeof arg === 'string' ? arg.split('.', 1)[0] : Array.isArray(arg) ? arg[0] : undefined;
-  }
-  const resource = typeof id === 'string' ? byId.get(id) : undefined;
-  if (resource?.Type !== 'AWS::Lambda::CapacityProvider') return undefined;
+  const resource = capacityProviderResource(fn, byId);
+  if (resource === undefined) return undefined;
   const props = resolver.resolve(resource.Properties);
   const out: Record<string, unknown> = {};
   applyTable(cfnCapacityProviderTable, props, out);

@@ -15,6 +15,7 @@ import type {
   FunctionRecord,
   FunctionUrlInfo,
   ResourcePolicy,
+  SecurityGroupInfo,
   SourceLocation,
   UnknownPart,
 } from '../snapshot/types.js';
@@ -59,6 +60,8 @@ export interface PlannedFunction {
    * part `codeSigning` then says so).
    */
   readonly codeSigning?: Record<string, unknown> | null;
+  /** The security groups the template or plan defines for the function, keyed as its record names them. */
+  readonly securityGroups?: Readonly<Record<string, SecurityGroupInfo>>;
 }
 
 /** A mapping table row: a property path of the source format, the record path it fills. */
@@ -104,11 +107,17 @@ export function setPath(target: object, path: string, value: unknown): void {
   at[segments[segments.length - 1] as string] = value;
 }
 
+/** The stand-in for the `index`th id of a list that only the deploy knows (`(!Ref Group #1)`). */
+export function placeholderId(value: PlanTime, index: number): string {
+  return `(${value.detail} #${index + 1})`;
+}
+
 /** Lists whose length is what the rules need, and is known when the items are not. */
 const KNOWN_LENGTH = new Set([
   'configuration.VpcConfig.SubnetIds',
   'configuration.VpcConfig.SecurityGroupIds',
   'capacityProvider.VpcConfig.SubnetIds',
+  'capacityProvider.VpcConfig.SecurityGroupIds',
 ]);
 
 /**
@@ -126,7 +135,7 @@ export function extractUnknown(value: unknown, path: string, parts: UnknownPart[
       // The ids are unknown, but not how many there are: a function with one subnet is in a VPC,
       // in one zone. Each unknown id gets a placeholder that no condition sees (the part covers them).
       parts.push({ path: `${path}[*]`, reason: 'plan-time', detail: scalar.detail });
-      return (value as unknown[]).map((v, i) => (v instanceof PlanTime ? `(${v.detail} #${i + 1})` : v));
+      return (value as unknown[]).map((v, i) => (v instanceof PlanTime ? placeholderId(v, i) : v));
     }
     if (scalar) {
       parts.push({ path, reason: 'plan-time', detail: scalar.detail });
@@ -221,6 +230,7 @@ export function buildRecord(fn: PlannedFunction, key: EnvHashKey): FunctionRecor
     ...(provider === undefined ? {} : { capacityProvider: own(provider) as CapacityProviderInfo }),
     ...(logGroup === undefined ? {} : { logGroup: own(logGroup) as LogGroupInfo }),
     ...(signing === undefined ? {} : { codeSigning: own(signing) as CodeSigningInfo | null }),
+    ...(fn.securityGroups === undefined ? {} : { securityGroups: fn.securityGroups }),
     ...(unknown.length > 0 ? { unknown } : {}),
     location: fn.location,
   };

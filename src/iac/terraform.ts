@@ -21,11 +21,13 @@ import {
   applyTable,
   extractUnknown,
   keyPlaceholder,
+  setPath,
   type Planned,
   type PlannedFunction,
 } from './record.js';
 import { isObject } from './sam.js';
 import { planRoles } from './tf-roles.js';
+import { planSecurityGroups, type PlanResource } from './tf-security-groups.js';
 import { tfEventInvokeTable, tfFunctionTable, tfPermissionTable, tfUrlTable } from './tf-table.js';
 
 interface Change {
@@ -36,7 +38,15 @@ interface Change {
   readonly values: Record<string, unknown>;
   /** Every block of repeatable nested blocks (`values` keeps the first of each list of blocks). */
   readonly blocks?: Readonly<Record<string, unknown>>;
+  /** The raw `after` (every block of a repeated block, where `values` keeps the first). */
+  readonly raw: Record<string, unknown>;
 }
+
+const SECURITY_GROUP_TYPES = new Set([
+  'aws_security_group',
+  'aws_vpc_security_group_egress_rule',
+  'aws_security_group_rule',
+]);
 
 export function isTerraformPlan(value: unknown): value is Record<string, unknown> {
   return (
@@ -77,6 +87,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       module: typeof rc.module_address === 'string' ? rc.module_address : '',
       type: String(rc.type),
       name: String(rc.name),
+      raw: isObject(rc.change.after) ? rc.change.after : {},
       values: withUnknown(
         rc.change.after,
         rc.change.after_unknown,
@@ -125,12 +136,20 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
     if (target) related.set(target.address, [...(related.get(target.address) ?? []), c]);
   }
   const roleOf = planRoles(plan, source.account);
+  // Security groups and their egress rules (tf-security-groups.ts).
+  const asResource = (c: Change): PlanResource => {
+    const expressions = resourceConfig(plan, c)?.expressions;
+    return { ...c, expressions: isObject(expressions) ? expressions : undefined };
+  };
+  const groupResources = changes.filter((c) => SECURITY_GROUP_TYPES.has(c.type)).map(asResource);
   return functions.map((fn) => {
     const planned: Planned = { configuration: {}, tags: {} };
     applyTable(tfFunctionTable, fn.values, planned);
     const name = typeof fn.values.function_name === 'string' ? fn.values.function_name : fn.address;
     applyDefaults(planned.configuration, name);
     const unknown: UnknownPart[] = [];
+    const securityGroups = planSecurityGroups(asResource(fn), groupResources);
+    if (securityGroups?.ids) setPath(planned.configuration, 'VpcConfig.SecurityGroupIds', securityGroups.ids);
     const role = roleOf(fn.address);
     if (role) planned.configuration.Role = role.role.arn;
     else if (fn.values.role !== undefined)
@@ -191,6 +210,7 @@ export function functionsFromPlan(source: PlanSource): PlannedFunction[] {
       ...(role ? { role } : {}),
       ...(logGroup ? { logGroup } : {}),
       ...(signing === undefined ? {} : { codeSigning: signing }),
+      ...(securityGroups ? { securityGroups: securityGroups.groups } : {}),
     };
   });
 }

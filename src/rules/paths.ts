@@ -127,6 +127,25 @@ export const recordShape = {
     UntrustedArtifactOnDeployment: LEAF,
     AllowedPublishers: { SigningProfileVersionArns: [LEAF] },
   },
+  securityGroups: {
+    [ANY_KEY]: {
+      GroupId: LEAF,
+      GroupName: LEAF,
+      VpcId: LEAF,
+      notFound: LEAF,
+      egress: [
+        {
+          IpProtocol: LEAF,
+          FromPort: LEAF,
+          ToPort: LEAF,
+          IpRanges: [LEAF],
+          Ipv6Ranges: [LEAF],
+          PrefixListIds: [LEAF],
+          UserIdGroupPairs: [LEAF],
+        },
+      ],
+    },
+  },
   reservedConcurrency: LEAF,
   code: { RepositoryType: LEAF, ImageUri: LEAF, ResolvedImageUri: LEAF, SourceKMSKeyArn: LEAF },
   aliases: [{ name: LEAF, functionVersion: LEAF, additionalVersionWeights: { [ANY_KEY]: LEAF } }],

@@ -1,20 +1,24 @@
 /**
- * EC2 DescribeSubnets for the simulator's fleet, in EC2's Query protocol as the real SDK speaks it:
+ * EC2 DescribeSubnets and DescribeSecurityGroups (security-groups.ts) for the simulator's fleet, in EC2's Query protocol as the real SDK speaks it:
  * a form-encoded POST (`Action=DescribeSubnets&Filter.1.Name=subnet-id&Filter.1.Value.1=...`) and
  * an XML answer (`<DescribeSubnetsResponse><subnetSet><item>...`). Errors are EC2's
  * `<Response><Errors><Error><Code>` shape. The subnets are those the fleet's functions name; each
  * sits in a zone chosen from its id, so a function with several subnets may still sit in one zone.
- * Quota: 20 requests/s per account-region with a bucket of 100, as EC2 documents for non-mutating
- * actions; throttled requests get `RequestLimitExceeded` (HTTP 503).
+ * Quota: 20 requests/s per account-region and per action with a bucket of 100, as EC2 documents
+ * for non-mutating actions (each API has its own bucket); throttled requests get
+ * `RequestLimitExceeded` (HTTP 503).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fleet, SimFunction } from './fleet.js';
+import { fleetGroups, groupItem } from './security-groups.js';
 import { TokenBucket } from './token-bucket.js';
 
 export interface Ec2SimulatorOptions {
   /** Answer every DescribeSubnets with UnauthorizedOperation (the caller lacks ec2:DescribeSubnets). */
   readonly deny?: boolean;
+  /** Answer every DescribeSecurityGroups with UnauthorizedOperation. */
+  readonly denySecurityGroups?: boolean;
   /** Zone letters subnets are spread over. @default ['a', 'b', 'c'] */
   readonly zones?: readonly string[];
 }
@@ -47,11 +51,17 @@ export function handleEc2(ctx: Ec2Context, req: IncomingMessage, res: ServerResp
     const action = form.get('Action') ?? '';
     ctx.stats.requests++;
     ctx.stats.byOperation[action] = (ctx.stats.byOperation[action] ?? 0) + 1;
-    if (action !== 'DescribeSubnets') {
-      error(res, 400, 'InvalidAction', `The simulator serves DescribeSubnets only; got ${action || 'no Action'}`);
+    if (action !== 'DescribeSubnets' && action !== 'DescribeSecurityGroups') {
+      error(
+        res,
+        400,
+        'InvalidAction',
+        `The simulator serves DescribeSubnets and DescribeSecurityGroups only; got ${action || 'no Action'}`,
+      );
       return;
     }
-    const key = `${ctx.account}/${ctx.region}/ec2`;
+    // One bucket per action: EC2 evaluates each API's request rate on its own.
+    const key = `${ctx.account}/${ctx.region}/ec2/${action}`;
     let bucket = ctx.buckets.get(key);
     if (!bucket) ctx.buckets.set(key, (bucket = new TokenBucket({ rate: 20, burstSeconds: 5 })));
     if (!bucket.take().ok) {
@@ -59,17 +69,21 @@ export function handleEc2(ctx: Ec2Context, req: IncomingMessage, res: ServerResp
       error(res, 503, 'RequestLimitExceeded', 'Request limit exceeded.');
       return;
     }
-    if (ctx.options.deny) {
+    if (action === 'DescribeSecurityGroups' ? ctx.options.denySecurityGroups : ctx.options.deny) {
       error(
         res,
         403,
         'UnauthorizedOperation',
         'You are not authorized to perform this operation. User: arn:aws:sts::' +
-          `${ctx.account}:assumed-role/auditor/session is not authorized to perform: ec2:DescribeSubnets`,
+          `${ctx.account}:assumed-role/auditor/session is not authorized to perform: ec2:${action}`,
       );
       return;
     }
-    const wanted = subnetFilter(form);
+    if (action === 'DescribeSecurityGroups') {
+      describeSecurityGroups(ctx, form, res);
+      return;
+    }
+    const wanted = idFilter(form, 'subnet-id', 'SubnetId');
     const known = fleetSubnets(ctx.fleets.get(ctx.account)?.get(ctx.region));
     const items = [...known.entries()]
       .filter(([id]) => wanted === undefined || wanted.has(id))
@@ -86,17 +100,41 @@ export function handleEc2(ctx: Ec2Context, req: IncomingMessage, res: ServerResp
   });
 }
 
-/** The `subnet-id` filter's values or `SubnetId.N` parameters; undefined means every subnet. */
-function subnetFilter(form: URLSearchParams): Set<string> | undefined {
+/**
+ * DescribeSecurityGroups: the groups the filter names that the fleet has. With `GroupId.N`, an
+ * unknown id fails the call with InvalidGroup.NotFound, as EC2 does (the crawler uses the filter).
+ */
+function describeSecurityGroups(ctx: Ec2Context, form: URLSearchParams, res: ServerResponse): void {
+  const known = fleetGroups(ctx.fleets.get(ctx.account)?.get(ctx.region));
+  const named = [...form].filter(([n]) => /^GroupId\.\d+$/.test(n)).map(([, v]) => v);
+  const missing = named.find((id) => !known.has(id));
+  if (missing !== undefined) {
+    error(res, 400, 'InvalidGroup.NotFound', `The security group '${missing}' does not exist`);
+    return;
+  }
+  const wanted = idFilter(form, 'group-id', 'GroupId');
+  const items = [...known.entries()]
+    .filter(([id]) => wanted === undefined || wanted.has(id))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, vpc]) => groupItem(ctx.account, ctx.region, id, vpc));
+  send(
+    res,
+    200,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${requestId()}</requestId><securityGroupInfo>${items.join('')}</securityGroupInfo></DescribeSecurityGroupsResponse>`,
+  );
+}
+
+/** The `<filter>` filter's values or `<param>.N` parameters; undefined means every resource. */
+function idFilter(form: URLSearchParams, filter: string, param: string): Set<string> | undefined {
   const ids = new Set<string>();
   let filtered = false;
   for (const [name, value] of form) {
     const f = /^Filter\.(\d+)\.Name$/.exec(name);
-    if (f && value === 'subnet-id') {
+    if (f && value === filter) {
       filtered = true;
       for (const [n, v] of form) if (n.startsWith(`Filter.${f[1]}.Value.`)) ids.add(v);
     }
-    if (/^SubnetId\.\d+$/.test(name)) {
+    if (name.startsWith(`${param}.`) && /^\d+$/.test(name.slice(param.length + 1))) {
       filtered = true;
       ids.add(value);
     }

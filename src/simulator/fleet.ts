@@ -11,6 +11,7 @@ import { assignRoles, type SimRoleTruth } from './roles.js';
 import { plantEventSources, type SimEventSources } from './event-sources.js';
 import { plantManaged, type SimManaged } from './managed.js';
 import { plantLogGroups, type SimLogs } from './logs.js';
+import { plantSecurityGroups } from './security-groups.js';
 import { ALNUM, HEX, UPPER_NUM, chars, pick, seeded, weighted, type Random } from './random.js';
 
 export interface SimFunction {
@@ -47,7 +48,8 @@ export interface FleetOptions {
   /** @default 20261122 */
   readonly seed?: number;
   /**
-   * Move a few functions per region onto capacity providers and make a few durable (managed.ts).
+   * Move a few functions per region onto capacity providers and make a few durable (managed.ts);
+   * put the egress proxy's security group on a few VPC functions (security-groups.ts).
    * @default true for the demo's size (1,000 functions or more); smaller test fleets keep the calls
    * and findings they had
    */
@@ -134,7 +136,11 @@ export function generateFleet(options: FleetOptions = {}): Fleet {
   }
   // After every draw, from exposure and index alone: the rest of the fleet is as it was.
   assignRoles(fleet, account);
-  if (options.managedInstances ?? total >= 1000) plantManaged(fleet, account);
+  if (options.managedInstances ?? total >= 1000) {
+    plantManaged(fleet, account);
+    // The egress proxy's open, named group on a few VPC functions (security-groups.ts).
+    plantSecurityGroups(fleet);
+  }
   if (options.logGroups ?? total >= 1000) plantLogGroups(fleet, account);
   if (options.eventSources ?? total >= 1000) plantEventSources(fleet, account);
   plantCodeSigning(fleet, account);

@@ -15,6 +15,7 @@
  */
 import type { CapacityProvider } from '@aws-sdk/client-lambda';
 import { simulatedZone } from './ec2.js';
+import { PROVIDER_GROUP } from './security-groups.js';
 import type { Fleet, SimFunction } from './fleet.js';
 
 export const MANAGED_RULES = [
@@ -74,7 +75,7 @@ function makeProvider(
   return {
     CapacityProviderArn: `arn:aws:lambda:${region}:${account}:capacity-provider:${name}`,
     State: 'Active',
-    VpcConfig: { SubnetIds: subnets, SecurityGroupIds: ['sg-0cp00000000000001'] },
+    VpcConfig: { SubnetIds: subnets, SecurityGroupIds: [PROVIDER_GROUP] },
     PermissionsConfig: { CapacityProviderOperatorRoleArn: `arn:aws:iam::${account}:role/lambda-capacity-operator` },
     InstanceRequirements: { Architectures: ['x86_64'] },
     CapacityProviderScalingConfig: { ScalingMode: 'Auto' },

@@ -126,6 +126,13 @@ export interface FunctionRecord {
    * tried) and on image functions of a region that has no Zip function (nothing to read).
    */
   readonly codeSigning?: CodeSigningInfo | null;
+  /**
+   * VPC functions: the security groups the function runs with (its own `VpcConfig.SecurityGroupIds`,
+   * or its capacity provider's), keyed by group id, with their egress rules (EC2
+   * DescribeSecurityGroups; IaC: the template's groups). A group EC2 does not know (deleted) is kept
+   * with `notFound: true`. Absent when not looked up: `unknown` then says why (`securityGroups`).
+   */
+  readonly securityGroups?: Readonly<Record<string, SecurityGroupInfo>>;
   /** Reserved concurrency; absent when none is reserved. */
   readonly reservedConcurrency?: number;
   /** Code metadata from GetFunction; `Location` (a presigned URL) is never kept. */
@@ -277,6 +284,32 @@ export interface IamManagedPolicy {
 }
 
 /** A capacity provider as far as rules need it (the SDK's `CapacityProvider`, without timestamps). */
+/** A security group as a rule needs it: who it is and where it lets traffic out. */
+export interface SecurityGroupInfo {
+  readonly GroupId: string;
+  readonly GroupName?: string;
+  readonly VpcId?: string;
+  /** Outbound rules (`IpPermissionsEgress`), trimmed to what they allow; absent when not found. */
+  readonly egress?: readonly SecurityGroupEgressRule[];
+  /** The group was asked for and EC2 (or the template) does not have it. */
+  readonly notFound?: true;
+}
+
+/** One outbound permission: protocol (`-1` = all), port range, and its destinations. */
+export interface SecurityGroupEgressRule {
+  readonly IpProtocol: string;
+  readonly FromPort?: number;
+  readonly ToPort?: number;
+  /** IPv4 CIDRs (`CidrIp`). */
+  readonly IpRanges?: readonly string[];
+  /** IPv6 CIDRs (`CidrIpv6`). */
+  readonly Ipv6Ranges?: readonly string[];
+  /** Managed prefix list ids. */
+  readonly PrefixListIds?: readonly string[];
+  /** Destination security group ids. */
+  readonly UserIdGroupPairs?: readonly string[];
+}
+
 export interface CapacityProviderInfo {
   readonly CapacityProviderArn: string;
   readonly State?: string;

@@ -22,6 +22,8 @@ describe('pseudo parameters and in-stack sources', () => {
       // No AWS::Logs::LogGroup in the template: the log group is unknown before deploy (docs/iac.md).
       'log-group-kms-missing logGroup',
       'log-retention-missing logGroup',
+      // Its security group is not defined in the template: unknown, and it stays so.
+      'sg-egress-unrestricted securityGroups',
     ]);
   });
 
@@ -41,7 +43,12 @@ describe('pseudo parameters and in-stack sources', () => {
       'vpc-ipv6-dual-stack-disabled pseudo-worker',
       'vpc-single-az pseudo-worker',
     ]);
-    expect(notJudgedKeys(notJudged)).toEqual(['log-group-kms-missing logGroup', 'log-retention-missing logGroup']);
+    // No log group and a security group the template does not define: unknown before deploy.
+    expect(notJudgedKeys(notJudged)).toEqual([
+      'log-group-kms-missing logGroup',
+      'log-retention-missing logGroup',
+      'sg-egress-unrestricted securityGroups',
+    ]);
     const [worker] = (await iacSnapshot(args)).functions;
     expect(worker?.arn).toBe('arn:aws:lambda:eu-west-1:111122223333:function:pseudo-worker');
     expect(worker?.configuration.Layers?.[0]?.Arn).toBe('arn:aws:lambda:eu-west-1:111122223333:layer:shared:3');

@@ -54,6 +54,9 @@ describeWithTool('terraform', 'terraform', () => {
     'test/fixtures/iac/terraform-defaults',
     'test/fixtures/iac/same/terraform',
     'test/fixtures/iac/terraform-esm',
+    'test/fixtures/iac/terraform-sg',
+    'test/fixtures/iac/terraform-logs',
+    'test/fixtures/iac/code-signing/terraform',
   ])(
     '%s/generate.sh makes a plan that reads as the committed one',
     async (fixture) => {

@@ -12,6 +12,7 @@ import { publicInvoke } from './public-invoke.js';
 import { publicUrl } from './public-url.js';
 import { roleShared } from './role-shared.js';
 import { runtimeLifecycle } from './runtime-lifecycle.js';
+import { sgEgressUnrestricted } from './sg-egress-unrestricted.js';
 import { tagsRequired } from './tags-required.js';
 import { vpcSingleAz } from './vpc-single-az.js';
 
@@ -30,6 +31,7 @@ export const checks = {
   'public-url': publicUrl,
   'role-shared': roleShared,
   'runtime-lifecycle': runtimeLifecycle,
+  'sg-egress-unrestricted': sgEgressUnrestricted,
   'tags-required': tagsRequired,
   'vpc-single-az': vpcSingleAz,
 } satisfies Record<string, AnyCheck>;
