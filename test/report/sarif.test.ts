@@ -140,8 +140,9 @@ describe('SARIF', () => {
   it('gives info rules level note and no security-severity, so GitHub does not count them as Low alerts', async () => {
     const log = await sarif();
     const rules = log.runs[0]!.tool.driver.rules;
-    const info = rules.filter((r) => r.id === 'log-format-text' || r.id === 'vpc-ipv6-dual-stack-disabled');
-    expect(info).toHaveLength(2);
+    const infoIds = ['log-format-text', 'vpc-ipv6-dual-stack-disabled', 'log-group-kms-missing'];
+    const info = rules.filter((r) => infoIds.includes(r.id));
+    expect(info).toHaveLength(infoIds.length);
     for (const rule of info) {
       expect(rule.properties['security-severity']).toBeUndefined();
       expect(rule.defaultConfiguration.level).toBe('note');
