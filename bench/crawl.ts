@@ -534,3 +534,89 @@ export async function runRolesScenario(functions = 300, extraRoles = 1500): Prom
   }
   return rows;
 }
+
+/** A default scan with every bulk read of issue 20 against one with none of them. */
+export interface AllReadsRow {
+  readonly crawler: string;
+  readonly functions: number;
+  readonly wallS: number;
+  /** Wall time over the GetPolicy floor, N / 15 s. */
+  readonly ratioToFloor: number;
+  /** Requests of the bulk reads (everything but ListFunctions, GetFunction and the exposure reads). */
+  readonly bulkRequests: number;
+  readonly throttledPct: number;
+  readonly lost: number;
+}
+
+/** Operations of the crawl itself; every other one is a bulk read (or the role read). */
+const CRAWL_OPERATIONS = new Set([
+  'ListFunctions',
+  'GetFunction',
+  'GetPolicy',
+  'GetFunctionUrlConfig',
+  'GetFunctionEventInvokeConfig',
+]);
+
+/**
+ * `functions` functions in one region at Lambda's real quotas, 40 ms per answer, with every case of
+ * the demo planted (capacity providers, VPC functions on open and closed security groups, log
+ * groups, event source mappings, code signing): the default scan with every bulk read (event source
+ * mappings, code signing, capacity providers, subnets, security groups, log groups, the role read)
+ * against the same scan with none of them. The GetPolicy floor (N / 15 s) bounds both.
+ */
+export async function runAllReadsScenario(functions = 300): Promise<AllReadsRow[]> {
+  const { createEc2Client, createLogsClient } = await import('../src/crawl/client.js');
+  const sim = await startSimulator({
+    fleet: { functions, regions: ['us-east-1'], managedInstances: true, logGroups: true, eventSources: true },
+    latencyMs: 40,
+  });
+  const rows: AllReadsRow[] = [];
+  try {
+    for (const every of [false, true]) {
+      await settle(sim.endpoint);
+      const before = (await (await fetch(`${sim.endpoint}/__simulator/stats`)).json()) as SimulatorStats;
+      const t0 = performance.now();
+      const reads = new RoleReads({ read: every, signal: new AbortController().signal });
+      reads.start('0', {
+        region: 'us-east-1',
+        client: { endpoint: sim.endpoint, iamEndpoint: sim.endpoint, credentials, maxSockets: 48 },
+      });
+      const client = { endpoint: sim.endpoint, credentials, maxSockets: 48 };
+      const res = await crawl({
+        regions: sim.regions,
+        envHashKey: envHashKey(Buffer.from('bench-key-bench-key')),
+        clientFor: (region) => createLambdaClient({ region, ...client }),
+        ...(every
+          ? {
+              ec2ClientFor: (region: string) => createEc2Client({ region, ...client }),
+              logsClientFor: (region: string) => createLogsClient({ region, ...client }),
+            }
+          : { eventSources: false, codeSigning: false, capacityProviders: false, securityGroups: false }),
+      });
+      const roles = await reads.read('0');
+      const wall = (performance.now() - t0) / 1000;
+      const after = (await (await fetch(`${sim.endpoint}/__simulator/stats`)).json()) as SimulatorStats;
+      const delta = (op: string): number => (after.byOperation[op] ?? 0) - (before.byOperation[op] ?? 0);
+      // What the crawl sent (Lambda, EC2, Logs), less the crawl's own operations, plus the role read.
+      const sent = res.regions.reduce((n, r) => n + r.requests - r.retries, 0);
+      const bulk = sent - [...CRAWL_OPERATIONS].reduce((n, op) => n + delta(op), 0) + (roles?.requests ?? 0);
+      const requests = after.requests - before.requests;
+      const row: AllReadsRow = {
+        crawler: every ? 'lambda-audit (default, every bulk read)' : 'lambda-audit, no bulk read',
+        functions,
+        wallS: wall,
+        ratioToFloor: wall / (functions / 15),
+        bulkRequests: bulk,
+        throttledPct: (100 * (after.throttled - before.throttled)) / Math.max(1, requests),
+        lost: res.regions.reduce((n, r) => n + r.listed, 0) - res.functions.filter((f) => f.status === 'ok').length,
+      };
+      rows.push(row);
+      console.error(
+        `  all reads ${functions} fns / ${row.crawler}: ${wall.toFixed(1)}s, ${row.ratioToFloor.toFixed(3)}x N/15, ${bulk} bulk requests`,
+      );
+    }
+  } finally {
+    sim.child.kill('SIGTERM');
+  }
+  return rows;
+}

@@ -7,6 +7,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as b
 import {
   runCliScenario,
   runExposureScenario,
+  runAllReadsScenario,
   runRolesScenario,
   runScenario,
   scenarios,
@@ -109,6 +110,28 @@ if (only === undefined || only === 'crawl' || only === 'role-read') {
   lines.push(
     '',
     'x N/15 = wall time / (functions / 15 s), the GetPolicy floor. The role read runs on its own lane (1 request/s) beside the crawl.',
+    '',
+  );
+}
+// Part of the crawl section; `--only all-reads` runs it alone (issue 20: every bulk read beside a default scan).
+if (only === undefined || only === 'crawl' || only === 'all-reads') {
+  const functions = args.includes('--functions') ? Number(args[args.indexOf('--functions') + 1]) : 300;
+  const rows = await runAllReadsScenario(functions);
+  lines.push(
+    '### Every bulk read beside a default scan',
+    '',
+    `One region, ${functions} functions with every demo case planted (capacity providers, VPC functions, log groups, event source mappings, code signing), real quotas, 40 ms per answer.`,
+    '',
+    '| crawler | wall s | x N/15 | bulk requests | throttled % | lost |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  for (const r of rows)
+    lines.push(
+      `| ${r.crawler} | ${r.wallS.toFixed(1)} | ${r.ratioToFloor.toFixed(3)} | ${r.bulkRequests} | ${r.throttledPct.toFixed(2)} | ${r.lost} |`,
+    );
+  lines.push(
+    '',
+    'x N/15 = wall time / (functions / 15 s), the GetPolicy floor. Bulk reads: ListEventSourceMappings, ListCodeSigningConfigs and ListFunctionsByCodeSigningConfig, ListCapacityProviders (shared 15 rps lane), DescribeSubnets and DescribeSecurityGroups (EC2, 20/s each), DescribeLogGroups (Logs, 10/s), GetAccountAuthorizationDetails (IAM, 1/s).',
     '',
   );
 }

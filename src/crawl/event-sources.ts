@@ -57,13 +57,17 @@ export async function readEventSourceMappings(
         detail: `lambda:ListEventSourceMappings ${error.code}`,
       };
     }
-    for (const m of res.value.EventSourceMappings ?? []) {
+    // An answer without a body (a stub, a proxy) lists nothing.
+    const page = res.value as Partial<typeof res.value> | undefined;
+    for (const m of page?.EventSourceMappings ?? []) {
       const info = mappingInfo(m);
       if (info?.FunctionArn === undefined) continue;
       const key = unqualifiedFunctionArn(info.FunctionArn);
-      byFunction.set(key, [...(byFunction.get(key) ?? []), info]);
+      const list = byFunction.get(key);
+      if (list) list.push(info);
+      else byFunction.set(key, [info]);
     }
-    marker = res.value.NextMarker;
+    marker = page?.NextMarker;
   } while (marker);
   return byFunction;
 }

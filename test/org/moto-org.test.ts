@@ -126,9 +126,13 @@ describeWithTool('moto', 'organisations against moto', () => {
       const proxy = await startScpProxy(endpoint, [where]);
       try {
         const outputs = ['json=r.json', 'sarif=r.sarif', 'markdown=r.md', 'html=r.html', 'text=r.txt'];
-        const result = await scanOrg(['--regions', regions.join(','), ...outputs.flatMap((o) => ['--output', o])], {
-          AWS_ENDPOINT_URL_LAMBDA: proxy.endpoint,
-        });
+        // moto has no code signing listing (it answers 404): left out, so the one gap is the SCP's.
+        const result = await scanOrg(
+          ['--regions', regions.join(','), '--no-code-signing', ...outputs.flatMap((o) => ['--output', o])],
+          {
+            AWS_ENDPOINT_URL_LAMBDA: proxy.endpoint,
+          },
+        );
         expect(result.code, result.stderr).toBe(3);
         // The proxy denied that account-region's listing and nothing else.
         expect(proxy.denied.map((d) => `${d.account}/${d.region} ${d.operation}`)).toEqual([
