@@ -243,7 +243,7 @@ export interface CliRow {
  * user runs it: start-up (Node, the CLI's modules, the rule set), the crawl and its tail (the reads
  * after it, the rules, one JSON report) all count.
  */
-export async function runCliScenario(functions = 1500, runs = 2): Promise<CliRow[]> {
+export async function runCliScenario(functions = 1500, runs = 2, extraArgs: readonly string[] = []): Promise<CliRow[]> {
   const sim = await startSimulator({
     fleet: { functions, regions: ['us-east-1'] },
     latencyMs: 40,
@@ -259,6 +259,7 @@ export async function runCliScenario(functions = 1500, runs = 2): Promise<CliRow
       const args = [
         ...['scan', '--endpoint', sim.endpoint, '--regions', sim.regions.join(','), '--no-exposure', '--no-drift'],
         ...['--fail-on', 'none', '-q', '--output', `json=${join(dir, 'scan.json')}`],
+        ...extraArgs,
       ];
       const start = performance.timeOrigin + performance.now();
       const child = spawn(process.execPath, [bin, ...args], {
@@ -596,10 +597,20 @@ export async function runAllReadsScenario(functions = 300): Promise<AllReadsRow[
       const roles = await reads.read('0');
       const wall = (performance.now() - t0) / 1000;
       const after = (await (await fetch(`${sim.endpoint}/__simulator/stats`)).json()) as SimulatorStats;
+      const services = (await (await fetch(`${sim.endpoint}/__simulator/stats/services`)).json()) as Record<
+        'ec2' | 'logs',
+        { requests: number }
+      >;
       const delta = (op: string): number => (after.byOperation[op] ?? 0) - (before.byOperation[op] ?? 0);
-      // What the crawl sent (Lambda, EC2, Logs), less the crawl's own operations, plus the role read.
-      const sent = res.regions.reduce((n, r) => n + r.requests - r.retries, 0);
-      const bulk = sent - [...CRAWL_OPERATIONS].reduce((n, op) => n + delta(op), 0) + (roles?.requests ?? 0);
+      // Lambda's bulk reads, then EC2's and Logs' (the simulator is started for this scenario alone,
+      // so theirs count from zero: the first crawl makes none), plus the role read.
+      const bulk =
+        Object.keys(after.byOperation)
+          .filter((op) => !CRAWL_OPERATIONS.has(op))
+          .reduce((n, op) => n + delta(op), 0) +
+        services.ec2.requests +
+        services.logs.requests +
+        (roles?.requests ?? 0);
       const requests = after.requests - before.requests;
       const row: AllReadsRow = {
         crawler: every ? 'lambda-audit (default, every bulk read)' : 'lambda-audit, no bulk read',

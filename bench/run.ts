@@ -71,7 +71,11 @@ if (only === 'shared-quota') {
 // Part of the crawl section; `--only cli` runs it alone (needs `npm run build`).
 if (only === undefined || only === 'crawl' || only === 'cli') {
   const functions = args.includes('--cli-functions') ? Number(args[args.indexOf('--cli-functions') + 1]) : 1500;
-  const rows = await runCliScenario(functions, 2);
+  // `--cli-args "--no-log-groups --no-security-groups"`: the same scan with reads left out.
+  const extra = args.includes('--cli-args')
+    ? (args[args.indexOf('--cli-args') + 1] ?? '').split(/\s+/).filter(Boolean)
+    : [];
+  const rows = await runCliScenario(functions, 2, extra);
   lines.push(
     '### `scan --no-exposure` from outside (the CLI bin, process start to exit)',
     '',

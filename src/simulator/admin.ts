@@ -3,6 +3,7 @@
  * between two scans from outside the process, for drift demos and tests:
  *
  *   GET    /__simulator/stats
+ *   GET    /__simulator/stats/services                 (EC2's and CloudWatch Logs' counts)
  *   POST   /__simulator/reset                          (stats and quota buckets)
  *   PATCH  /__simulator/functions/{region}/{name}      {"configuration": {...}, "tags": {...}, "reservedConcurrency": n,
  *                                                       "policy": {...}, "url": {...}, "eventInvokeConfig": {...}}
@@ -31,6 +32,9 @@ export interface AdminTarget {
   readonly fleet: Fleet;
   readonly account: string;
   readonly stats: unknown;
+  /** EC2's and CloudWatch Logs' request counts, apart from the Lambda API's. */
+  readonly ec2Stats?: unknown;
+  readonly logsStats?: unknown;
   readonly listFailures: Map<string, ListFailure>;
   reset(): void;
 }
@@ -43,6 +47,8 @@ export function handleAdmin(target: AdminTarget, pathname: string, req: Incoming
     else res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   };
   if (pathname === '/__simulator/stats' && req.method === 'GET') return send(200, target.stats);
+  if (pathname === '/__simulator/stats/services' && req.method === 'GET')
+    return send(200, { ec2: target.ec2Stats ?? null, logs: target.logsStats ?? null });
   if (pathname === '/__simulator/reset' && req.method === 'POST') {
     target.reset();
     return send(204);

@@ -221,6 +221,8 @@ export class LambdaSimulator {
           fleet: this.fleet,
           account: this.#account,
           stats: this.stats,
+          ec2Stats: this.ec2Stats,
+          logsStats: this.logsStats,
           listFailures: this.listFailures,
           reset: () => this.resetStats(),
         },
