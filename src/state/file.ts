@@ -47,11 +47,16 @@ const OWN_ENTRY = new RegExp(
 const READ_CHUNK = 1 << 20;
 
 /**
- * The lines of a file as byte ranges of a buffer, read a chunk at a time: no string of the whole
- * file, no string per line unless the caller makes one, and no promise per line (readline's async
- * iterator costs more than the parsing here). A line's buffer is valid until the next line.
+ * Calls `onLine` with each line of a file as a byte range of a buffer, read a chunk at a time: no
+ * string of the whole file, no string per line unless the caller makes one, and no promise or
+ * generator step per line (those cost more than the parsing here): the lines of a chunk are handed
+ * over in a plain loop. A line's buffer is valid during the call only. `onLine` returns false to
+ * stop; the result says whether every line was seen.
  */
-async function* byteLines(file: string): AsyncGenerator<{ buf: Buffer; start: number; end: number }> {
+async function forEachLine(
+  file: string,
+  onLine: (buf: Buffer, start: number, end: number) => boolean,
+): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     // One buffer, reused: the unfinished line is moved to its start and the next bytes read after it.
@@ -64,12 +69,12 @@ async function* byteLines(file: string): AsyncGenerator<{ buf: Buffer; start: nu
       const stop = filled + bytesRead;
       let start = 0;
       for (let nl = buf.indexOf(10, filled); nl !== -1 && nl < stop; nl = buf.indexOf(10, start)) {
-        yield { buf, start, end: nl };
+        if (!onLine(buf, start, nl)) return false;
         start = nl + 1;
       }
       filled = buf.copy(buf, 0, start, stop);
     }
-    if (filled > 0) yield { buf, start: 0, end: filled };
+    return filled > 0 ? onLine(buf, 0, filled) : true;
   } finally {
     await handle.close();
   }
@@ -107,8 +112,9 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
       `${shown}:${n}:1: not a valid findings state: ${pointer}${errors?.[0]?.instancePath ?? ''} ${detailOf(errors?.[0])}`,
     );
   let n = 0;
-  let part: 'head' | 'runs' | 'between' | 'findings' | 'end' | 'done' = 'head';
-  for await (const { buf, start, end } of byteLines(file)) {
+  type Part = 'head' | 'runs' | 'between' | 'findings' | 'end' | 'done';
+  let part = 'head' as Part; // set by onLine: a cast, or TypeScript keeps it 'head' after the loop
+  const onLine = (buf: Buffer, start: number, end: number): boolean => {
     n++;
     if (part === 'findings') {
       // The layout we write, matched whole on the bytes as latin1 (which checks it as the schema
@@ -126,33 +132,33 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
           lastSeen: intern(lastSeen!),
         };
         findings.set(id, resolvedAt === undefined ? common : { ...common, resolvedAt: intern(resolvedAt) });
-        continue;
+        return true;
       }
     }
     const line = buf.toString('utf8', start, end);
     if (part === 'head') {
-      if (line !== HEAD[n - 1]) return undefined;
+      if (line !== HEAD[n - 1]) return false;
       if (n === HEAD.length) part = 'runs';
     } else if (part === 'runs') {
       if (line === '],') {
         part = 'between';
-        continue;
+        return true;
       }
       const value = parseLine(line.endsWith(',') ? line.slice(0, -1) : line);
-      if (value === undefined) return undefined;
+      if (value === undefined) return false;
       if (!validateRun(value)) throw invalid(n, `/runs/${runs.length}`, validateRun.errors);
       runs.push(value as RunRecord);
     } else if (part === 'between') {
-      if (line !== '"findings": {') return undefined;
+      if (line !== '"findings": {') return false;
       part = 'findings';
     } else if (part === 'findings') {
       if (line === '}') {
         part = 'end';
-        continue;
+        return true;
       }
       const m = ENTRY.exec(line);
       const value = m === null ? undefined : parseLine(m[2]!);
-      if (m === null || value === undefined) return undefined;
+      if (m === null || value === undefined) return false;
       if (!validateEntry(value)) throw invalid(n, `/findings/${m[1]}`, validateEntry.errors);
       const e = value as StateEntry;
       findings.set(m[1]!, {
@@ -164,10 +170,12 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
         ...(e.resolvedAt === undefined ? {} : { resolvedAt: intern(e.resolvedAt) }),
       });
     } else if (part === 'end') {
-      if (line !== '}') return undefined;
+      if (line !== '}') return false;
       part = 'done';
-    } else if (line !== '') return undefined;
-  }
+    } else if (line !== '') return false;
+    return true;
+  };
+  if (!(await forEachLine(file, onLine))) return undefined;
   return part === 'done'
     ? { schemaVersion: STATE_SCHEMA_VERSION, kind: 'lambda-audit-state', runs, findings }
     : undefined;
