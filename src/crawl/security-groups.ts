@@ -20,9 +20,8 @@ import type { DescribeSecurityGroupsCommandOutput, IpPermission, SecurityGroup }
 import type { FunctionRecord, SecurityGroupEgressRule, SecurityGroupInfo, UnknownPart } from '../snapshot/types.js';
 import { withSignal } from './client.js';
 import { QuotaLane } from './lane.js';
-import { errorInfo } from './retry.js';
 import { loadEc2Sdk } from './sdk.js';
-import { EC2_DESCRIBE_RATE, type SubnetLookupOptions, type SubnetLookupResult } from './subnets.js';
+import { EC2_DESCRIBE_RATE, describeInBatches, type SubnetLookupOptions, type SubnetLookupResult } from './subnets.js';
 
 /** Group ids per DescribeSecurityGroups call (the filter takes up to 200 values). */
 export const SECURITY_GROUP_BATCH = 200;
@@ -118,28 +117,22 @@ async function lookUp(
   signal: AbortSignal,
 ): Promise<Map<string, SecurityGroupInfo> | UnknownPart> {
   const groups = new Map<string, SecurityGroupInfo>();
-  for (let i = 0; i < ids.length; i += SECURITY_GROUP_BATCH) {
-    const batch = ids.slice(i, i + SECURITY_GROUP_BATCH);
-    let token: string | undefined;
-    do {
-      const next = token;
-      const res = await lane.call((s) => describe(batch, next, s), signal);
-      if (!res.ok) {
-        const error = errorInfo(res.error, res.attempts);
-        return {
-          path: 'securityGroups',
-          reason: res.kind === 'denied' ? 'denied' : 'failed',
-          detail: `ec2:DescribeSecurityGroups ${error.code}`,
-        };
-      }
-      for (const group of res.value.SecurityGroups ?? []) {
+  const unknown = await describeInBatches(
+    ids,
+    SECURITY_GROUP_BATCH,
+    lane,
+    signal,
+    describe,
+    (page) => {
+      for (const group of page.SecurityGroups ?? []) {
         const info = securityGroupInfo(group);
         if (info) groups.set(info.GroupId, info);
       }
-      token = res.value.NextToken;
-    } while (token);
-  }
-  return groups;
+      return page.NextToken;
+    },
+    { path: 'securityGroups', action: 'ec2:DescribeSecurityGroups' },
+  );
+  return unknown ?? groups;
 }
 
 /** What a rule needs of a group: its names and its egress, trimmed (no descriptions, no rule ids). */

@@ -113,27 +113,55 @@ async function lookUp(
   signal: AbortSignal,
 ): Promise<Map<string, string> | UnknownPart> {
   const zones = new Map<string, string>();
-  for (let i = 0; i < subnets.length; i += SUBNET_BATCH) {
-    const batch = subnets.slice(i, i + SUBNET_BATCH);
+  const unknown = await describeInBatches(
+    subnets,
+    SUBNET_BATCH,
+    lane,
+    signal,
+    describe,
+    (page) => {
+      for (const subnet of page.Subnets ?? [])
+        if (subnet.SubnetId !== undefined && subnet.AvailabilityZone !== undefined)
+          zones.set(subnet.SubnetId, subnet.AvailabilityZone);
+      return page.NextToken;
+    },
+    { path: 'subnetAvailabilityZones', action: 'ec2:DescribeSubnets' },
+  );
+  return unknown ?? zones;
+}
+
+/**
+ * An EC2 Describe call over `ids` in batches of `batch`, each batch paginated, on `lane`: `onPage`
+ * takes each page's items and returns its next token. Stops at the first call refused or failed
+ * after retries, and returns the unknown part that says so (undefined when every call succeeded).
+ */
+export async function describeInBatches<Page>(
+  ids: readonly string[],
+  batch: number,
+  lane: QuotaLane,
+  signal: AbortSignal,
+  describe: (ids: readonly string[], token: string | undefined, signal: AbortSignal) => Promise<Page>,
+  onPage: (page: Page) => string | undefined,
+  part: { readonly path: string; readonly action: string },
+): Promise<UnknownPart | undefined> {
+  for (let i = 0; i < ids.length; i += batch) {
+    const some = ids.slice(i, i + batch);
     let token: string | undefined;
     do {
       const next = token;
-      const res = await lane.call((s) => describe(batch, next, s), signal);
+      const res = await lane.call((s) => describe(some, next, s), signal);
       if (!res.ok) {
         const error = errorInfo(res.error, res.attempts);
         return {
-          path: 'subnetAvailabilityZones',
+          path: part.path,
           reason: res.kind === 'denied' ? 'denied' : 'failed',
-          detail: `ec2:DescribeSubnets ${error.code}`,
+          detail: `${part.action} ${error.code}`,
         };
       }
-      for (const subnet of res.value.Subnets ?? [])
-        if (subnet.SubnetId !== undefined && subnet.AvailabilityZone !== undefined)
-          zones.set(subnet.SubnetId, subnet.AvailabilityZone);
-      token = res.value.NextToken;
+      token = onPage(res.value);
     } while (token);
   }
-  return zones;
+  return undefined;
 }
 
 /** The function's own subnets, or (Lambda Managed Instances) its capacity provider's. */
