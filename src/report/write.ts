@@ -114,16 +114,24 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
   const file = await open(path, 'wx', 0o666);
   try {
     const pieces = batched(chunks);
-    for (;;) {
-      let next: IteratorResult<string>;
-      try {
-        next = pieces.next();
-      } catch (error) {
-        throw new ProducerError(error);
+    // One write in flight while the next batch is produced: the disk and the formatter take turns otherwise.
+    let writing: Promise<unknown> | undefined;
+    try {
+      for (;;) {
+        let next: IteratorResult<string>;
+        try {
+          next = pieces.next();
+        } catch (error) {
+          throw new ProducerError(error);
+        }
+        if (next.done === true) break;
+        await writing;
+        writing = file.write(next.value, null, 'utf8');
       }
-      if (next.done === true) break;
-      await file.write(next.value, null, 'utf8');
+    } finally {
+      await writing?.catch(() => undefined);
     }
+    await writing;
     await file.sync();
   } finally {
     await file.close();

@@ -121,17 +121,20 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
       // would, and that it is ASCII, so characters are bytes): no JSON.parse, no ajv.
       const quick = OWN_ENTRY.exec(buf.toString('latin1', start, end));
       if (quick !== null) {
-        const [, , ruleId, arn, severity, firstSeen, lastSeen, resolvedAt] = quick;
-        const arnAt = start + 33 + BEFORE_RULE + ruleId!.length + BEFORE_ARN;
-        const id = buf.toString('latin1', start + 1, start + 33);
-        const common = {
-          ruleId: intern(ruleId!),
-          arn: buf.toString('latin1', arnAt, arnAt + arn!.length),
-          severity: SEVERITY[severity as Severity],
-          firstSeen: intern(firstSeen!),
-          lastSeen: intern(lastSeen!),
-        };
-        findings.set(id, resolvedAt === undefined ? common : { ...common, resolvedAt: intern(resolvedAt) });
+        // Index access and two object literals, not destructuring and a spread: this runs 500,000 times.
+        const ruleId = intern(quick[2]!);
+        const arnAt = start + 33 + BEFORE_RULE + ruleId.length + BEFORE_ARN;
+        const arn = buf.toString('latin1', arnAt, arnAt + quick[3]!.length);
+        const severity = SEVERITY[quick[4] as Severity];
+        const firstSeen = intern(quick[5]!);
+        const lastSeen = intern(quick[6]!);
+        const resolvedAt = quick[7];
+        findings.set(
+          buf.toString('latin1', start + 1, start + 33),
+          resolvedAt === undefined
+            ? { ruleId, arn, severity, firstSeen, lastSeen }
+            : { ruleId, arn, severity, firstSeen, lastSeen, resolvedAt: intern(resolvedAt) },
+        );
         return true;
       }
     }
