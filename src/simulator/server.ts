@@ -73,7 +73,7 @@ export interface SimulatorOptions {
   readonly accounts?: Readonly<Record<string, string>>;
   /** @default 7 */
   readonly seed?: number;
-  /** Record the arrival time and operation of every Lambda API request in `arrivals`. */
+  /** Record the arrival time and operation of every request in `arrivals` (EC2, Logs and IAM requests as `EC2`, `Logs`, `IAM`). */
   readonly recordArrivals?: boolean;
   /** EC2 DescribeSubnets for the fleet's subnets (`ec2.ts`). */
   readonly ec2?: Ec2SimulatorOptions;
@@ -233,6 +233,7 @@ export class LambdaSimulator {
       return;
     }
     if (isEc2Request(req)) {
+      if (this.#options.recordArrivals) this.arrivals.push({ at: performance.now(), operation: 'EC2' });
       const { region, account } = this.#caller(req);
       const ec2 = this.#options.ec2 ?? {};
       const ctx = { fleets: this.#fleets, account, region, options: ec2, buckets: this.#buckets, stats: this.ec2Stats };
@@ -240,6 +241,7 @@ export class LambdaSimulator {
       return;
     }
     if (isLogsRequest(req)) {
+      if (this.#options.recordArrivals) this.arrivals.push({ at: performance.now(), operation: 'Logs' });
       const { region, account } = this.#caller(req);
       const options = this.#options.logs ?? {};
       const ctx = { fleets: this.#fleets, account, region, options, buckets: this.#buckets, stats: this.logsStats };
@@ -247,6 +249,7 @@ export class LambdaSimulator {
       return;
     }
     if (isIamRequest(req)) {
+      if (this.#options.recordArrivals) this.arrivals.push({ at: performance.now(), operation: 'IAM' });
       const { account } = this.#caller(req);
       const fleet = this.#fleets.get(account);
       const options = this.#options.iam ?? {};
