@@ -1,35 +1,91 @@
-// scratch: one CLI scan, timeline of arrivals
-import { spawn } from 'node:child_process';
+/**
+ * Where a CLI scan's time goes, from outside: one `scan --no-exposure` of the built CLI against the
+ * simulator (as `--only cli` runs it), printed as a timeline of request arrivals: each operation's
+ * first and last arrival after the process was spawned, GetFunction arrivals per half second, and
+ * every gap of more than 25 ms between two GetFunction arrivals (a stall of the crawling thread).
+ * Not a benchmark (one run, no ratio): the tool for finding what `--only cli` measures.
+ *
+ * Usage: npm run build && node --import tsx bench/timeline.ts [functions] [-- extra scan args]
+ * Node flags for the scanned process (e.g. --cpu-prof) go in TIMELINE_NODE_FLAGS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settle, startSimulator } from './crawl.js';
-const functions = Number(process.env.N ?? 1500);
-const extra = (process.env.EXTRA ?? '').split(/\s+/).filter(Boolean);
+
+interface Arrival {
+  readonly at: number;
+  readonly operation: string;
+}
+
+async function arrivals(child: ChildProcess): Promise<Arrival[]> {
+  const answer = new Promise<Arrival[]>((resolve) => {
+    const on = (message: { type?: string; arrivals?: Arrival[] }): void => {
+      if (message.type !== 'arrivals') return;
+      child.off('message', on);
+      resolve(message.arrivals ?? []);
+    };
+    child.on('message', on);
+  });
+  child.send({ type: 'arrivals' });
+  return answer;
+}
+
+const args = process.argv.slice(2);
+const cut = args.indexOf('--');
+const functions = Number(args[0] !== undefined && cut !== 0 ? args[0] : 1500);
+const extra = cut === -1 ? [] : args.slice(cut + 1);
 const sim = await startSimulator({ fleet: { functions, regions: ['us-east-1'] }, latencyMs: 40, recordArrivals: true });
-const dir = mkdtempSync(join(tmpdir(), 'tl-'));
-await settle(sim.endpoint);
-const getArr = async () => { const p = new Promise<any[]>((r) => { const on = (m: any) => { if (m.type !== 'arrivals') return; sim.child.off('message', on); r(m.arrivals); }; sim.child.on('message', on); }); sim.child.send({ type: 'arrivals' }); return p; };
-await getArr();
-const bin = new URL('../bin/lambda-audit.js', import.meta.url).pathname;
-const start = performance.timeOrigin + performance.now();
-const child = spawn(process.execPath, [...(process.env.NODEFLAGS ?? '').split(' ').filter(Boolean), bin, 'scan', '--endpoint', sim.endpoint, '--regions', 'us-east-1', '--no-exposure', '--no-drift', '--fail-on', 'none', '-q', '--output', `json=${join(dir, 's.json')}`, ...extra], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', LAMBDA_AUDIT_ENV_HASH_KEY: 'bench-key-bench-key' } });
-await once(child, 'exit');
-const end = performance.timeOrigin + performance.now();
-const seen = await getArr();
-const stats = await (await fetch(`${sim.endpoint}/__simulator/stats`)).json();
-const svc = await (await fetch(`${sim.endpoint}/__simulator/stats/services`)).json().catch(() => ({}));
-const ops = new Map<string, number[]>();
-for (const a of seen) { if (!ops.has(a.operation)) ops.set(a.operation, []); ops.get(a.operation)!.push(a.at - start); }
-console.log('wall', ((end - start) / 1000).toFixed(3), 'throttled', stats.throttled, JSON.stringify(svc));
-for (const [op, ts] of ops) console.log(op.padEnd(32), String(ts.length).padStart(5), 'first', (ts[0]! / 1000).toFixed(3), 'last', (ts.at(-1)! / 1000).toFixed(3));
-const gets = ops.get('GetFunction') ?? [];
-// per 500 ms GetFunction counts
-const buckets: number[] = [];
-for (const t of gets) buckets[Math.floor(t / 500)] = (buckets[Math.floor(t / 500)] ?? 0) + 1;
-console.log('GF/0.5s:', Array.from(buckets, (b) => b ?? 0).join(' '));
-// gaps > 30ms
-const gaps = gets.slice(1).map((t, i) => [t - gets[i]!, gets[i]!]).filter(([g]) => g! > 25).map(([g, t]) => `${(t! / 1000).toFixed(2)}:${g!.toFixed(0)}`);
-console.log('gaps>25ms', gaps.join(' '));
-sim.child.kill('SIGTERM');
+const dir = mkdtempSync(join(tmpdir(), 'la-timeline-'));
+try {
+  await settle(sim.endpoint);
+  await arrivals(sim.child);
+  const bin = new URL('../bin/lambda-audit.js', import.meta.url).pathname;
+  const nodeFlags = (process.env.TIMELINE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const start = performance.timeOrigin + performance.now();
+  const scan = spawn(
+    process.execPath,
+    [
+      ...nodeFlags,
+      bin,
+      ...['scan', '--endpoint', sim.endpoint, '--regions', 'us-east-1', '--no-exposure', '--no-drift'],
+      ...['--fail-on', 'none', '-q', '--output', `json=${join(dir, 'scan.json')}`, ...extra],
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'AKIDTIMELINE',
+        AWS_SECRET_ACCESS_KEY: 'timeline',
+        LAMBDA_AUDIT_ENV_HASH_KEY: 'timeline-key-timeline',
+      },
+    },
+  );
+  await once(scan, 'exit');
+  const end = performance.timeOrigin + performance.now();
+  const seen = await arrivals(sim.child);
+  const stats = (await (await fetch(`${sim.endpoint}/__simulator/stats`)).json()) as { throttled: number };
+  const byOperation = new Map<string, number[]>();
+  for (const a of seen) byOperation.set(a.operation, [...(byOperation.get(a.operation) ?? []), a.at - start]);
+  const s = (ms: number): string => (ms / 1000).toFixed(3);
+  console.log(`wall ${s(end - start)} s, throttled ${stats.throttled}`);
+  for (const [operation, times] of byOperation)
+    console.log(
+      `${operation.padEnd(34)} ${String(times.length).padStart(5)}  first ${s(times[0]!)}  last ${s(times.at(-1)!)}`,
+    );
+  const gets = byOperation.get('GetFunction') ?? [];
+  const perHalf: number[] = [];
+  for (const t of gets) perHalf[Math.floor(t / 500)] = (perHalf[Math.floor(t / 500)] ?? 0) + 1;
+  console.log(`GetFunction per 0.5 s: ${Array.from(perHalf, (n) => n ?? 0).join(' ')}`);
+  const gaps = gets
+    .slice(1)
+    .map((t, i) => ({ at: gets[i]!, gap: t - gets[i]! }))
+    .filter((g) => g.gap > 25)
+    .map((g) => `${s(g.at)}+${g.gap.toFixed(0)}ms`);
+  console.log(`GetFunction gaps > 25 ms: ${gaps.join(' ') || 'none'}`);
+} finally {
+  sim.child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}

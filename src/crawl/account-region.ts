@@ -5,12 +5,12 @@
  * here. Each job's clients (and their sockets) live as long as its crawl.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { NOTHING_REQUESTED } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, RegionStats } from '../snapshot/types.js';
-import { createEc2Client, createLambdaClient, createLogsClient } from './client.js';
+import { createLambdaClient, createLogsClient } from './client.js';
+import { remoteEc2 } from './ec2-remote.js';
 import { crawl, type CrawlOptions, type CrawlResult, type RegionProgress } from './crawler.js';
 import { skippedLogGroups } from './log-groups.js';
 
@@ -78,7 +78,6 @@ export async function crawlAccountRegion(
     ...(job.client.endpoint === undefined ? {} : { endpoint: job.client.endpoint }),
     ...auth,
   });
-  let ec2: Promise<EC2Client> | undefined;
   let logs: Promise<CloudWatchLogsClient> | undefined;
   const { logGroups, ...settings } = job.settings;
   try {
@@ -86,14 +85,17 @@ export async function crawlAccountRegion(
       ...settings,
       regions: [job.region],
       clientFor: () => lambda,
-      // Built on first use: a region without VPC functions never loads the EC2 SDK.
-      ec2ClientFor: (region) =>
-        (ec2 ??= createEc2Client({
-          region,
-          maxSockets: 8,
-          ...(job.client.ec2Endpoint === undefined ? {} : { endpoint: job.client.ec2Endpoint }),
-          ...auth,
-        })),
+      // The EC2 thread (ec2-remote.ts) starts when the listing first shows a VPC function: a
+      // region without any never loads the EC2 SDK, and one with some never loads it here.
+      ec2For: (region) =>
+        remoteEc2(
+          {
+            region,
+            maxSockets: 8,
+            ...(job.client.ec2Endpoint === undefined ? {} : { endpoint: job.client.ec2Endpoint }),
+          },
+          () => lambda.config.credentials(),
+        ),
       // Built by the log group read's first call (at region start, behind the first listing page).
       ...(logGroups === false
         ? {}
@@ -121,7 +123,6 @@ export async function crawlAccountRegion(
       : { ...read, regions: read.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)) };
   } finally {
     lambda.destroy();
-    if (ec2) (await ec2.catch(() => undefined))?.destroy();
     if (logs) (await logs.catch(() => undefined))?.destroy();
   }
 }

@@ -33,8 +33,14 @@ import {
 } from './records.js';
 import { errorInfo, type RetryPolicy } from './retry.js';
 import { parseLambdaArn } from './arn.js';
-import { withSubnetAzs } from './subnets.js';
-import { mergeSecurityGroups, withSecurityGroups, withSecurityGroupsSkipped } from './security-groups.js';
+import { SUBNET_BATCH, subnetLookup, withSubnetAzs } from './subnets.js';
+import {
+  mergeSecurityGroups,
+  SECURITY_GROUP_BATCH,
+  securityGroupLookup,
+  withSecurityGroups,
+  withSecurityGroupsSkipped,
+} from './security-groups.js';
 import {
   capacityProviderOf,
   readCapacityProviders,
@@ -44,8 +50,10 @@ import {
 import { readEventSourceMappings, withEventSourceMappings, type EventSourceMappings } from './event-sources.js';
 import { isZipFunction, readCodeSigning, withCodeSigning, type CodeSigningConfigs } from './code-signing.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2SendOf, type Ec2Send } from './ec2-remote.js';
+import { regionKeyOfArn } from './ec2-lookup.js';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { startLogGroupRead } from './log-groups.js';
+import { LAMBDA_LOG_PREFIX, LOG_GROUP_PAGE, startLogGroupRead } from './log-groups.js';
 
 /** Lambda's documented control-plane quotas, per account per region (not adjustable). */
 export const LAMBDA_QUOTAS = {
@@ -106,6 +114,11 @@ export interface CrawlOptions {
    * Availability Zones. Without it, zones are not looked up.
    */
   readonly ec2ClientFor?: (region: string) => Promise<EC2Client>;
+  /**
+   * EC2's reads for a region, sent from the EC2 thread (ec2-remote.ts): the CLI's. Called when the
+   * listing first shows a VPC function. Takes the place of `ec2ClientFor` when both are given.
+   */
+  readonly ec2For?: (region: string) => Ec2Send;
   /**
    * Read the region's Lambda Managed Instances capacity providers (ListCapacityProviders) when a
    * listed function runs on one; false (`--no-capacity-providers`): those functions' provider is
@@ -358,9 +371,41 @@ async function crawlRegion(
   // Started by the first listed function on a capacity provider, on the shared lane behind the pages.
   let providerRead: Promise<CapacityProviders> | undefined;
   const readProviders = options.capacityProviders !== false;
-  // Started at the end of a listing with functions in a VPC.
-  let ec2Client: Promise<EC2Client> | undefined;
-  let inVpc = false;
+  // Subnet zones and security groups (EC2, one lane each): built when the listing first shows a VPC
+  // function, and fed the ids the listing's pages name, so that they are looked up while the
+  // GetFunction calls go (ec2-lookup.ts); the records get them at the end.
+  const ec2For =
+    options.ec2For ?? (options.ec2ClientFor && ((r: string): Ec2Send => ec2SendOf(options.ec2ClientFor!(r))));
+  let ec2: Ec2Send | undefined;
+  const ec2Lookups = ec2For && {
+    subnets: subnetLookup({ ...laneBase, ec2: () => (ec2 ??= ec2For(region)), signal, maxRps: cap }),
+    groups:
+      options.securityGroups === false
+        ? undefined
+        : securityGroupLookup({ ...laneBase, ec2: () => (ec2 ??= ec2For(region)), signal, maxRps: cap }),
+  };
+  /** Custom log group names the listing named, not handed to the log group read yet. */
+  const customLogGroups: string[] = [];
+  /** Ids the listing named that are not handed to the lookups yet, by account/region. */
+  const listedIds = { subnets: new Map<string, Set<string>>(), groups: new Map<string, Set<string>>(), count: 0 };
+  /**
+   * Hands what the listing named to the lookups: during the listing whole batches only (a part
+   * batch now and its rest later would be two calls where one does), at its end (`final`) the rest.
+   */
+  const handOver = (final: boolean): void => {
+    for (const [ids, lookup, batch] of [
+      [listedIds.subnets, ec2Lookups?.subnets, SUBNET_BATCH],
+      [listedIds.groups, ec2Lookups?.groups, SECURITY_GROUP_BATCH],
+    ] as const)
+      for (const [key, set] of ids) {
+        if (!final && set.size < batch) continue;
+        lookup?.prefetch(key, set);
+        ids.delete(key);
+      }
+    listedIds.count = 0;
+    const names = final ? customLogGroups.length : customLogGroups.length - (customLogGroups.length % LOG_GROUP_PAGE);
+    logGroupRead?.prefetch(customLogGroups.splice(0, names));
+  };
   // Event source mappings: one paginated read per region, started by the first listing page that
   // shows a function, on the shared lane behind the pages (event-sources.ts).
   let mappingRead: Promise<EventSourceMappings> | undefined;
@@ -397,7 +442,22 @@ async function crawlRegion(
       mappingRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
     }
     for (const entry of page.value.Functions ?? []) {
-      if ((entry.VpcConfig?.SubnetIds?.length ?? 0) > 0) inVpc = true;
+      const customLogGroup = entry.LoggingConfig?.LogGroup;
+      if (logGroupRead && customLogGroup && !customLogGroup.startsWith(LAMBDA_LOG_PREFIX))
+        customLogGroups.push(customLogGroup);
+      if (ec2Lookups && (entry.VpcConfig?.SubnetIds?.length ?? 0) > 0) {
+        ec2 ??= ec2For(region); // the EC2 thread starts loading its SDK now
+        const key = regionKeyOfArn(entry.FunctionArn ?? '');
+        for (const [ids, add] of [
+          [listedIds.subnets, entry.VpcConfig?.SubnetIds ?? []],
+          [listedIds.groups, entry.VpcConfig?.SecurityGroupIds ?? []],
+        ] as const) {
+          const set = ids.get(key) ?? new Set<string>();
+          for (const id of add) set.add(id);
+          ids.set(key, set);
+          listedIds.count += add.length;
+        }
+      }
       if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
         providerRead = readCapacityProviders(client, controlLane, signal);
         providerRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
@@ -419,16 +479,29 @@ async function crawlRegion(
       fetched.catch(() => undefined);
       pending.push(fetched);
     }
+    // A batch's worth of ids goes at once; the rest with the listing's end.
+    if (listedIds.count >= SUBNET_BATCH || customLogGroups.length >= LOG_GROUP_PAGE) handOver(false);
     marker = page.value.NextMarker;
     report();
   } while (marker);
   listingDone = true;
-  // The EC2 SDK loads (seconds of CPU on a busy machine) while the GetFunction calls go, which
-  // their lane partly catches up, rather than in the crawl's tail, where all of it is wall time.
-  if (inVpc && options.ec2ClientFor && ec2Client === undefined) {
-    ec2Client = options.ec2ClientFor(region);
-    ec2Client.catch(() => undefined); // awaited by the subnet lookup below
-  }
+  // The rest at once, with the capacity providers' subnets and groups once their read is in (it
+  // started with the first function on one, so it is usually in by now).
+  void (providerRead ?? Promise.resolve(undefined)).then(
+    (providers) => {
+      if (providers !== undefined && !('reason' in providers))
+        for (const p of providers.values()) {
+          const key = regionKeyOfArn(p.CapacityProviderArn);
+          for (const [ids, add] of [
+            [listedIds.subnets, p.VpcConfig?.SubnetIds ?? []],
+            [listedIds.groups, p.VpcConfig?.SecurityGroupIds ?? []],
+          ] as const)
+            ids.set(key, new Set([...(ids.get(key) ?? []), ...add]));
+        }
+      handOver(true);
+    },
+    () => handOver(true),
+  );
   // Aliases start with the end of the listing (the shared lane is then free of ListFunctions
   // pages) and overlap the tail of the GetFunction calls.
   const aliasReads = new Map<string, Promise<CallResult<AliasConfiguration[]>>>();
@@ -469,23 +542,17 @@ async function crawlRegion(
   if (sawZip) functions.splice(0, functions.length, ...withCodeSigning(functions, await signingRead));
 
   // Subnet Availability Zones (EC2 DescribeSubnets) and security groups (DescribeSecurityGroups), at
-  // the same time, one lane each (EC2 throttles per action), one EC2 client (loaded during the
-  // listing when it showed a VPC function): see subnets.ts and security-groups.ts. Each adds its own
-  // key to the records; the SG records are merged in below.
-  const ec2ClientFor = options.ec2ClientFor;
-  const ec2Lookup = ec2ClientFor && {
-    ...laneBase,
-    client: () => (ec2Client ??= ec2ClientFor(region)),
-    signal,
-    maxRps: cap,
-  };
-  const [subnetLookup, sgLookup] = ec2Lookup
+  // the same time, one lane each (EC2 throttles per action): what the listing named is looked up
+  // by now; only ids it did not show (a capacity provider's, a function changed since it was
+  // listed) are asked for here. See subnets.ts and security-groups.ts. Each adds its own key to the
+  // records; the SG records are merged in below.
+  const [subnetsFound, sgLookup] = ec2Lookups
     ? await Promise.all([
-        withSubnetAzs(functions, ec2Lookup),
-        options.securityGroups === false ? undefined : withSecurityGroups(functions, ec2Lookup),
+        withSubnetAzs(functions, ec2Lookups.subnets),
+        ec2Lookups.groups === undefined ? undefined : withSecurityGroups(functions, ec2Lookups.groups),
       ])
     : [undefined, undefined];
-  if (subnetLookup) functions.splice(0, functions.length, ...subnetLookup.functions);
+  if (subnetsFound) functions.splice(0, functions.length, ...subnetsFound.functions);
   if (sgLookup) functions.splice(0, functions.length, ...mergeSecurityGroups(functions, sgLookup.functions));
   else if (options.securityGroups === false)
     functions.splice(0, functions.length, ...withSecurityGroupsSkipped(functions));
@@ -495,7 +562,7 @@ async function crawlRegion(
   if (logGroups) functions.splice(0, functions.length, ...logGroups.functions);
   /** Requests, 429s and retries of the lanes outside Lambda's (EC2, CloudWatch Logs). */
   const extra = (key: 'requests' | 'throttled' | 'retries'): number =>
-    [subnetLookup, sgLookup, logGroups].reduce((n, lookup) => n + (lookup?.[key] ?? 0), 0);
+    [subnetsFound, sgLookup, logGroups].reduce((n, lookup) => n + (lookup?.[key] ?? 0), 0);
 
   const latest = functions.filter(
     (f) => f.qualifier === '$LATEST' || (f.source !== 'ListVersionsByFunction' && f.source !== 'ListAliases'),

@@ -8,7 +8,9 @@
  *      and overlaps the GetFunction/GetPolicy calls (`startLogGroupRead`).
  *   2. by name (`logGroupIdentifiers`, up to 50 a call; the API takes names there, and refuses them
  *      together with a prefix), for the functions whose `LoggingConfig.LogGroup` is outside
- *      `/aws/lambda/`: only those, once the functions are known.
+ *      `/aws/lambda/`: only those, started with the names the listing's pages show (`prefetch`),
+ *      so that it too overlaps the GetFunction calls; names only the fetched records show go at
+ *      the end (`attach`).
  * - Its own quota lane: CloudWatch Logs throttles DescribeLogGroups per account and Region, with a
  *   documented default of 10 transactions per second (CloudWatch Logs quotas,
  *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html), so the lane
@@ -58,6 +60,11 @@ export interface LogGroupResult {
 type Groups = ReadonlyMap<string, LogGroupInfo> | UnknownPart;
 
 export interface LogGroupRead {
+  /**
+   * Starts the by-name lookup of these groups (custom `LoggingConfig.LogGroup` names the listing
+   * shows), so that it runs while the functions are fetched; returns at once.
+   */
+  prefetch(names: Iterable<string>): void;
   /** The records with `logGroup` (or an unknown part `logGroup`) on each function's record. */
   attach(functions: readonly FunctionRecord[]): Promise<LogGroupResult>;
 }
@@ -93,20 +100,31 @@ export function startLogGroupRead(options: LogGroupReadOptions): LogGroupRead {
       ? readPages(lane, describe, { logGroupNamePrefix: LAMBDA_LOG_PREFIX }, options.signal)
       : describe,
   );
+  // Custom names, each asked for once: what the listing named (prefetch), then what only the
+  // fetched records name. One lookup at a time: the first refusal stops the ones after it.
+  const asked = new Set<string>();
+  const named = new Map<string, LogGroupInfo>();
+  let byNameUnknown: UnknownPart | undefined;
+  let byNameWork: Promise<void> = Promise.resolve();
+  const prefetch = (names: Iterable<string>): void => {
+    const fresh = [...new Set(names)].filter((n) => !n.startsWith(LAMBDA_LOG_PREFIX) && !asked.has(n)).sort();
+    if (fresh.length === 0) return;
+    for (const n of fresh) asked.add(n);
+    byNameWork = byNameWork.then(async () => {
+      if (byNameUnknown !== undefined) return;
+      const describe = await ready;
+      const found =
+        typeof describe === 'function' ? await readByName(lane, describe, fresh, options.signal, named) : describe;
+      if (isUnknown(found)) byNameUnknown = found;
+    });
+  };
   return {
+    prefetch,
     async attach(functions) {
       const prefixed = await byPrefix;
-      const custom = new Set<string>();
-      for (const f of functions) {
-        if (!judged(f)) continue;
-        const name = logGroupNameOf(f);
-        if (!name.startsWith(LAMBDA_LOG_PREFIX)) custom.add(name);
-      }
-      const describe = await ready;
-      const byName =
-        typeof describe === 'function'
-          ? await readByName(lane, describe, [...custom].sort(), options.signal)
-          : describe;
+      prefetch(functions.filter(judged).map(logGroupNameOf));
+      await byNameWork;
+      const byName: Groups = byNameUnknown ?? named;
       const out = functions.map((f) => {
         if (!judged(f)) return f;
         const name = logGroupNameOf(f);
@@ -171,8 +189,8 @@ async function readByName(
   describe: Describe,
   names: readonly string[],
   signal: AbortSignal,
+  groups = new Map<string, LogGroupInfo>(),
 ): Promise<Map<string, LogGroupInfo> | UnknownPart> {
-  const groups = new Map<string, LogGroupInfo>();
   const batches: string[][] = [];
   for (let i = 0; i < names.length; i += LOG_GROUP_PAGE) batches.push(names.slice(i, i + LOG_GROUP_PAGE));
   const results = await Promise.all(

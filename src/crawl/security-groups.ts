@@ -1,11 +1,11 @@
 /**
- * Security groups of VPC functions, with EC2 DescribeSecurityGroups (read-only), after the
+ * Security groups of VPC functions, with EC2 DescribeSecurityGroups (read-only), while the
  * functions are fetched and at the same time as the subnet zones (subnets.ts): the two lookups
- * share the region's EC2 client but not a lane.
+ * share the EC2 thread but not a lane.
  *
  * - Batched: up to 200 group ids per call, as one `group-id` filter (a filter, not `GroupIds`: a
  *   deleted group named by a function must not fail the whole batch with InvalidGroup.NotFound).
- * - Cached per account and region: each group is asked for once, however many functions use it.
+ * - Cached per account and region, and started from the listing: see ec2-lookup.ts.
  * - Its own quota lane at 20/s: EC2 throttles each API action separately ("each API is evaluated
  *   individually": DescribeSecurityGroups has its own bucket of 100 refilled at 20 per second, as
  *   DescribeSubnets has), so one lane per action paces each at its own bucket's rate; a lane shared
@@ -17,17 +17,37 @@
  *   `securityGroups` (reason `denied` or `failed`); `--no-security-groups` gives `skipped`.
  */
 import type { DescribeSecurityGroupsCommandOutput, IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
-import type { FunctionRecord, SecurityGroupEgressRule, SecurityGroupInfo, UnknownPart } from '../snapshot/types.js';
-import { withSignal } from './client.js';
-import { QuotaLane } from './lane.js';
-import { loadEc2Sdk } from './sdk.js';
-import { EC2_DESCRIBE_RATE, describeInBatches, type SubnetLookupOptions, type SubnetLookupResult } from './subnets.js';
+import type { FunctionRecord, SecurityGroupEgressRule, SecurityGroupInfo } from '../snapshot/types.js';
+import { IdLookup, type Ec2LookupOptions } from './ec2-lookup.js';
+import { resolveByRegion, type SubnetLookupResult } from './subnets.js';
 
 /** Group ids per DescribeSecurityGroups call (the filter takes up to 200 values). */
 export const SECURITY_GROUP_BATCH = 200;
 
-export type SecurityGroupLookupOptions = SubnetLookupOptions;
+export type SecurityGroupLookup = IdLookup<SecurityGroupInfo, DescribeSecurityGroupsCommandOutput>;
 export type SecurityGroupLookupResult = SubnetLookupResult;
+
+/** The security group lookup of a crawl: `prefetch` ids from the listing, then `withSecurityGroups`. */
+export function securityGroupLookup(options: Ec2LookupOptions): SecurityGroupLookup {
+  return new IdLookup(options, {
+    batch: SECURITY_GROUP_BATCH,
+    part: { path: 'securityGroups', action: 'ec2:DescribeSecurityGroups' },
+    // A filter, not `GroupIds`: a deleted group must not fail the whole batch.
+    describe: (send, ids, token, signal) =>
+      send(
+        'DescribeSecurityGroups',
+        { Filters: [{ Name: 'group-id', Values: [...ids] }], ...(token === undefined ? {} : { NextToken: token }) },
+        signal,
+      ),
+    onPage: (page, groups) => {
+      for (const group of page.SecurityGroups ?? []) {
+        const info = securityGroupInfo(group);
+        if (info) groups.set(info.GroupId, info);
+      }
+      return page.NextToken;
+    },
+  });
+}
 
 /**
  * Returns the records with `securityGroups` (group id -> group) on each VPC function whose groups
@@ -35,48 +55,18 @@ export type SecurityGroupLookupResult = SubnetLookupResult;
  */
 export async function withSecurityGroups(
   functions: readonly FunctionRecord[],
-  options: SecurityGroupLookupOptions,
+  lookup: SecurityGroupLookup | Ec2LookupOptions,
 ): Promise<SecurityGroupLookupResult> {
-  const lane = new QuotaLane({
-    ...options,
-    ratePerSecond: Math.min(options.ratePerSecond ?? EC2_DESCRIBE_RATE, options.maxRps ?? Infinity),
-    concurrency: 4,
-  });
-  const cache = new Map<string, Map<string, SecurityGroupInfo> | UnknownPart>();
-  const wanted = new Map<string, Set<string>>();
-  for (const f of functions) {
-    const groups = securityGroupIdsOf(f);
-    if (groups.length === 0) continue;
-    const key = `${f.account}/${f.region}`;
-    const set = wanted.get(key) ?? new Set<string>();
-    for (const g of groups) set.add(g);
-    wanted.set(key, set);
-  }
-  if (wanted.size > 0) {
-    const client = await options.client();
-    const { DescribeSecurityGroupsCommand } = loadEc2Sdk();
-    const describe: Describe = (ids, token, s) =>
-      client.send(
-        withSignal(
-          new DescribeSecurityGroupsCommand({
-            Filters: [{ Name: 'group-id', Values: [...ids] }],
-            ...(token === undefined ? {} : { NextToken: token }),
-          }),
-          s,
-        ),
-      );
-    for (const [key, groups] of wanted)
-      cache.set(key, await lookUp([...groups].sort(), lane, describe, options.signal));
-  }
-
+  const groups = lookup instanceof IdLookup ? lookup : securityGroupLookup(lookup);
+  const found = await resolveByRegion(functions, securityGroupIdsOf, groups);
   const out = functions.map((f) => {
-    const groups = securityGroupIdsOf(f);
-    const found = groups.length === 0 ? undefined : cache.get(`${f.account}/${f.region}`);
-    if (found === undefined) return f;
-    if (!(found instanceof Map)) return { ...f, unknown: [...(f.unknown ?? []), found] };
-    return { ...f, securityGroups: groupsOf(groups, found) };
+    const ids = securityGroupIdsOf(f);
+    const known = ids.length === 0 ? undefined : found.get(`${f.account}/${f.region}`);
+    if (known === undefined) return f;
+    if ('reason' in known) return { ...f, unknown: [...(f.unknown ?? []), known] };
+    return { ...f, securityGroups: groupsOf(ids, known) };
   });
-  return { functions: out, ...lane.stats };
+  return { functions: out, ...groups.stats };
 }
 
 /** The records, with `securityGroups` skipped (`--no-security-groups`) on every VPC function. */
@@ -102,37 +92,6 @@ function groupsOf(
   const out: Record<string, SecurityGroupInfo> = {};
   for (const id of [...new Set(ids)].sort()) out[id] = found.get(id) ?? { GroupId: id, notFound: true };
   return out;
-}
-
-type Describe = (
-  ids: readonly string[],
-  token: string | undefined,
-  signal: AbortSignal,
-) => Promise<DescribeSecurityGroupsCommandOutput>;
-
-async function lookUp(
-  ids: readonly string[],
-  lane: QuotaLane,
-  describe: Describe,
-  signal: AbortSignal,
-): Promise<Map<string, SecurityGroupInfo> | UnknownPart> {
-  const groups = new Map<string, SecurityGroupInfo>();
-  const unknown = await describeInBatches(
-    ids,
-    SECURITY_GROUP_BATCH,
-    lane,
-    signal,
-    describe,
-    (page) => {
-      for (const group of page.SecurityGroups ?? []) {
-        const info = securityGroupInfo(group);
-        if (info) groups.set(info.GroupId, info);
-      }
-      return page.NextToken;
-    },
-    { path: 'securityGroups', action: 'ec2:DescribeSecurityGroups' },
-  );
-  return unknown ?? groups;
 }
 
 /** What a rule needs of a group: its names and its egress, trimmed (no descriptions, no rule ids). */

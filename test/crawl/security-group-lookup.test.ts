@@ -1,5 +1,6 @@
 // The security group lookup's decisions, with a stand-in EC2 client: batching, each group once,
 // a group EC2 does not know, a refused call, and merging with the subnet lookup's records.
+import { ec2SendOf } from '../../src/crawl/ec2-remote.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import {
@@ -56,7 +57,7 @@ describe('security group lookup decisions', () => {
       vpcRecord(900, ['sg-1', 'sg-gone']),
     ];
     const out = await withSecurityGroups(records, {
-      client: () => Promise.resolve(client),
+      ec2: () => ec2SendOf(client),
       signal: new AbortController().signal,
       retry: fast,
     });
@@ -97,7 +98,7 @@ describe('security group lookup decisions', () => {
     };
     const plain: FunctionRecord = { ...vpcRecord(2, []), configuration: {} };
     const out = await withSecurityGroups([onProvider, plain], {
-      client: () => Promise.resolve(client),
+      ec2: () => ec2SendOf(client),
       signal: new AbortController().signal,
       retry: fast,
     });
@@ -123,7 +124,7 @@ describe('security group lookup decisions', () => {
       { ...vpcRecord(999, []), configuration: {} },
     ];
     const out = await withSecurityGroups(records, {
-      client: () => Promise.resolve(client),
+      ec2: () => ec2SendOf(client),
       signal: new AbortController().signal,
       retry: fast,
     });

@@ -1,6 +1,7 @@
 // Verdicts that need more than GetFunction, end to end through the real AWS SDK over HTTP against
 // the simulator (and offline input): untagged functions are judged, unreadable tags are counted as
 // not judged, and subnets are resolved to Availability Zones with EC2 DescribeSubnets.
+import { ec2SendOf } from '../../src/crawl/ec2-remote.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -208,7 +209,7 @@ describe('subnet lookup decisions', () => {
     // 450 distinct subnets, each named by two functions.
     const records = Array.from({ length: 900 }, (_, i) => vpcRecord(i, [`subnet-${i % 450}`]));
     const out = await withSubnetAzs(records, {
-      client: () => Promise.resolve(client),
+      ec2: () => ec2SendOf(client),
       signal: new AbortController().signal,
       retry: fast,
     });
@@ -234,7 +235,7 @@ describe('subnet lookup decisions', () => {
       { ...vpcRecord(999, []), configuration: {} },
     ];
     const out = await withSubnetAzs(records, {
-      client: () => Promise.resolve(client),
+      ec2: () => ec2SendOf(client),
       signal: new AbortController().signal,
       retry: fast,
     });

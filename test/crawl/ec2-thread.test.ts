@@ -1,0 +1,116 @@
+// The EC2 thread (src/crawl/ec2-remote.ts): EC2's reads sent from a worker thread with the real
+// SDK over HTTP to the simulator give what a client of this thread gives, errors cross with what
+// the lanes judge them by, an attempt's abort reaches the thread, and a crawl by crawlAccountRegion
+// (the CLI's path) never loads the EC2 SDK in the crawling thread.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { createEc2Client } from '../../src/crawl/client.js';
+import { ec2SendOf, errorFromWire, remoteEc2 } from '../../src/crawl/ec2-remote.js';
+import { classify, errorInfo, retryAfterMs } from '../../src/crawl/retry.js';
+import { withSimulator } from '../helpers/sim.js';
+
+const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
+const FLEET = { fleet: { functions: 120, regions: ['us-east-1'] } };
+
+const subnetsOf = (sim: {
+  fleet: ReadonlyMap<string, ReadonlyMap<string, { configuration: { VpcConfig?: { SubnetIds?: string[] } } }>>;
+}) =>
+  [
+    ...new Set(
+      [...sim.fleet.values()].flatMap((m) =>
+        [...m.values()].flatMap((f) => f.configuration.VpcConfig?.SubnetIds ?? []),
+      ),
+    ),
+  ].sort();
+
+describe('the EC2 thread', () => {
+  it('answers DescribeSubnets and DescribeSecurityGroups as a client of this thread does', async () => {
+    await withSimulator(FLEET, async (sim, endpoint) => {
+      const ids = subnetsOf(sim);
+      expect(ids.length).toBeGreaterThan(0);
+      const local = ec2SendOf(
+        createEc2Client({ region: 'us-east-1', endpoint, maxSockets: 2, credentials: CREDENTIALS }),
+      );
+      const remote = remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () => Promise.resolve(CREDENTIALS));
+      const input = { Filters: [{ Name: 'subnet-id', Values: ids }] };
+      const signal = new AbortController().signal;
+      const [here, there] = await Promise.all([
+        local('DescribeSubnets', input, signal),
+        remote('DescribeSubnets', input, signal),
+      ]);
+      expect(there.Subnets).toEqual(here.Subnets);
+      expect(there.Subnets?.map((s) => s.SubnetId).sort()).toEqual(ids);
+      const groups = await remote(
+        'DescribeSecurityGroups',
+        { Filters: [{ Name: 'group-id', Values: ['sg-none'] }] },
+        signal,
+      );
+      expect(groups.SecurityGroups).toEqual([]);
+      expect(sim.ec2Stats.byOperation).toMatchObject({ DescribeSubnets: 2, DescribeSecurityGroups: 1 });
+    });
+  });
+
+  it('a refusal crosses the thread as the SDK threw it: denied, with its code and status', async () => {
+    await withSimulator({ ...FLEET, ec2: { deny: true } }, async (_sim, endpoint) => {
+      const remote = remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () => Promise.resolve(CREDENTIALS));
+      const error = await remote('DescribeSubnets', { Filters: [] }, new AbortController().signal).catch(
+        (e: unknown) => e,
+      );
+      expect(classify(error)).toBe('denied');
+      expect(errorInfo(error, 1)).toMatchObject({ code: 'UnauthorizedOperation', httpStatus: 403 });
+    });
+  });
+
+  it("a throttle keeps what the lane reads: its kind and the service's Retry-After", () => {
+    const error = errorFromWire({
+      name: 'RequestLimitExceeded',
+      message: 'Request limit exceeded.',
+      httpStatusCode: 503,
+      retryAfter: '2',
+    });
+    expect(error).toBeInstanceOf(Error);
+    expect(classify(error)).toBe('throttled');
+    expect(retryAfterMs(error)).toBe(2000);
+  });
+
+  it('an aborted attempt rejects at once with the abort reason', async () => {
+    // A server that never answers: only the abort can end the attempt.
+    await withSimulator({ ...FLEET, latencyMs: 60_000 }, async (_sim, endpoint) => {
+      const remote = remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () => Promise.resolve(CREDENTIALS));
+      const controller = new AbortController();
+      const attempt = remote('DescribeSubnets', { Filters: [] }, controller.signal);
+      setTimeout(() => controller.abort(new Error('attempt timed out')), 50);
+      await expect(attempt).rejects.toThrow('attempt timed out');
+    });
+  });
+
+  it('a crawl by crawlAccountRegion looks subnets up without loading the EC2 SDK in the crawling thread', () => {
+    // A process of its own: this one may have loaded the SDK for other tests.
+    const script = `
+      import { createRequire } from 'node:module';
+      import { crawlAccountRegion } from './src/crawl/account-region.ts';
+      import { LambdaSimulator } from './src/simulator/server.ts';
+      import { envHashKey } from './src/snapshot/redact.ts';
+      const sim = new LambdaSimulator({ fleet: { functions: 60, regions: ['us-east-1'] } });
+      const endpoint = await sim.start();
+      const result = await crawlAccountRegion({
+        region: 'us-east-1',
+        client: { endpoint, ec2Endpoint: endpoint, logsEndpoint: endpoint, maxSockets: 8, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } },
+        key: envHashKey(Buffer.from('ec2-thread-test-key')),
+        settings: { exposure: 'none', logGroups: false },
+      }, new AbortController().signal);
+      await sim.stop();
+      const loaded = Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('client-ec2'));
+      const zones = result.functions.filter((f) => f.subnetAvailabilityZones && Object.keys(f.subnetAvailabilityZones).length > 0).length;
+      console.log(JSON.stringify({ loaded, zones, ec2: sim.ec2Stats.requests }));
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      encoding: 'utf8',
+    });
+    const seen = JSON.parse(out.trim().split('\n').at(-1)!) as { loaded: boolean; zones: number; ec2: number };
+    expect(seen.zones).toBeGreaterThan(0);
+    expect(seen.ec2).toBeGreaterThan(0);
+    expect(seen.loaded).toBe(false);
+  });
+});
