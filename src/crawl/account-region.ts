@@ -10,7 +10,7 @@ import { NOTHING_REQUESTED } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, RegionStats } from '../snapshot/types.js';
 import { createLambdaClient, createLogsClient } from './client.js';
-import { remoteEc2 } from './ec2-remote.js';
+import { remoteEc2, warmEc2Thread } from './ec2-remote.js';
 import { crawl, type CrawlOptions, type CrawlResult, type RegionProgress } from './crawler.js';
 import { skippedLogGroups } from './log-groups.js';
 
@@ -68,6 +68,10 @@ export async function crawlAccountRegion(
   signal: AbortSignal,
   onProgress?: (progress: RegionProgress) => void,
 ): Promise<CrawlResult> {
+  // The EC2 thread takes 0.5-1 s to load its SDK on another core: started now, it is ready by the
+  // time the listing's first VPC functions are handed to it, even for a small fleet, whose whole
+  // crawl is shorter than that. A region without VPC functions then never sends it anything.
+  warmEc2Thread();
   const auth = {
     ...(job.client.profile === undefined ? {} : { profile: job.client.profile }),
     ...(job.client.credentials === undefined ? {} : { credentials: job.client.credentials }),
@@ -85,8 +89,7 @@ export async function crawlAccountRegion(
       ...settings,
       regions: [job.region],
       clientFor: () => lambda,
-      // The EC2 thread (ec2-remote.ts) starts when the listing first shows a VPC function: a
-      // region without any never loads the EC2 SDK, and one with some never loads it here.
+      // EC2's reads go through the EC2 thread (ec2-remote.ts): this thread never loads the EC2 SDK.
       ec2For: (region) =>
         remoteEc2(
           {

@@ -7,14 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { createEc2Client } from '../../src/crawl/client.js';
 import { ec2SendOf, errorFromWire, remoteEc2 } from '../../src/crawl/ec2-remote.js';
 import { classify, errorInfo, retryAfterMs } from '../../src/crawl/retry.js';
+import type { LambdaSimulator } from '../../src/simulator/server.js';
 import { withSimulator } from '../helpers/sim.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
 const FLEET = { fleet: { functions: 120, regions: ['us-east-1'] } };
 
-const subnetsOf = (sim: {
-  fleet: ReadonlyMap<string, ReadonlyMap<string, { configuration: { VpcConfig?: { SubnetIds?: string[] } } }>>;
-}) =>
+const subnetsOf = (sim: LambdaSimulator): string[] =>
   [
     ...new Set(
       [...sim.fleet.values()].flatMap((m) =>
