@@ -123,51 +123,7 @@ export function advanceState(
   now: Date,
 ): Advance {
   const at = now.toISOString();
-  if (previous.findings instanceof StateTable) {
-    // The columns' way (table.ts): the same steps, with no entry made for a row that only changes.
-    const table = previous.findings;
-    const draft = table.draft(at);
-    const histories = new Map<string, FindingHistory>();
-    const open = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    let added = 0;
-    let reopened = 0;
-    for (const f of findings) {
-      const id = fingerprint(f);
-      if (histories.has(id)) continue;
-      const row = table.rowOf(id);
-      const before = row >= 0 ? undefined : table.addedEntry(id);
-      const status: FindingStatus =
-        row >= 0
-          ? table.isResolved(row)
-            ? 'reopened'
-            : 'open'
-          : before === undefined
-            ? 'new'
-            : before.resolvedAt === undefined
-              ? 'open'
-              : 'reopened';
-      const firstSeen = row >= 0 ? table.firstSeenOf(row) : (before?.firstSeen ?? at);
-      const entry = (): StateEntry => ({ ruleId: f.ruleId, arn: f.arn, severity: f.severity, firstSeen, lastSeen: at });
-      if (row < 0) draft.add(id, entry());
-      else if (!table.holds(row, f.ruleId, f.arn) || !draft.seeRow(row, f.severity)) draft.seeWhole(row, entry());
-      histories.set(id, { firstSeen, lastSeen: at, status, ageDays: ageDays(firstSeen, now) });
-      if (status === 'new') added++;
-      if (status === 'reopened') reopened++;
-      if (!f.suppressed) open[f.severity]++;
-    }
-    const resolved = table.resolveUnseen(
-      draft,
-      (id) => histories.has(id),
-      (key) => judgedThisRun(key, judged),
-    );
-    const run: RunRecord = { at, open, new: added, resolved: resolved.length, reopened };
-    return {
-      state: { ...previous, runs: [...previous.runs, run].slice(-MAX_RUNS), findings: draft.build() },
-      findings: histories,
-      resolved: resolved.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1)),
-      run,
-    };
-  }
+  if (previous.findings instanceof StateTable) return advanceTable(previous, previous.findings, findings, judged, now);
   const next = new Map(previous.findings);
   const histories = new Map<string, FindingHistory>();
   const open = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -195,6 +151,71 @@ export function advanceState(
   const run: RunRecord = { at, open, new: added, resolved: resolved.length, reopened };
   return {
     state: { ...previous, runs: [...previous.runs, run].slice(-MAX_RUNS), findings: next },
+    findings: histories,
+    resolved: resolved.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1)),
+    run,
+  };
+}
+
+/**
+ * `advanceState` on findings held as columns (table.ts): the same steps, with no entry made for a
+ * row that only changes (its severity, last sighting, resolution), and one history object for all
+ * the findings of a first sighting and status (they are read only).
+ */
+function advanceTable(
+  previous: FindingsState,
+  table: StateTable,
+  findings: readonly Finding[],
+  judged: Judged,
+  now: Date,
+): Advance {
+  const at = now.toISOString();
+  const draft = table.draft(at);
+  const histories = new Map<string, FindingHistory>();
+  const shared = new Map<string, FindingHistory>();
+  const history = (firstSeen: string, status: FindingStatus): FindingHistory => {
+    const key = `${status}\0${firstSeen}`;
+    let h = shared.get(key);
+    if (h === undefined) {
+      h = { firstSeen, lastSeen: at, status, ageDays: ageDays(firstSeen, now) };
+      shared.set(key, h);
+    }
+    return h;
+  };
+  const open = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let added = 0;
+  let reopened = 0;
+  for (const f of findings) {
+    const id = fingerprint(f);
+    const row = table.rowOf(id);
+    let status: FindingStatus;
+    let firstSeen: string;
+    if (row >= 0) {
+      if (draft.seen[row] === 1) continue; // seen already this run
+      status = table.isResolved(row) ? 'reopened' : 'open';
+      firstSeen = table.firstSeenOf(row);
+      if (!table.holds(row, f.ruleId, f.arn) || !draft.seeRow(row, f.severity))
+        draft.seeWhole(row, { ruleId: f.ruleId, arn: f.arn, severity: f.severity, firstSeen, lastSeen: at });
+    } else {
+      if (histories.has(id)) continue;
+      const before = table.addedEntry(id);
+      status = before === undefined ? 'new' : before.resolvedAt === undefined ? 'open' : 'reopened';
+      firstSeen = before?.firstSeen ?? at;
+      draft.add(id, { ruleId: f.ruleId, arn: f.arn, severity: f.severity, firstSeen, lastSeen: at });
+    }
+    histories.set(id, history(firstSeen, status));
+    if (status === 'new') added++;
+    if (status === 'reopened') reopened++;
+    if (!f.suppressed) open[f.severity]++;
+  }
+  const resolved = table.resolveUnseen(
+    draft,
+    (id) => histories.has(id),
+    (key) => judgedThisRun(key, judged),
+  );
+  const run: RunRecord = { at, open, new: added, resolved: resolved.length, reopened };
+  return {
+    state: { ...previous, runs: [...previous.runs, run].slice(-MAX_RUNS), findings: draft.build() },
     findings: histories,
     resolved: resolved.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1)),
     run,

@@ -272,7 +272,8 @@ export class StateTable implements ReadonlyMap<string, StateEntry> {
       else hi = mid;
     }
     for (let row = lo; row < rows && head[row] === h; row++) {
-      let i = 8;
+      // All 32: parseInt took upper case (or a 0x) for the same head.
+      let i = 0;
       const at = textAt[row]! + 1;
       while (i < FP && text[at + i] === id.charCodeAt(i)) i++;
       if (i === FP) return this.dropped?.[row] === 1 ? -1 : row;
@@ -435,9 +436,9 @@ export class StateTable implements ReadonlyMap<string, StateEntry> {
     const c = this.cols;
     if (c.rules.values[c.rule[row]!] !== ruleId) return false;
     const from = arnStart(c, row);
-    if (c.textAt[row + 1]! - from !== arn.length) return false;
-    for (let i = 0; i < arn.length; i++) if (c.text[from + i] !== arn.charCodeAt(i)) return false;
-    return true;
+    const to = c.textAt[row + 1]!;
+    // A string and a native comparison: cheaper than a loop over the characters.
+    return to - from === arn.length && c.text.toString('latin1', from, to) === arn;
   }
 
   /** An entry not among the rows (a finding new to the state since it was read). */
