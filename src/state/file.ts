@@ -116,9 +116,8 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
       // The layout we write, matched whole on the bytes as latin1 (which checks it as the schema
       // would, and that it is ASCII, so characters are bytes): no JSON.parse, no ajv, and the line's
       // string dies young. (A check of the bytes by hand was slower than this pattern.)
-      const text = buf.toString('latin1', start, end);
-      const quick = OWN_ENTRY.exec(text);
-      if (quick !== null && table.addMatch(text, quick)) return true;
+      const quick = OWN_ENTRY.exec(buf.toString('latin1', start, end));
+      if (quick !== null && table.addMatch(quick)) return true;
       if (quick !== null) {
         // Our layout with a control character in the ARN's first parts: held whole, as the pattern reads it.
         const resolvedAt = quick[7];

@@ -3,9 +3,9 @@
  * as a Map held 500,000 entry objects, a million strings and the Map itself, and the garbage
  * collector spent most of a load walking them. Here each finding is a row, sorted by fingerprint:
  *
- * - the start of its line in the file, `"<fingerprint>": {"ruleId":"<rule>","arn":"<arn>`, as
- *   bytes in one buffer with their offsets (the part no run changes: the fingerprint and what it is
- *   a hash of), and the fingerprint's first 8 hex digits as a number, searched;
+ * - its fingerprint (32 hex digits) and ARN as bytes in one buffer with their offsets (with the rule
+ *   id, the part no run changes: the fingerprint and what it is a hash of), and the fingerprint's
+ *   first 8 hex digits as a number, searched;
  * - the rule id and first sighting as indexes into tables of the distinct strings (a few hundred);
  * - severity as a byte, last sighting and resolution as date indexes ("not resolved" is 0).
  *
@@ -13,12 +13,13 @@
  * iteration), never all at once. A run's changes make a new table sharing the rows' bytes, rule ids
  * and first sightings, with its own severities, last sightings and resolutions, plus whole entries
  * for what the columns cannot say (a finding new to the state, an entry read from a line outside
- * our layout). Pruning marks rows dropped. The writer copies each row's bytes into the file's line.
+ * our layout). Pruning marks rows dropped. The writer copies each row's bytes, and pieces made once
+ * per rule id, severity and date, into the file's lines.
  *
  * Rows hold only what the reader (file.ts) matched against our layout: ASCII, nothing to escape;
  * anything else is held as a whole entry and written the way file.ts writes any entry. Dates are
- * written as they are, as file.ts writes them. (Bytes are copied by native code, a line's start in
- * one piece: on a busy machine a loop over bytes in JavaScript costs more than the pattern match.)
+ * written as they are, as file.ts writes them. (Bytes are copied by native code: on a busy machine a
+ * loop over bytes in JavaScript costs more than the pattern match of the line.)
  */
 import { SEVERITIES, type Severity } from '../rules/types.js';
 import type { StateEntry } from './state.js';
@@ -58,7 +59,7 @@ class Strings {
 /** The columns no run changes: the start of each row's line, rule ids, first sightings. */
 interface Columns {
   readonly rows: number;
-  /** Row i's line starts with text[textAt[i], textAt[i + 1]): `"<fingerprint>": {"ruleId":"<rule>","arn":"<arn>`. */
+  /** Row i's fingerprint (32 hex digits) and ARN are text[textAt[i], textAt[i + 1]). */
   readonly text: Buffer;
   readonly textAt: Uint32Array;
   /** The first 8 hex digits of each fingerprint: sorted, so searched. */
@@ -77,12 +78,9 @@ const AFTER_ARN = bytes('","severity":"');
 const AFTER_SEVERITY = bytes('","firstSeen":"');
 const AFTER_FIRST = bytes('","lastSeen":"');
 const RESOLVED = bytes('","resolvedAt":"');
-/** Bytes of a row's line before its rule id, and between its rule id and ARN. */
-const BEFORE_RULE = 1 + FP + AFTER_FP.length;
-
-/** Where row's ARN starts in the text (its rule id's length is the only thing before it that varies). */
+/** Where row's ARN starts in the text: after its fingerprint. */
 function arnStart(c: Columns, row: number): number {
-  return c.textAt[row]! + BEFORE_RULE + c.rules.values[c.rule[row]!]!.length + AFTER_RULE.length;
+  return c.textAt[row]! + FP;
 }
 
 /**
@@ -142,9 +140,14 @@ export class TableBuilder {
     this.cap = cap;
   }
 
-  /** Appends a row's text, the first `length` characters of `line` (latin1: characters are bytes), and notes its head and order. */
-  private push(line: string, length: number): number {
+  /**
+   * Appends a row's text, its fingerprint and ARN (latin1: characters are bytes), and notes its head
+   * and order. (The text is kept to these two: in a virtual machine, the first touch of each fresh
+   * page of memory costs more than the copying into it.)
+   */
+  private push(fp: string, arn: string): number {
     if (this.rows === this.cap) this.grow();
+    const length = FP + arn.length;
     if (this.textLen + length > this.text.length) {
       const text = Buffer.allocUnsafe(Math.max(this.text.length * 2, this.textLen + length));
       this.text.copy(text, 0, 0, this.textLen);
@@ -152,11 +155,13 @@ export class TableBuilder {
     }
     const n = this.rows;
     const at = this.textLen;
-    this.textLen += latin1Write.call(this.text, line, at, length);
+    latin1Write.call(this.text, fp, at, FP);
+    latin1Write.call(this.text, arn, at + FP, arn.length);
+    this.textLen += length;
     this.textAt[n + 1] = this.textLen;
     const t = this.text;
     let h = 0;
-    for (let i = at + 1; i < at + 9; i++) {
+    for (let i = at; i < at + 8; i++) {
       const c = t[i]!;
       h = h * 16 + (c <= 57 ? c - 48 : c - 87); // checked lower-case hex
     }
@@ -165,23 +170,23 @@ export class TableBuilder {
       const before = this.head[n - 1]!;
       if (before > h) this.sorted = false;
       else if (before === h)
-        this.sorted = t.compare(t, at + 9, at + 1 + FP, this.textAt[n - 1]! + 9, this.textAt[n - 1]! + 1 + FP) < 0;
+        this.sorted = t.compare(t, at + 8, at + FP, this.textAt[n - 1]! + 8, this.textAt[n - 1]! + FP) < 0;
     }
     this.rows = n + 1;
     return n;
   }
 
   /**
-   * One finding line that file.ts's OWN_ENTRY pattern matched (`m`, on `line`, the line's bytes as
-   * latin1, so characters are bytes), into the columns; false (nothing added) when its ARN holds a
+   * One finding line that file.ts's OWN_ENTRY pattern matched (`m`, on the line's bytes as latin1,
+   * so characters are bytes), into the columns; false (nothing added) when its ARN holds a
    * control character, which the pattern lets by in its first parts but the file must escape: that
    * entry is to be held whole.
    */
-  addMatch(line: string, m: RegExpExecArray): boolean {
+  addMatch(m: RegExpExecArray): boolean {
     const ruleId = m[2]!;
     const arn = m[3]!;
     if (CONTROL.test(arn)) return false;
-    const n = this.push(line, BEFORE_RULE + ruleId.length + AFTER_RULE.length + arn.length);
+    const n = this.push(m[1]!, arn);
     this.rule[n] = this.rules.indexOf(ruleId);
     this.severity[n] = SEVERITY_INDEX.get(m[4]!)!;
     this.firstSeen[n] = this.dates.indexOf(m[5]!);
@@ -203,7 +208,7 @@ export class TableBuilder {
 
   /** A finding read some other way (a line outside our layout), held whole. `id` is 32 lower-case hex digits. */
   addEntry(id: string, entry: StateEntry): void {
-    const n = this.push(`"${id}`, 1 + FP);
+    const n = this.push(id, '');
     this.over.set(n, entry);
   }
 
@@ -274,7 +279,7 @@ export class StateTable implements ReadonlyMap<string, StateEntry> {
     for (let row = lo; row < rows && head[row] === h; row++) {
       // All 32: parseInt took upper case (or a 0x) for the same head.
       let i = 0;
-      const at = textAt[row]! + 1;
+      const at = textAt[row]!;
       while (i < FP && text[at + i] === id.charCodeAt(i)) i++;
       if (i === FP) return this.dropped?.[row] === 1 ? -1 : row;
     }
@@ -282,7 +287,7 @@ export class StateTable implements ReadonlyMap<string, StateEntry> {
   }
 
   idAt(row: number): string {
-    const at = this.cols.textAt[row]! + 1;
+    const at = this.cols.textAt[row]!;
     return this.cols.text.toString('latin1', at, at + FP);
   }
 
@@ -319,7 +324,7 @@ export class StateTable implements ReadonlyMap<string, StateEntry> {
   /** Whether `id` sorts before row's fingerprint. */
   private before(id: string, row: number): boolean {
     const { text, textAt } = this.cols;
-    const at = textAt[row]! + 1;
+    const at = textAt[row]!;
     for (let i = 0; i < FP; i++) {
       const a = id.charCodeAt(i);
       const b = text[at + i]!;
@@ -481,11 +486,13 @@ export class StateTable implements ReadonlyMap<string, StateEntry> {
    * once per severity and date.
    */
   *fileLines(line: (id: string, entry: StateEntry) => string, size = 1 << 18): Generator<Buffer, undefined, unknown> {
-    const { rows, text, textAt, firstSeen, dates } = this.cols;
+    const { rows, text, textAt, rule, firstSeen, dates } = this.cols;
     const { severity, lastSeen, resolvedAt, dropped, over } = this;
     const piece = (...parts: (Buffer | string)[]): Buffer =>
       Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
-    // `","severity":"high","firstSeen":"`, `<date>","lastSeen":"`, `<date>"}` and `<date>","resolvedAt":"`.
+    // `": {"ruleId":"<rule>","arn":"`, `","severity":"high","firstSeen":"`, `<date>","lastSeen":"`,
+    // `<date>"}` and `<date>","resolvedAt":"`.
+    const afterFp = this.cols.rules.bytes.map((r) => piece(AFTER_FP, r, AFTER_RULE));
     const afterArn = SEVERITY_BYTES.map((s) => piece(AFTER_ARN, s, AFTER_SEVERITY));
     const afterFirst = dates.bytes.map((d) => piece(d, AFTER_FIRST));
     const closing = dates.bytes.map((d) => piece(d, '"}'));
@@ -514,7 +521,8 @@ export class StateTable implements ReadonlyMap<string, StateEntry> {
       const from = textAt[row]!;
       const to = textAt[row + 1]!;
       const s = whole === undefined ? '' : `${first ? '' : ','}\n${line(this.idAt(row), whole)}`;
-      const n = whole === undefined ? 256 + (to - from) : Buffer.byteLength(s, 'utf8'); // at most 2 + 171 bytes besides the text
+      // A row's line: its text, its rule's piece and at most 176 bytes more.
+      const n = whole === undefined ? 256 + (to - from) + afterFp[rule[row]!]!.length : Buffer.byteLength(s, 'utf8');
       if (pos + n > out.length) {
         if (pos > 0) yield out.subarray(0, pos);
         out = Buffer.allocUnsafe(Math.max(size, n));
@@ -524,8 +532,14 @@ export class StateTable implements ReadonlyMap<string, StateEntry> {
       else {
         if (!first) out[pos++] = 44;
         out[pos++] = 10;
-        out.set(text.subarray(from, to), pos);
-        pos += to - from;
+        out[pos++] = 34;
+        out.set(text.subarray(from, from + FP), pos);
+        pos += FP;
+        const s0 = afterFp[rule[row]!]!;
+        out.set(s0, pos);
+        pos += s0.length;
+        out.set(text.subarray(from + FP, to), pos);
+        pos += to - from - FP;
         const r = resolvedAt[row]!;
         const s1 = afterArn[severity[row]!]!;
         out.set(s1, pos);
