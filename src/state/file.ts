@@ -40,7 +40,7 @@ const ISO = '(\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3
  * One entry as `stateChunks` writes it, with strings free of escapes and quotes: a line that
  * matches is valid against the entry schema (anything else goes through JSON.parse and ajv).
  */
-export const OWN_ENTRY = new RegExp(
+const OWN_ENTRY = new RegExp(
   `^"([0-9a-f]{32})": \\{"ruleId":"([^"\\\\\\u0000-\\u001f\\u007f-\\u00ff]+)","arn":"(arn:[^":\\\\\\u007f-\\u00ff]+:lambda:[^":\\\\\\u007f-\\u00ff]*:[^":\\\\\\u007f-\\u00ff]*:function:[^"\\\\\\u0000-\\u001f\\u007f-\\u00ff]*)","severity":"(critical|high|medium|low|info)","firstSeen":"${ISO}","lastSeen":"${ISO}"(?:,"resolvedAt":"${ISO}")?\\},?$`,
 );
 
@@ -81,14 +81,15 @@ async function forEachLine(
   }
 }
 
-/** The shortest line of a finding in our layout, for a guess at how many a file holds. */
+/** Below the shortest line of a finding in our layout (177 bytes): a file holds fewer findings than its size over this. */
 const SHORTEST_ENTRY = 160;
 
 /**
  * The state from a file in the layout `stateChunks` writes, line by line, each run and entry
  * validated against its part of the schema; undefined as soon as a line is not in that layout.
- * Findings go into columns (table.ts): a line in our exact layout straight from its bytes, with no
- * string or object made; any other valid line as an entry held whole.
+ * Findings go into columns (table.ts): a line in our exact layout from its bytes, with no object
+ * made (the line's string and the pattern's match die young); any other valid line as an entry
+ * held whole.
  */
 async function readOwnFormat(file: string, shown: string): Promise<FindingsState | undefined> {
   const runs: RunRecord[] = [];
