@@ -56,9 +56,11 @@ export async function checkWritable(path: string, shown = path): Promise<void> {
 
 /**
  * A file's content: its text, or its text in chunks (json-chunks.ts) for a file too big to hold as
- * one string. Chunks are produced while the file is written.
+ * one string. Chunks are produced while the file is written. A chunk may be bytes (UTF-8) when its
+ * producer has them already (the findings state, src/state/table.ts); a chunk of bytes is not
+ * changed once handed over.
  */
-export type FileContent = string | Iterable<string>;
+export type FileContent = string | Iterable<string | Uint8Array>;
 
 /** Writes every file or none: all go to temp files first, and only then are renamed into place. */
 export async function writeAll(
@@ -93,11 +95,29 @@ class ProducerError extends Error {
   }
 }
 
-/** Chunks gathered into pieces of about `WRITE_BATCH` characters. */
-export function* batched(chunks: Iterable<string>, size = WRITE_BATCH): Generator<string, void, undefined> {
+/**
+ * Chunks gathered into pieces of about `WRITE_BATCH` characters. A chunk of bytes is passed on as
+ * it is, after the text before it: its producer batched it.
+ */
+export function batched(chunks: Iterable<string>, size?: number): Generator<string, void, undefined>;
+export function batched(
+  chunks: Iterable<string | Uint8Array>,
+  size?: number,
+): Generator<string | Uint8Array, void, undefined>;
+export function* batched(
+  chunks: Iterable<string | Uint8Array>,
+  size = WRITE_BATCH,
+): Generator<string | Uint8Array, void, undefined> {
   let batch: string[] = [];
   let length = 0;
   for (const chunk of chunks) {
+    if (typeof chunk !== 'string') {
+      if (length > 0) yield batch.join('');
+      batch = [];
+      length = 0;
+      if (chunk.length > 0) yield chunk;
+      continue;
+    }
     batch.push(chunk);
     length += chunk.length;
     if (length >= size) {
@@ -110,7 +130,7 @@ export function* batched(chunks: Iterable<string>, size = WRITE_BATCH): Generato
 }
 
 /** Writes chunks to a new file, a batch at a time, flushed to disk (as write-file-atomic does) before it is closed. */
-async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>): Promise<void> {
   const file = await open(path, 'wx', 0o666);
   try {
     const pieces = batched(chunks);
@@ -118,7 +138,7 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
     let writing: Promise<unknown> | undefined;
     try {
       for (;;) {
-        let next: IteratorResult<string>;
+        let next: IteratorResult<string | Uint8Array>;
         try {
           next = pieces.next();
         } catch (error) {
@@ -126,7 +146,8 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
         }
         if (next.done === true) break;
         await writing;
-        writing = file.write(next.value, null, 'utf8');
+        const piece = next.value;
+        writing = typeof piece === 'string' ? file.write(piece, null, 'utf8') : file.write(piece);
       }
     } finally {
       await writing?.catch(() => undefined);

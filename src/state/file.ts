@@ -3,15 +3,16 @@
  * 2, saying file:line and what was expected), written with the run's reports (all or none). One
  * finding per line, sorted by fingerprint, so the file diffs well when kept in git.
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { AuditError } from '../errors.js';
 import { lineColumn, parseJsonFile } from '../json.js';
 import { firstErrorValidatorFor, validatorFor } from '../policy/schemas.js';
 import type { FileContent } from '../report/write.js';
 import stateSchema from './schema.js';
-import { SEVERITIES, type Severity } from '../rules/types.js';
+import type { Severity } from '../rules/types.js';
 import { emptyState, STATE_SCHEMA_VERSION, type FindingsState, type RunRecord, type StateEntry } from './state.js';
+import { StateTable, TableBuilder } from './table.js';
 
 /** The state in `file`; an empty state when the file does not exist yet (the first run). */
 export async function readState(file: string, shown = file): Promise<FindingsState> {
@@ -80,23 +81,19 @@ async function forEachLine(
   }
 }
 
-/** The severities as constants: half a million copies of "medium" are 16 MB. */
-const SEVERITY = Object.fromEntries(SEVERITIES.map((s) => [s, s])) as Record<Severity, Severity>;
-
-/** Fixed text before the rule id and between the rule id and the ARN in a line `stateChunks` writes. */
-const BEFORE_RULE = '": {"ruleId":"'.length;
-const BEFORE_ARN = '","arn":"'.length;
+/** Below the shortest line of a finding in our layout (177 bytes): a file holds fewer findings than its size over this. */
+const SHORTEST_ENTRY = 160;
 
 /**
  * The state from a file in the layout `stateChunks` writes, line by line, each run and entry
  * validated against its part of the schema; undefined as soon as a line is not in that layout.
- * Repeated strings (rule ids, dates) are shared, and the unique ones (fingerprints, ARNs) are cut
- * from the bytes as strings of their own: a substring of the line would keep the whole line alive,
- * which for 500,000 findings doubles the memory.
+ * Findings go into columns (table.ts): a line in our exact layout from its bytes, with no object
+ * made (the line's string and the pattern's match die young); any other valid line as an entry
+ * held whole.
  */
 async function readOwnFormat(file: string, shown: string): Promise<FindingsState | undefined> {
   const runs: RunRecord[] = [];
-  const findings = new Map<string, StateEntry>();
+  const table = new TableBuilder(Math.ceil((await stat(file)).size / SHORTEST_ENTRY));
   const strings = new Map<string, string>();
   const intern = (v: string): string => {
     const known = strings.get(v);
@@ -118,23 +115,21 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
     n++;
     if (part === 'findings') {
       // The layout we write, matched whole on the bytes as latin1 (which checks it as the schema
-      // would, and that it is ASCII, so characters are bytes): no JSON.parse, no ajv.
+      // would, and that it is ASCII, so characters are bytes): no JSON.parse, no ajv, and the line's
+      // string dies young. (A check of the bytes by hand was slower than this pattern.)
       const quick = OWN_ENTRY.exec(buf.toString('latin1', start, end));
+      if (quick !== null && table.addMatch(quick)) return true;
       if (quick !== null) {
-        // Index access and two object literals, not destructuring and a spread: this runs 500,000 times.
-        const ruleId = intern(quick[2]!);
-        const arnAt = start + 33 + BEFORE_RULE + ruleId.length + BEFORE_ARN;
-        const arn = buf.toString('latin1', arnAt, arnAt + quick[3]!.length);
-        const severity = SEVERITY[quick[4] as Severity];
-        const firstSeen = intern(quick[5]!);
-        const lastSeen = intern(quick[6]!);
+        // Our layout with a control character in the ARN's first parts: held whole, as the pattern reads it.
         const resolvedAt = quick[7];
-        findings.set(
-          buf.toString('latin1', start + 1, start + 33),
-          resolvedAt === undefined
-            ? { ruleId, arn, severity, firstSeen, lastSeen }
-            : { ruleId, arn, severity, firstSeen, lastSeen, resolvedAt: intern(resolvedAt) },
-        );
+        table.addEntry(quick[1]!, {
+          ruleId: quick[2]!,
+          arn: quick[3]!,
+          severity: quick[4] as Severity,
+          firstSeen: quick[5]!,
+          lastSeen: quick[6]!,
+          ...(resolvedAt === undefined ? {} : { resolvedAt }),
+        });
         return true;
       }
     }
@@ -164,7 +159,7 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
       if (m === null || value === undefined) return false;
       if (!validateEntry(value)) throw invalid(n, `/findings/${m[1]}`, validateEntry.errors);
       const e = value as StateEntry;
-      findings.set(m[1]!, {
+      table.addEntry(m[1]!, {
         ruleId: intern(e.ruleId),
         arn: e.arn,
         severity: e.severity,
@@ -180,7 +175,7 @@ async function readOwnFormat(file: string, shown: string): Promise<FindingsState
   };
   if (!(await forEachLine(file, onLine))) return undefined;
   return part === 'done'
-    ? { schemaVersion: STATE_SCHEMA_VERSION, kind: 'lambda-audit-state', runs, findings }
+    ? { schemaVersion: STATE_SCHEMA_VERSION, kind: 'lambda-audit-state', runs, findings: table.finish() }
     : undefined;
 }
 
@@ -254,25 +249,34 @@ function quoted(value: string): string {
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
-/** The state file's text, in chunks (a 500,000-finding state is too big to build as one string twice). */
-export function* stateChunks(state: FindingsState): Generator<string, void, undefined> {
+/** One finding's line (without its separator), in a fixed key order, so a file rewritten without change is the same bytes. */
+function entryLine(id: string, e: StateEntry): string {
+  // Severities and dates were validated (plain ASCII), so only the free strings go through JSON.stringify.
+  const resolved = e.resolvedAt === undefined ? '' : `,"resolvedAt":"${e.resolvedAt}"`;
+  return `"${id}": {"ruleId":${quoted(e.ruleId)},"arn":${quoted(e.arn)},"severity":"${e.severity}","firstSeen":"${e.firstSeen}","lastSeen":"${e.lastSeen}"${resolved}}`;
+}
+
+/**
+ * The state file's text, in chunks (a 500,000-finding state is too big to build as one string
+ * twice): strings, and for findings held as columns (table.ts) buffers of their lines' bytes.
+ */
+export function* stateChunks(state: FindingsState): Generator<string | Buffer, void, undefined> {
   yield `{\n"schemaVersion": ${STATE_SCHEMA_VERSION},\n"kind": "lambda-audit-state",\n"runs": [`;
   for (const [i, run] of state.runs.entries()) {
     const { at, open, new: added, resolved, reopened } = run;
     yield `${i === 0 ? '' : ','}\n${JSON.stringify({ at, open, new: added, resolved, reopened })}`;
   }
   yield `\n],\n"findings": {`;
-  // A state read from a file is in order already; a sort of 500,000 fingerprints is not free.
-  const ids = [...state.findings.keys()];
-  if (!ids.every((id, i) => i === 0 || ids[i - 1]! < id)) ids.sort();
-  let first = true;
-  for (const id of ids) {
-    const e = state.findings.get(id)!;
-    // Fixed key order, so a file rewritten without change is the same bytes. Severities and dates
-    // were validated (plain ASCII), so only the free strings go through JSON.stringify.
-    const resolved = e.resolvedAt === undefined ? '' : `,"resolvedAt":"${e.resolvedAt}"`;
-    yield `${first ? '' : ','}\n"${id}": {"ruleId":${quoted(e.ruleId)},"arn":${quoted(e.arn)},"severity":"${e.severity}","firstSeen":"${e.firstSeen}","lastSeen":"${e.lastSeen}"${resolved}}`;
-    first = false;
+  if (state.findings instanceof StateTable) yield* state.findings.fileLines(entryLine);
+  else {
+    // A state read from a file is in order already; a sort of 500,000 fingerprints is not free.
+    const ids = [...state.findings.keys()];
+    if (!ids.every((id, i) => i === 0 || ids[i - 1]! < id)) ids.sort();
+    let first = true;
+    for (const id of ids) {
+      yield `${first ? '' : ','}\n${entryLine(id, state.findings.get(id)!)}`;
+      first = false;
+    }
   }
   yield '\n}\n}\n';
 }

@@ -11,6 +11,7 @@
  */
 import { fingerprint } from '../rules/fingerprint.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
+import { StateTable } from './table.js';
 
 export const STATE_SCHEMA_VERSION = 1;
 /** Runs kept in the file (about a year of nightly runs); older ones are dropped, findings are not. */
@@ -122,6 +123,7 @@ export function advanceState(
   now: Date,
 ): Advance {
   const at = now.toISOString();
+  if (previous.findings instanceof StateTable) return advanceTable(previous, previous.findings, findings, judged, now);
   const next = new Map(previous.findings);
   const histories = new Map<string, FindingHistory>();
   const open = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -156,6 +158,71 @@ export function advanceState(
 }
 
 /**
+ * `advanceState` on findings held as columns (table.ts): the same steps, with no entry made for a
+ * row that only changes (its severity, last sighting, resolution), and one history object for all
+ * the findings of a first sighting and status (they are read only).
+ */
+function advanceTable(
+  previous: FindingsState,
+  table: StateTable,
+  findings: readonly Finding[],
+  judged: Judged,
+  now: Date,
+): Advance {
+  const at = now.toISOString();
+  const draft = table.draft(at);
+  const histories = new Map<string, FindingHistory>();
+  const shared = new Map<string, FindingHistory>();
+  const history = (firstSeen: string, status: FindingStatus): FindingHistory => {
+    const key = `${status}\0${firstSeen}`;
+    let h = shared.get(key);
+    if (h === undefined) {
+      h = { firstSeen, lastSeen: at, status, ageDays: ageDays(firstSeen, now) };
+      shared.set(key, h);
+    }
+    return h;
+  };
+  const open = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let added = 0;
+  let reopened = 0;
+  for (const f of findings) {
+    const id = fingerprint(f);
+    const row = table.rowOf(id);
+    let status: FindingStatus;
+    let firstSeen: string;
+    if (row >= 0) {
+      if (draft.seen[row] === 1) continue; // seen already this run
+      status = table.isResolved(row) ? 'reopened' : 'open';
+      firstSeen = table.firstSeenOf(row);
+      if (!table.holds(row, f.ruleId, f.arn) || !draft.seeRow(row, f.severity))
+        draft.seeWhole(row, { ruleId: f.ruleId, arn: f.arn, severity: f.severity, firstSeen, lastSeen: at });
+    } else {
+      if (histories.has(id)) continue;
+      const before = table.addedEntry(id);
+      status = before === undefined ? 'new' : before.resolvedAt === undefined ? 'open' : 'reopened';
+      firstSeen = before?.firstSeen ?? at;
+      draft.add(id, { ruleId: f.ruleId, arn: f.arn, severity: f.severity, firstSeen, lastSeen: at });
+    }
+    histories.set(id, history(firstSeen, status));
+    if (status === 'new') added++;
+    if (status === 'reopened') reopened++;
+    if (!f.suppressed) open[f.severity]++;
+  }
+  const resolved = table.resolveUnseen(
+    draft,
+    (id) => histories.has(id),
+    (key) => judgedThisRun(key, judged),
+  );
+  const run: RunRecord = { at, open, new: added, resolved: resolved.length, reopened };
+  return {
+    state: { ...previous, runs: [...previous.runs, run].slice(-MAX_RUNS), findings: draft.build() },
+    findings: histories,
+    resolved: resolved.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1)),
+    run,
+  };
+}
+
+/**
  * Days a resolved entry stays in the state (`--state-keep-resolved-days`): long enough that a
  * finding that comes back within a quarter is `reopened` with its first sighting, short enough that
  * a fleet's churn does not grow the file without end.
@@ -169,6 +236,10 @@ export const KEEP_RESOLVED_DAYS = 90;
  */
 export function pruneResolved(state: FindingsState, now: Date, keepDays = KEEP_RESOLVED_DAYS): FindingsState {
   const cutoff = now.getTime() - keepDays * DAY_MS;
+  if (state.findings instanceof StateTable) {
+    const findings = state.findings.prune(cutoff);
+    return findings === undefined ? state : { ...state, findings };
+  }
   let dropped = false;
   const findings = new Map<string, StateEntry>();
   for (const [id, entry] of state.findings)
