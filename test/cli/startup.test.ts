@@ -133,7 +133,7 @@ describe('start-up: what a command loads', () => {
     let endpoint: string;
     beforeAll(async () => {
       // An empty Lambda API: every ListFunctions answers no functions.
-      server = createServer((req, res) => {
+      server = createServer((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ Functions: [] }));
       });
