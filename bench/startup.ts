@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { settle, startSimulator } from './crawl.js';
 
 const runs = Number(process.env.RUNS ?? 5);
-const bin = new URL('../bin/lambda-audit.js', import.meta.url).pathname;
+/** BIN=path: another build's bin (a baseline checkout), compared on the same machine at the same time. */
+const bin = process.env.BIN ?? new URL('../bin/lambda-audit.js', import.meta.url).pathname;
 const env = {
   ...process.env,
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
