@@ -1,11 +1,21 @@
 /**
  * The command line: parses flags, runs a command, and turns every outcome into an exit code.
  * A user's mistake is one line on stderr and exit 2, never a stack trace.
+ *
+ * Lazy-loading rule: this module, and what it imports statically, is loaded by every run, and a
+ * scan's first API request waits for all of it (docs/benchmarks.md, "Start-up"). So it imports only
+ * what defining the flags needs (commander, the option parsers, names and defaults from the small
+ * modules src/report/names.ts and src/defaults.ts); each command's module is imported in its
+ * action (`await import('./scan.js')`), and the commands in turn import a rarely needed branch
+ * (IaC parsing, --input, the simulator, organisations, a report format) where it is taken. What a
+ * scan needs only after its crawl (rules engine, drift, formats) is loaded during the crawl
+ * (src/cli/scan.ts). test/cli/startup.test.ts fails when the simulator, IaC or report modules come
+ * back into the eager graph. Type-only imports (`import type`) cost nothing: the build erases them.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { ACCOUNT_REGIONS_AT_ONCE, DEFAULT_BASELINE_DIR, KEEP_RESOLVED_DAYS } from '../defaults.js';
 import { AuditError, ExitCode, InterruptedError } from '../errors.js';
-import { FORMAT_NAMES } from '../report/formats.js';
-import { FAIL_ON } from '../report/gate.js';
+import { FAIL_ON, FORMAT_NAMES } from '../report/names.js';
 import type { CliIo } from './io.js';
 import {
   collect,
@@ -19,14 +29,10 @@ import {
   positiveNumber,
 } from './options.js';
 import { parseAccountIds, parseRegionsOrAll, parseRoleName, parseShardFlag } from './options.js';
-import { ACCOUNT_REGIONS_AT_ONCE } from './source.js';
-import { runSimulate, type SimulateFlags } from './simulate.js';
-import { runValidate } from './validate.js';
-import { DEFAULT_BASELINE_DIR } from '../drift/baseline.js';
-import { runScan, type ScanFlags } from './scan.js';
-import { KEEP_RESOLVED_DAYS } from '../state/state.js';
+import type { SimulateFlags } from './simulate.js';
+import type { ScanFlags } from './scan.js';
 import type { SourceFlags } from './source.js';
-import { runBaseline, type BaselineFlags } from './baseline.js';
+import type { BaselineFlags } from './baseline.js';
 import { toolVersion } from '../version.js';
 import { inert } from '../report/escape.js';
 
@@ -250,6 +256,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .action(async (flags: ScanFlags) => {
       if (flags.onlyNew && flags.acceptedFindings === undefined)
         throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
+      const { runScan } = await import('./scan.js');
       setExit(await runScan(flags, io));
     });
 
@@ -267,6 +274,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   merge.action(async (files: string[], flags: Omit<ScanFlags, keyof SourceFlags> & { quiet: boolean }) => {
     if (flags.onlyNew && flags.acceptedFindings === undefined)
       throw new AuditError('E_USAGE', '--only-new needs --accepted-findings FILE (the findings accepted earlier)');
+    const { runScan } = await import('./scan.js');
     setExit(
       await runScan(
         {
@@ -299,6 +307,7 @@ Exit codes: 0 written; 2 an existing baseline is corrupt or of an unknown versio
 3 a region's crawl was incomplete (its baseline is not written without --force).`,
     )
     .action(async (flags: BaselineFlags) => {
+      const { runBaseline } = await import('./baseline.js');
       setExit(await runBaseline(flags, io));
     });
 
@@ -320,6 +329,7 @@ Exit codes: 0 written; 2 an existing baseline is corrupt or of an unknown versio
         .argParser(positiveNumber('--latency', { max: 10_000 })),
     )
     .action(async (flags: SimulateFlags) => {
+      const { runSimulate } = await import('./simulate.js');
       setExit(await runSimulate(flags, io));
     });
 
@@ -337,6 +347,7 @@ Exit codes: 0 written; 2 an existing baseline is corrupt or of an unknown versio
       '\nExit codes: 0 all valid; 2 a file has errors (each printed as file:line:column: path: problem [code]).',
     )
     .action(async (files: string[]) => {
+      const { runValidate } = await import('./validate.js');
       setExit(await runValidate(files, io));
     });
 

@@ -5,8 +5,8 @@
 import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaClient } from '../crawl/client.js';
+import { loadLambdaSdk } from '../crawl/sdk.js';
 import type { CrawlResult } from '../crawl/crawler.js';
 import {
   incompleteRegion,
@@ -16,16 +16,13 @@ import {
 } from '../crawl/account-region.js';
 import { RoleReads, withRoleCompleteness } from '../crawl/role-reads.js';
 import { crawlAll } from '../crawl/threads.js';
+import { ACCOUNT_REGIONS_AT_ONCE } from '../defaults.js';
 import { AuditError } from '../errors.js';
-import { loadIac } from '../iac/load.js';
-import { loadInputs } from '../input/load.js';
 import { parseJsonFile } from '../json.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, SkippedAccountInfo, Snapshot } from '../snapshot/types.js';
 import { balancedShards, inShard, type PreviousRegion, type Shard } from '../org/shard.js';
-import { checkShardSnapshots, markShard, mergedOrder } from '../org/merge.js';
-import { LambdaSimulator } from '../simulator/server.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
 import { logTo, type CliIo } from './io.js';
 import { silentProgress, summaryLine, ttyProgress } from './progress.js';
@@ -88,13 +85,8 @@ export interface SourceFlags {
   readonly mergeShards?: boolean;
 }
 
-/**
- * Account-regions crawled at once. Each holds up to `--concurrency` + 8 sockets (40 by default):
- * 20 of them stay under 1,024 file descriptors, the usual `ulimit -n`, and 20 x 100 GetFunction
- * answers per second to parse and redact is about what one Node process on 2 cores keeps up with.
- * More at once would add memory and sockets, not speed; the rest wait their turn.
- */
-export const ACCOUNT_REGIONS_AT_ONCE = 20;
+// Defined in src/defaults.ts (main.ts names it in --parallel's help without loading this module).
+export { ACCOUNT_REGIONS_AT_ONCE };
 
 interface Target {
   /** The profile, when several are crawled. */
@@ -111,6 +103,11 @@ interface Target {
   readonly close: () => Promise<void>;
 }
 
+/*
+ * What only some sources need is imported where they need it (the lazy-loading rule at the top of
+ * main.ts): IaC parsing, --input reading, shard merging and the demo's simulator are most of the
+ * tool's modules, and a crawl waits for every module loaded before its first request.
+ */
 export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Snapshot> {
   if (flags.shardBalance !== undefined && flags.shard === undefined)
     throw new AuditError('E_USAGE', '--shard-balance goes with --shard K/N (it says how the shards split the crawl)');
@@ -120,6 +117,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
         'E_USAGE',
         '--iac cannot be used with --input or --demo: scan templates and plans on their own',
       );
+    const { loadIac } = await import('../iac/load.js');
     return loadIac(flags.iac, {
       cwd: io.cwd,
       key: () => loadEnvHashKey(io.env, log),
@@ -145,7 +143,9 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
         '--shard splits a crawl; --input reads files (combine shards with lambda-audit merge)',
       );
     const files = flags.input.map((f) => resolve(io.cwd, f));
+    const { loadInputs } = await import('../input/load.js');
     if (flags.mergeShards) {
+      const { checkShardSnapshots, mergedOrder } = await import('../org/merge.js');
       await checkShardSnapshots(files, flags.input, logTo(io));
       return mergedOrder(
         await loadInputs(files, {
@@ -271,7 +271,8 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
     snapshot = buildSnapshot(merged, key, toolVersion(), io.now());
     if (iam.length > 0) snapshot = { ...snapshot, iam };
     if (skippedAccounts.length > 0) snapshot = { ...snapshot, skippedAccounts };
-    if (shard !== undefined) snapshot = markShard(snapshot, shard); // so merge can tell a shard is missing
+    // So merge can tell a shard is missing.
+    if (shard !== undefined) snapshot = (await import('../org/merge.js')).markShard(snapshot, shard);
   } finally {
     io.signal.removeEventListener('abort', onAbort);
     // Every target, including those another shard crawls (the demo's holds the simulator).
@@ -411,6 +412,7 @@ async function organizationTargets(
 
 async function demoTarget(flags: SourceFlags, log: (line: string) => void): Promise<Target> {
   // Transient faults and deletions only: the demo shows retries and vanished functions, and ends complete.
+  const { LambdaSimulator } = await import('../simulator/server.js');
   const simulator = new LambdaSimulator({
     latencyMs: 20,
     faults: { serverErrorRate: 0.01, resetRate: 0.005, vanishRate: 0.005 },
@@ -490,6 +492,7 @@ async function awsTarget(
 }
 
 async function defaultRegion(profile: string | undefined, fallback?: string): Promise<string> {
+  const { LambdaClient } = loadLambdaSdk();
   const client = new LambdaClient(profile === undefined ? {} : { profile });
   try {
     return await client.config.region();

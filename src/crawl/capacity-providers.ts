@@ -12,11 +12,15 @@
  *   The rules that need the provider are not judged; the rest of the crawl stands (as for tags and
  *   subnet zones, the run is not incomplete for it).
  */
-import { ListCapacityProvidersCommand, type CapacityProvider, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { CapacityProvider, LambdaClient } from '@aws-sdk/client-lambda';
 import type { CapacityProviderInfo, FunctionRecord, UnknownPart } from '../snapshot/types.js';
 import { withSignal } from './client.js';
 import type { QuotaLane } from './lane.js';
 import { errorInfo } from './retry.js';
+import { loadLambdaSdk } from './sdk.js';
+
+// By require, not import (./sdk.ts).
+const { ListCapacityProvidersCommand } = loadLambdaSdk();
 
 /** Providers per ListCapacityProviders page (the API's maximum is 50). */
 export const CAPACITY_PROVIDER_PAGE = 50;

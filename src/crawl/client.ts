@@ -13,7 +13,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
+import type { LambdaClient, LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type {
   AuthScheme,
   Endpoint,
@@ -26,7 +26,7 @@ import type {
   RequestSigner,
 } from '@smithy/types';
 import { toolVersion } from '../version.js';
-import { loadEc2Sdk, loadIamSdk, loadLogsSdk } from './sdk.js';
+import { loadEc2Sdk, loadIamSdk, loadLambdaSdk, loadLogsSdk } from './sdk.js';
 
 /** Every Lambda API the tool may call. All are reads; the IAM policy in docs/iam.md grants exactly these. */
 export const READ_ONLY_COMMANDS = new Set([
@@ -67,6 +67,7 @@ export interface ClientOptions {
 }
 
 export function createLambdaClient(options: ClientOptions): LambdaClient {
+  const { LambdaClient } = loadLambdaSdk();
   const client = new LambdaClient(clientConfig(options, options.maxSockets));
   guardReadOnly(client.middlewareStack, READ_ONLY_COMMANDS);
   leanStack(client);

@@ -15,16 +15,15 @@
  *   `codeSigning` (reason `denied` or `failed`); `--no-code-signing` gives `skipped`. The code
  *   signing rules are not judged there; the run is not incomplete for it (as for tags).
  */
-import {
-  ListCodeSigningConfigsCommand,
-  ListFunctionsByCodeSigningConfigCommand,
-  type CodeSigningConfig,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { CodeSigningConfig, LambdaClient } from '@aws-sdk/client-lambda';
 import type { CodeSigningInfo, FunctionRecord, UnknownPart } from '../snapshot/types.js';
 import { withSignal } from './client.js';
 import type { QuotaLane } from './lane.js';
 import { errorInfo } from './retry.js';
+import { loadLambdaSdk } from './sdk.js';
+
+// By require, not import (./sdk.ts).
+const { ListCodeSigningConfigsCommand, ListFunctionsByCodeSigningConfigCommand } = loadLambdaSdk();
 
 /** Items per page of either listing. */
 export const CODE_SIGNING_PAGE = 50;

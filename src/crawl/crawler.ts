@@ -6,15 +6,7 @@
  * (`FunctionVersion=ALL`): `$LATEST` entries go on as without it, published versions wait for
  * their function's record and, where a function has any, its aliases (ListAliases).
  */
-import {
-  GetFunctionCommand,
-  ListAliasesCommand,
-  ListFunctionsCommand,
-  ListVersionsByFunctionCommand,
-  type AliasConfiguration,
-  type FunctionConfiguration,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { AliasConfiguration, FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { setMaxListeners } from 'node:events';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.js';
@@ -54,6 +46,10 @@ import { ec2SendOf, type Ec2Send } from './ec2-remote.js';
 import { regionKeyOfArn } from './ec2-lookup.js';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LAMBDA_LOG_PREFIX, LOG_GROUP_PAGE, startLogGroupRead } from './log-groups.js';
+import { loadLambdaSdk } from './sdk.js';
+
+// By require, not import (./sdk.ts): an ESM import of the SDK's bundle runs the CJS lexer over it first.
+const { GetFunctionCommand, ListAliasesCommand, ListFunctionsCommand, ListVersionsByFunctionCommand } = loadLambdaSdk();
 
 /** Lambda's documented control-plane quotas, per account per region (not adjustable). */
 export const LAMBDA_QUOTAS = {

@@ -11,15 +11,15 @@
  *   `eventSourceMappings` (reason `denied` or `failed`); `--no-event-sources` gives `skipped`. The
  *   rules that need mappings are not judged; the run is not incomplete for it (as for tags).
  */
-import {
-  ListEventSourceMappingsCommand,
-  type EventSourceMappingConfiguration,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { EventSourceMappingConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import type { EventSourceMappingInfo, FunctionRecord, UnknownPart } from '../snapshot/types.js';
 import { withSignal } from './client.js';
 import type { QuotaLane } from './lane.js';
 import { errorInfo } from './retry.js';
+import { loadLambdaSdk } from './sdk.js';
+
+// By require, not import (./sdk.ts).
+const { ListEventSourceMappingsCommand } = loadLambdaSdk();
 
 /** Mappings per ListEventSourceMappings page. */
 export const EVENT_SOURCE_PAGE = 100;

@@ -12,14 +12,11 @@
  *   measures the difference; `exposureReads: 'all'` makes every read).
  * A part not read stays absent and gets an `unknown` entry saying why, so no rule judges it.
  */
-import {
-  GetFunctionEventInvokeConfigCommand,
-  GetFunctionUrlConfigCommand,
-  GetPolicyCommand,
-  type FunctionConfiguration,
-  type FunctionEventInvokeConfig,
-  type GetFunctionUrlConfigResponse,
-  type LambdaClient,
+import type {
+  FunctionConfiguration,
+  FunctionEventInvokeConfig,
+  GetFunctionUrlConfigResponse,
+  LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { MalformedPolicyError, normalisePolicy } from '../snapshot/policy.js';
 import type {
@@ -31,6 +28,10 @@ import type {
 } from '../snapshot/types.js';
 import { withSignal } from './client.js';
 import type { CallResult, QuotaLane } from './lane.js';
+import { loadLambdaSdk } from './sdk.js';
+
+// By require, not import (./sdk.ts).
+const { GetFunctionEventInvokeConfigCommand, GetFunctionUrlConfigCommand, GetPolicyCommand } = loadLambdaSdk();
 
 /**
  * - `lean` (default): GetPolicy for every function; the URL and invoke config only where they can matter.

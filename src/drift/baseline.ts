@@ -23,8 +23,8 @@ import { validatorFor } from '../policy/schemas.js';
 import baselineSchema from './baseline.schema.js';
 
 export const BASELINE_SCHEMA_VERSION = 1;
-/** Where baselines live unless --baseline / --dir say otherwise (relative to the working directory). */
-export const DEFAULT_BASELINE_DIR = 'baselines';
+// Defined in src/defaults.ts (the CLI's help names it without loading this module).
+export { DEFAULT_BASELINE_DIR } from '../defaults.js';
 
 /** What a baseline keeps of a function: everything drift compares. */
 export interface BaselineFunction {

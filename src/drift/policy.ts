@@ -11,7 +11,7 @@ import { SEVERITIES, type RuleMeta, type Severity } from '../rules/types.js';
 export const DRIFT_POLICY = fileURLToPath(new URL('../../policies/drift.yaml', import.meta.url));
 const DOCS = 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html';
 
-const driftPolicySchema = {
+export const driftPolicySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['rules'],

@@ -2,10 +2,21 @@
  * Closed JSON Schemas for every file a user writes: policies, suppressions, config. Compiled once
  * (ajv + ajv-formats). Conditions are recursive, so each condition node is validated on its own
  * with the schema for its kind (`all`, `any`, `not`, predicate): errors then point at the exact node.
+ *
+ * The schemas every scan checks before its crawl (policy files, conditions, check options, config,
+ * suppressions, drift policy, baselines) are compiled ahead of time: ./precompiled.generated.ts,
+ * written by scripts/precompile-schemas.ts with the same ajv options. Compiling them at run time
+ * was 0.1-0.25 s of CPU before a scan's first request, and loading ajv's compiler most of the rest
+ * (docs/benchmarks.md, "Start-up"). A schema with no precompiled validator (one changed since the
+ * file was generated, or one not in its list) is compiled here as before: the same validation,
+ * only slower; test/policy/precompiled.test.ts fails until the file is generated again.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Ajv, Options, ValidateFunction } from 'ajv';
+import type * as AjvModule from 'ajv';
 import { SEVERITIES } from '../rules/types.js';
+import { precompiled } from './precompiled.generated.js';
 
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } };
 const accountList = { type: 'array', items: { type: 'string', pattern: '^\\d{12}$' } };
@@ -170,16 +181,34 @@ export const configFileSchema = {
   },
 } as const;
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-export const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-addFormats(ajv);
+/** The options of every validator here, precompiled or not (scripts/precompile-schemas.ts uses them too). */
+export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
+
+const require = createRequire(import.meta.url);
+/** ajv with ajv-formats, loaded and built on first use: a run whose schemas are all precompiled never loads it. */
+export function newAjv(options: Options): Ajv {
+  const { Ajv } = require('ajv') as typeof AjvModule;
+  const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
+  const ajv = new Ajv(options);
+  addFormats(ajv);
+  return ajv;
+}
+
+let compiler: Ajv | undefined;
+
+/** What identifies a schema among the precompiled ones: a digest of its JSON text. */
+export function schemaKey(schema: object): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 32);
+}
 
 const cache = new WeakMap<object, ValidateFunction>();
-/** One compiled validator per schema object. */
+/** One compiled validator per schema object: the precompiled one when there is one. */
 export function validatorFor(schema: object): ValidateFunction {
   let validate = cache.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate =
+      (precompiled.get(schemaKey(schema)) as ValidateFunction | undefined) ??
+      (compiler ??= newAjv(AJV_OPTIONS)).compile(schema);
     cache.set(schema, validate);
   }
   return validate;
@@ -189,13 +218,12 @@ export function validatorFor(schema: object): ValidateFunction {
  * For validating many small values fast (the lines of a findings state): stops at the first error
  * instead of collecting all of them, which is what a caller reporting one error needs.
  */
-const firstErrorAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-addFormats(firstErrorAjv);
+let firstErrorAjv: Ajv | undefined;
 const firstErrorCache = new WeakMap<object, ValidateFunction>();
 export function firstErrorValidatorFor(schema: object): ValidateFunction {
   let validate = firstErrorCache.get(schema);
   if (!validate) {
-    validate = firstErrorAjv.compile(schema);
+    validate = (firstErrorAjv ??= newAjv({ allErrors: false, strict: true, allowUnionTypes: true })).compile(schema);
     firstErrorCache.set(schema, validate);
   }
   return validate;

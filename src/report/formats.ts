@@ -12,6 +12,7 @@ import type { FormatOptions } from './options.js';
 import type { RunResult } from './run.js';
 import { sarifReport } from './sarif.js';
 import { textReport } from './text.js';
+import { FORMAT_NAMES, type FormatName } from './names.js';
 import { toJson } from './write.js';
 
 export type { RunResult } from './run.js';
@@ -28,10 +29,10 @@ export const formatters = {
   sarif: sarifReport,
   snapshot: (run) => toJson(run.snapshot),
   text: textReport,
-} satisfies Record<string, Formatter>;
+} satisfies Record<FormatName, Formatter>;
 
-export type FormatName = keyof typeof formatters;
-export const FORMAT_NAMES = Object.keys(formatters) as FormatName[];
+// Defined in ./names.ts (main.ts defines --output with them without loading the formatters).
+export { FORMAT_NAMES, type FormatName };
 
 /**
  * Formats whose text may be too big for one string (100,000 functions: hundreds of MB), written in

@@ -7,8 +7,10 @@ import { fingerprint } from '../rules/fingerprint.js';
 import { severityRank } from '../rules/types.js';
 import type { RunResult } from './run.js';
 
-export const FAIL_ON = ['critical', 'high', 'medium', 'low', 'info', 'none'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
+import type { FailOn } from './names.js';
+
+// Defined in ./names.ts (main.ts defines --fail-on with them without loading the gate).
+export { FAIL_ON, type FailOn } from './names.js';
 
 export interface GateResult {
   readonly failed: boolean;

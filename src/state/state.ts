@@ -11,6 +11,7 @@
  */
 import { fingerprint } from '../rules/fingerprint.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
+import { KEEP_RESOLVED_DAYS } from '../defaults.js';
 import { StateTable } from './table.js';
 
 export const STATE_SCHEMA_VERSION = 1;
@@ -222,13 +223,8 @@ function advanceTable(
   };
 }
 
-/**
- * Days a resolved entry stays in the state (`--state-keep-resolved-days`): long enough that a
- * finding that comes back within a quarter is `reopened` with its first sighting, short enough that
- * a fleet's churn does not grow the file without end.
- * @default 90
- */
-export const KEEP_RESOLVED_DAYS = 90;
+// Defined in src/defaults.ts (the CLI's help names it without loading this module).
+export { KEEP_RESOLVED_DAYS };
 
 /**
  * The state without the entries resolved more than `keepDays` whole days before `now` (open
