@@ -4,13 +4,12 @@
  * the same in this thread or in a crawler thread (`threads.ts`), and both paths build their clients
  * here. Each job's clients (and their sockets) live as long as its crawl.
  */
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { NOTHING_REQUESTED } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
 import type { ErrorInfo, RegionStats } from '../snapshot/types.js';
-import { createLambdaClient, createLogsClient } from './client.js';
-import { remoteEc2, warmEc2Thread } from './ec2-remote.js';
+import { createLambdaClient } from './client.js';
+import { remoteEc2, remoteLogs, warmSdkThread } from './sdk-remote.js';
 import { crawl, type CrawlOptions, type CrawlResult, type RegionProgress } from './crawler.js';
 import { skippedLogGroups } from './log-groups.js';
 
@@ -68,10 +67,10 @@ export async function crawlAccountRegion(
   signal: AbortSignal,
   onProgress?: (progress: RegionProgress) => void,
 ): Promise<CrawlResult> {
-  // The EC2 thread takes 0.5-1 s to load its SDK on another core: started now, it is ready by the
+  // The SDK thread takes 0.5-1 s to load its SDKs on another core: started now, it is ready by the
   // time the listing's first VPC functions are handed to it, even for a small fleet, whose whole
   // crawl is shorter than that. A region without VPC functions then never sends it anything.
-  warmEc2Thread();
+  warmSdkThread();
   const auth = {
     ...(job.client.profile === undefined ? {} : { profile: job.client.profile }),
     ...(job.client.credentials === undefined ? {} : { credentials: job.client.credentials }),
@@ -82,14 +81,14 @@ export async function crawlAccountRegion(
     ...(job.client.endpoint === undefined ? {} : { endpoint: job.client.endpoint }),
     ...auth,
   });
-  let logs: Promise<CloudWatchLogsClient> | undefined;
   const { logGroups, ...settings } = job.settings;
   try {
     const result = await crawl({
       ...settings,
       regions: [job.region],
       clientFor: () => lambda,
-      // EC2's reads go through the EC2 thread (ec2-remote.ts): this thread never loads the EC2 SDK.
+      // EC2's and CloudWatch Logs' reads go through the SDK thread (sdk-remote.ts): this thread
+      // never loads their SDKs.
       ec2For: (region) =>
         remoteEc2(
           {
@@ -99,17 +98,19 @@ export async function crawlAccountRegion(
           },
           () => lambda.config.credentials(),
         ),
-      // Built by the log group read's first call (at region start, behind the first listing page).
+      // The log group read starts with the region (its prefix read needs nothing from the listing).
       ...(logGroups === false
         ? {}
         : {
-            logsClientFor: (region: string) =>
-              (logs ??= createLogsClient({
-                region,
-                maxSockets: 4,
-                ...(job.client.logsEndpoint === undefined ? {} : { endpoint: job.client.logsEndpoint }),
-                ...auth,
-              })),
+            logsFor: (region: string) =>
+              remoteLogs(
+                {
+                  region,
+                  maxSockets: 4,
+                  ...(job.client.logsEndpoint === undefined ? {} : { endpoint: job.client.logsEndpoint }),
+                },
+                () => lambda.config.credentials(),
+              ),
           }),
       envHashKey: job.key,
       signal,
@@ -126,7 +127,6 @@ export async function crawlAccountRegion(
       : { ...read, regions: read.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)) };
   } finally {
     lambda.destroy();
-    if (logs) (await logs.catch(() => undefined))?.destroy();
   }
 }
 

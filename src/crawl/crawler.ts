@@ -14,7 +14,7 @@ import { withSignal } from './client.js';
 import { systemClock, type Clock } from './clock.js';
 import { aliasRecords } from './alias-records.js';
 import { readExposure, type ExposureReads } from './exposure.js';
-import { QuotaLane, type CallResult } from './lane.js';
+import { QuotaLane, crawlUnderWay, type CallResult } from './lane.js';
 import {
   recordFromGetFunction,
   withExposure,
@@ -42,11 +42,11 @@ import {
 import { readEventSourceMappings, withEventSourceMappings, type EventSourceMappings } from './event-sources.js';
 import { isZipFunction, readCodeSigning, withCodeSigning, type CodeSigningConfigs } from './code-signing.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { ec2SendOf, type Ec2Send } from './ec2-remote.js';
+import { ec2SendOf, logsSendOf, type Ec2Send, type LogsSend } from './sdk-remote.js';
 import { regionKeyOfArn } from './ec2-lookup.js';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LAMBDA_LOG_PREFIX, LOG_GROUP_PAGE, startLogGroupRead } from './log-groups.js';
-import { loadLambdaSdk } from './sdk.js';
+import { loadEc2Sdk, loadLambdaSdk, loadLogsSdk } from './sdk.js';
 
 // By require, not import (./sdk.ts): an ESM import of the SDK's bundle runs the CJS lexer over it first.
 const { GetFunctionCommand, ListAliasesCommand, ListFunctionsCommand, ListVersionsByFunctionCommand } = loadLambdaSdk();
@@ -111,10 +111,16 @@ export interface CrawlOptions {
    */
   readonly ec2ClientFor?: (region: string) => Promise<EC2Client>;
   /**
-   * EC2's reads for a region, sent from the EC2 thread (ec2-remote.ts): the CLI's. Called when the
-   * listing first shows a VPC function. Takes the place of `ec2ClientFor` when both are given.
+   * EC2's reads for a region, sent from the SDK thread (sdk-remote.ts): the CLI's. Called when the
+   * listing first shows a VPC function; resolves once the thread is ready. Takes the place of
+   * `ec2ClientFor` when both are given.
    */
-  readonly ec2For?: (region: string) => Ec2Send;
+  readonly ec2For?: (region: string) => Promise<Ec2Send>;
+  /**
+   * CloudWatch Logs' reads for a region, sent from the SDK thread: the CLI's. Takes the place of
+   * `logsClientFor` when both are given.
+   */
+  readonly logsFor?: (region: string) => Promise<LogsSend>;
   /**
    * Read the region's Lambda Managed Instances capacity providers (ListCapacityProviders) when a
    * listed function runs on one; false (`--no-capacity-providers`): those functions' provider is
@@ -358,8 +364,19 @@ async function crawlRegion(
   // Log groups (CloudWatch Logs DescribeLogGroups, its own lane): the `/aws/lambda/` prefix read
   // needs nothing from the listing, so it starts now and overlaps the crawl; see log-groups.ts.
   const logsClientFor = options.logsClientFor;
-  const logGroupRead = logsClientFor
-    ? startLogGroupRead({ ...laneBase, client: () => logsClientFor(region), signal, maxRps: cap })
+  const logsFor =
+    options.logsFor ??
+    (logsClientFor &&
+      (async (r: string): Promise<LogsSend> => {
+        // A client of this thread: not before the crawl's first answer (loading the SDK stalls
+        // the thread, sdk.ts), and loaded now, not in a lane's first attempt.
+        await crawlUnderWay();
+        const client = await logsClientFor(r);
+        loadLogsSdk();
+        return logsSendOf(client);
+      }));
+  const logGroupRead = logsFor
+    ? startLogGroupRead({ ...laneBase, logs: () => logsFor(region), signal, maxRps: cap })
     : undefined;
 
   const pending: Promise<void>[] = [];
@@ -370,9 +387,17 @@ async function crawlRegion(
   // Subnet zones and security groups (EC2, one lane each): built when the listing first shows a VPC
   // function, and fed the ids the listing's pages name, so that they are looked up while the
   // GetFunction calls go (ec2-lookup.ts); the records get them at the end.
+  const ec2ClientFor = options.ec2ClientFor;
   const ec2For =
-    options.ec2For ?? (options.ec2ClientFor && ((r: string): Ec2Send => ec2SendOf(options.ec2ClientFor!(r))));
-  let ec2: Ec2Send | undefined;
+    options.ec2For ??
+    (ec2ClientFor &&
+      (async (r: string): Promise<Ec2Send> => {
+        // A client of this thread: its SDK loads now, not in a lane's first attempt.
+        const client = await ec2ClientFor(r);
+        loadEc2Sdk();
+        return ec2SendOf(client);
+      }));
+  let ec2: Promise<Ec2Send> | undefined;
   const ec2Lookups = ec2For && {
     subnets: subnetLookup({ ...laneBase, ec2: () => (ec2 ??= ec2For(region)), signal, maxRps: cap }),
     groups:
@@ -442,7 +467,10 @@ async function crawlRegion(
       if (logGroupRead && customLogGroup && !customLogGroup.startsWith(LAMBDA_LOG_PREFIX))
         customLogGroups.push(customLogGroup);
       if (ec2Lookups && (entry.VpcConfig?.SubnetIds?.length ?? 0) > 0) {
-        ec2 ??= ec2For(region); // the EC2 thread starts loading its SDK now
+        if (ec2 === undefined) {
+          ec2 = ec2For(region); // the SDK thread is asked for now
+          ec2.catch(() => undefined); // awaited by the lookups, which turn a failure into unknown parts
+        }
         const key = regionKeyOfArn(entry.FunctionArn ?? '');
         for (const [ids, add] of [
           [listedIds.subnets, entry.VpcConfig?.SubnetIds ?? []],

@@ -14,7 +14,7 @@
  * part that says why (reason `denied` or `failed`), and the rest of the crawl stands.
  */
 import type { UnknownPart } from '../snapshot/types.js';
-import type { Ec2Send } from './ec2-remote.js';
+import type { Ec2Send } from './sdk-remote.js';
 import { QuotaLane, type LaneOptions } from './lane.js';
 import { errorInfo } from './retry.js';
 

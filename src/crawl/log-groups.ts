@@ -25,11 +25,10 @@
  *   `denied` or `failed`); `--no-log-groups` gives `skipped`. The rules that need it are not judged;
  *   the run is not incomplete for it (as for tags and subnet zones).
  */
-import type { CloudWatchLogsClient, DescribeLogGroupsCommandOutput, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
+import type { DescribeLogGroupsCommandOutput, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import type { FunctionRecord, LogGroupInfo, UnknownPart } from '../snapshot/types.js';
-import { withSignal } from './client.js';
-import { QuotaLane, crawlUnderWay, type LaneOptions } from './lane.js';
-import { loadLogsSdk } from './sdk.js';
+import { QuotaLane, type LaneOptions } from './lane.js';
+import type { LogsSend } from './sdk-remote.js';
 import { errorInfo } from './retry.js';
 
 /** DescribeLogGroups requests per second per account and Region (CloudWatch Logs' documented default). */
@@ -40,8 +39,8 @@ export const LOG_GROUP_PAGE = 50;
 export const LAMBDA_LOG_PREFIX = '/aws/lambda/';
 
 export interface LogGroupReadOptions extends Omit<LaneOptions, 'ratePerSecond' | 'concurrency'> {
-  /** Builds the client (the Logs SDK is imported on first use, off the Lambda lanes' critical path). */
-  readonly client: () => Promise<CloudWatchLogsClient>;
+  /** How to send DescribeLogGroups (the crawl's: from the SDK thread, sdk-remote.ts); called once. */
+  readonly logs: () => LogsSend | Promise<LogsSend>;
   readonly signal: AbortSignal;
   /** Caps the lane's rate (`--max-rps`). */
   readonly maxRps?: number;
@@ -82,15 +81,12 @@ export function startLogGroupRead(options: LogGroupReadOptions): LogGroupRead {
     ratePerSecond: Math.min(options.ratePerSecond ?? LOGS_DESCRIBE_RATE, options.maxRps ?? Infinity),
     concurrency: 4,
   });
-  // The client (and the Logs SDK, imported on first use) is ready before the first call goes on
-  // the lane: loading it must not count against that call's timeout.
+  // The sender (the SDK thread, or a client here) is ready before the first call goes on the lane:
+  // loading an SDK must not count against that call's timeout.
   const ready: Promise<Describe | UnknownPart> = (async () => {
     try {
-      // Not before the crawl's first answer: loading the SDK stalls the thread (see sdk.ts).
-      await crawlUnderWay();
-      const client = await options.client();
-      const { DescribeLogGroupsCommand } = loadLogsSdk();
-      return (input, s) => client.send(withSignal(new DescribeLogGroupsCommand(input), s));
+      const send = await options.logs();
+      return (input, s) => send(input, s);
     } catch (error) {
       return { path: 'logGroup', reason: 'failed', detail: `CloudWatch Logs client: ${(error as Error).message}` };
     }

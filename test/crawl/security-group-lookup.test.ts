@@ -1,6 +1,6 @@
 // The security group lookup's decisions, with a stand-in EC2 client: batching, each group once,
 // a group EC2 does not know, a refused call, and merging with the subnet lookup's records.
-import { ec2SendOf } from '../../src/crawl/ec2-remote.js';
+import { ec2SendOf } from '../../src/crawl/sdk-remote.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,7 +1,7 @@
 // Verdicts that need more than GetFunction, end to end through the real AWS SDK over HTTP against
 // the simulator (and offline input): untagged functions are judged, unreadable tags are counted as
 // not judged, and subnets are resolved to Availability Zones with EC2 DescribeSubnets.
-import { ec2SendOf } from '../../src/crawl/ec2-remote.js';
+import { ec2SendOf } from '../../src/crawl/sdk-remote.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,11 +1,13 @@
-// The EC2 thread (src/crawl/ec2-remote.ts): EC2's reads sent from a worker thread with the real
-// SDK over HTTP to the simulator give what a client of this thread gives, errors cross with what
-// the lanes judge them by, an attempt's abort reaches the thread, and a crawl by crawlAccountRegion
-// (the CLI's path) never loads the EC2 SDK in the crawling thread.
+// The SDK thread (src/crawl/sdk-remote.ts): EC2's and CloudWatch Logs' reads sent from a worker
+// thread with the real SDK over HTTP to the simulator give what a client of this thread gives,
+// errors cross with what the lanes judge them by, an attempt's abort reaches the thread, and a
+// crawl by crawlAccountRegion (the CLI's path) never loads either SDK in the crawling thread.
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createEc2Client } from '../../src/crawl/client.js';
-import { ec2SendOf, errorFromWire, remoteEc2 } from '../../src/crawl/ec2-remote.js';
+import { createEc2Client, createLogsClient } from '../../src/crawl/client.js';
+import { ec2SendOf, errorFromWire, logsSendOf, remoteEc2, remoteLogs } from '../../src/crawl/sdk-remote.js';
 import { classify, errorInfo, retryAfterMs } from '../../src/crawl/retry.js';
 import type { LambdaSimulator } from '../../src/simulator/server.js';
 import { withSimulator } from '../helpers/sim.js';
@@ -22,7 +24,7 @@ const subnetsOf = (sim: LambdaSimulator): string[] =>
     ),
   ].sort();
 
-describe('the EC2 thread', () => {
+describe('the SDK thread', () => {
   it('answers DescribeSubnets and DescribeSecurityGroups as a client of this thread does', async () => {
     await withSimulator(FLEET, async (sim, endpoint) => {
       const ids = subnetsOf(sim);
@@ -30,7 +32,9 @@ describe('the EC2 thread', () => {
       const local = ec2SendOf(
         createEc2Client({ region: 'us-east-1', endpoint, maxSockets: 2, credentials: CREDENTIALS }),
       );
-      const remote = remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () => Promise.resolve(CREDENTIALS));
+      const remote = await remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () =>
+        Promise.resolve(CREDENTIALS),
+      );
       const input = { Filters: [{ Name: 'subnet-id', Values: ids }] };
       const signal = new AbortController().signal;
       const [here, there] = await Promise.all([
@@ -49,9 +53,29 @@ describe('the EC2 thread', () => {
     });
   });
 
+  it('answers DescribeLogGroups as a client of this thread does', async () => {
+    await withSimulator(
+      { fleet: { functions: 120, regions: ['us-east-1'], logGroups: true } },
+      async (sim, endpoint) => {
+        const spec = { region: 'us-east-1', endpoint, maxSockets: 2 };
+        const local = logsSendOf(createLogsClient({ ...spec, credentials: CREDENTIALS }));
+        const remote = await remoteLogs(spec, () => Promise.resolve(CREDENTIALS));
+        const input = { logGroupNamePrefix: '/aws/lambda/', limit: 50 };
+        const signal = new AbortController().signal;
+        const [here, there] = await Promise.all([local(input, signal), remote(input, signal)]);
+        expect(there.logGroups?.length).toBeGreaterThan(0);
+        expect(there.logGroups).toEqual(here.logGroups);
+        expect(there.nextToken).toEqual(here.nextToken);
+        expect(sim.logsStats.requests).toBe(2);
+      },
+    );
+  });
+
   it('a refusal crosses the thread as the SDK threw it: denied, with its code and status', async () => {
     await withSimulator({ ...FLEET, ec2: { deny: true } }, async (_sim, endpoint) => {
-      const remote = remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () => Promise.resolve(CREDENTIALS));
+      const remote = await remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () =>
+        Promise.resolve(CREDENTIALS),
+      );
       const error = await remote('DescribeSubnets', { Filters: [] }, new AbortController().signal).catch(
         (e: unknown) => e,
       );
@@ -74,42 +98,59 @@ describe('the EC2 thread', () => {
 
   it('an aborted attempt rejects at once with the abort reason', async () => {
     // A server that never answers: only the abort can end the attempt.
-    await withSimulator({ ...FLEET, latencyMs: 60_000 }, async (_sim, endpoint) => {
-      const remote = remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () => Promise.resolve(CREDENTIALS));
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const remote = await remoteEc2({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxSockets: 2 }, () =>
+        Promise.resolve(CREDENTIALS),
+      );
       const controller = new AbortController();
       const attempt = remote('DescribeSubnets', { Filters: [] }, controller.signal);
-      setTimeout(() => controller.abort(new Error('attempt timed out')), 50);
+      setTimeout(() => controller.abort(new Error('attempt timed out')), 100);
       await expect(attempt).rejects.toThrow('attempt timed out');
-    });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
-  it('a crawl by crawlAccountRegion looks subnets up without loading the EC2 SDK in the crawling thread', () => {
+  it('a crawl by crawlAccountRegion looks subnets and log groups up without loading their SDKs in the crawling thread', () => {
     // A process of its own: this one may have loaded the SDK for other tests.
     const script = `
       import { createRequire } from 'node:module';
       import { crawlAccountRegion } from './src/crawl/account-region.ts';
       import { LambdaSimulator } from './src/simulator/server.ts';
       import { envHashKey } from './src/snapshot/redact.ts';
-      const sim = new LambdaSimulator({ fleet: { functions: 60, regions: ['us-east-1'] } });
+      const sim = new LambdaSimulator({ fleet: { functions: 60, regions: ['us-east-1'], logGroups: true } });
       const endpoint = await sim.start();
       const result = await crawlAccountRegion({
         region: 'us-east-1',
         client: { endpoint, ec2Endpoint: endpoint, logsEndpoint: endpoint, maxSockets: 8, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } },
-        key: envHashKey(Buffer.from('ec2-thread-test-key')),
-        settings: { exposure: 'none', logGroups: false },
+        key: envHashKey(Buffer.from('sdk-thread-test-key')),
+        settings: { exposure: 'none' },
       }, new AbortController().signal);
       await sim.stop();
-      const loaded = Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('client-ec2'));
+      const loaded = Object.keys(createRequire(import.meta.url).cache).some((f) => /client-ec2|client-cloudwatch-logs/.test(f));
       const zones = result.functions.filter((f) => f.subnetAvailabilityZones && Object.keys(f.subnetAvailabilityZones).length > 0).length;
-      console.log(JSON.stringify({ loaded, zones, ec2: sim.ec2Stats.requests }));
+      const groups = result.functions.filter((f) => f.logGroup !== undefined).length;
+      console.log(JSON.stringify({ loaded, zones, groups, ec2: sim.ec2Stats.requests, logs: sim.logsStats.requests }));
     `;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: new URL('../..', import.meta.url).pathname,
       encoding: 'utf8',
     });
-    const seen = JSON.parse(out.trim().split('\n').at(-1)!) as { loaded: boolean; zones: number; ec2: number };
+    const seen = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      loaded: boolean;
+      zones: number;
+      groups: number;
+      ec2: number;
+      logs: number;
+    };
     expect(seen.zones).toBeGreaterThan(0);
+    expect(seen.groups).toBeGreaterThan(0);
     expect(seen.ec2).toBeGreaterThan(0);
+    expect(seen.logs).toBeGreaterThan(0);
     expect(seen.loaded).toBe(false);
   });
 });
