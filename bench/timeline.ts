@@ -85,6 +85,15 @@ try {
     .filter((g) => g.gap > 25)
     .map((g) => `${s(g.at)}+${g.gap.toFixed(0)}ms`);
   console.log(`GetFunction gaps > 25 ms: ${gaps.join(' ') || 'none'}`);
+  // Every arrival around the longest gap: what else the service saw then.
+  const longest = gets.slice(1).reduce((best, t, i) => (t - gets[i]! > best.gap ? { at: gets[i]!, gap: t - gets[i]! } : best), { at: 0, gap: 0 });
+  if (longest.gap > 100)
+    console.log(
+      `around the longest gap: ${seen
+        .filter((a) => a.at - start >= longest.at - 100 && a.at - start <= longest.at + longest.gap + 20)
+        .map((a) => `${s(a.at - start)} ${a.operation}`)
+        .join(', ')}`,
+    );
 } finally {
   sim.child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { withSignal } from './client.js';
 import { systemClock, type Clock } from './clock.js';
 import { aliasRecords } from './alias-records.js';
 import { readExposure, type ExposureReads } from './exposure.js';
-import { QuotaLane, crawlUnderWay, type CallResult } from './lane.js';
+import { QuotaLane, crawlUnderWay, markCrawlUnderWay, noteCrawlStarted, type CallResult } from './lane.js';
 import {
   recordFromGetFunction,
   withExposure,
@@ -192,6 +192,7 @@ async function crawlRegion(
   region: string,
   options: CrawlOptions,
 ): Promise<{ stats: RegionStats; functions: FunctionRecord[] }> {
+  noteCrawlStarted();
   const clock = options.clock ?? systemClock;
   const signal = options.signal ?? new AbortController().signal;
   const quotas = options.quotas ?? LAMBDA_QUOTAS;
@@ -509,6 +510,12 @@ async function crawlRegion(
     report();
   } while (marker);
   listingDone = true;
+  // What loads an SDK in this thread (the role read's IAM SDK) goes now: a stall of the event loop
+  // during the listing sends the shared lane's queued requests (pages, mappings, code signing) in
+  // a clump, its small bucket throttles one, and a throttled page waits out Retry-After (1 s or
+  // more) while GetFunction runs out of listed functions (measured: 0.35-0.75 s of 16). After the
+  // listing, a stall costs GetFunction only what its lane cannot catch up.
+  markCrawlUnderWay();
   // The rest at once, with the capacity providers' subnets and groups once their read is in (it
   // started with the first function on one, so it is usually in by now).
   void (providerRead ?? Promise.resolve(undefined)).then(

@@ -17,19 +17,45 @@ let markUnderWay: (() => void) | undefined;
 const underWay = new Promise<void>((resolve) => (markUnderWay = resolve));
 
 /**
- * Resolves once a lane of this thread has had its first answer (the first ListFunctions page) and
- * the GetFunction calls it started have gone out (a macrotask later), or after `fallbackMs` (a
- * crawl in crawler threads sends none from this one). Reads that load an SDK of their own (IAM's
- * roles, any client but Lambda's) start after it: loading one takes the event loop for hundreds of
- * ms (seconds on a busy machine), all of it start-up time before the first request; after it, the
- * GetFunction lane catches up part of the stall (`burst`).
+ * Marks this thread's crawl under way: the crawler calls it at the end of a region's listing (see
+ * crawler.ts); a lane made with `marksUnderWay` at its first answer. See `crawlUnderWay`.
+ */
+export function markCrawlUnderWay(): void {
+  markUnderWay?.();
+  markUnderWay = undefined;
+}
+
+/**
+ * Resolves once this thread's crawl is under way (`markCrawlUnderWay`: a region's listing is done,
+ * so its GetFunction calls are going and the shared lane is free of pages) and a macrotask later,
+ * or after `fallbackMs` (a crawl in crawler threads sends none from this one). Reads that load an
+ * SDK in this thread (IAM's roles) start after it: loading one takes the event loop for tens to
+ * hundreds of ms (seconds on a busy machine). Before the first GetFunction request is written (the
+ * SDK's send takes several turns of the event loop after a call is issued) that is all lost, and
+ * during the listing it clumps the shared lane's requests (crawler.ts); after it, the GetFunction
+ * lane catches part of the stall up (`burst`).
  */
 export function crawlUnderWay(fallbackMs = 1000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const fallback = new Promise<void>((resolve) => (timer = setTimeout(resolve, fallbackMs)));
+  // The fallback is for a thread that crawls nothing itself; one whose crawl has started waits for
+  // its listing (however long), since a load during the listing is what the wait is for.
+  const fallback = new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (crawlStarted) timer = setTimeout(check, fallbackMs);
+      else resolve();
+    };
+    timer = setTimeout(check, fallbackMs);
+  });
   return Promise.race([underWay.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))), fallback]).finally(
     () => clearTimeout(timer),
   );
+}
+
+let crawlStarted = false;
+
+/** A crawl has started in this thread: `crawlUnderWay` then waits for its mark, not its fallback. */
+export function noteCrawlStarted(): void {
+  crawlStarted = true;
 }
 
 export interface LaneOptions {
@@ -45,6 +71,8 @@ export interface LaneOptions {
   readonly burstAfterThrottle?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** Its first answer marks the crawl under way (`markCrawlUnderWay`): the GetFunction lane's. */
+  readonly marksUnderWay?: boolean;
 }
 
 export interface CallOptions {
@@ -70,8 +98,10 @@ export class QuotaLane {
   readonly #retry: RetryPolicy;
   readonly #clock: Clock;
   readonly #random: () => number;
+  readonly #marksUnderWay: boolean;
 
   constructor(options: LaneOptions) {
+    this.#marksUnderWay = options.marksUnderWay === true;
     this.#clock = options.clock ?? systemClock;
     this.limiter = new AdaptiveRateLimiter({
       ratePerSecond: options.ratePerSecond,
@@ -110,8 +140,7 @@ export class QuotaLane {
           this.#slots.release();
         }
         this.limiter.onSuccess(sentAt);
-        markUnderWay?.();
-        markUnderWay = undefined;
+        if (this.#marksUnderWay) markCrawlUnderWay();
         return { ok: true, value, attempts: attempt };
       } catch (error) {
         if (signal.aborted) throw signal.reason;

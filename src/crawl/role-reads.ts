@@ -42,7 +42,7 @@ export class RoleReads {
   /** Starts the read of the target known as `key` (once; later calls do nothing). */
   start(key: string, target: RoleReadTarget): void {
     if (!this.#options.read || this.#reads.has(key)) return;
-    // After the crawl's first request (`crawlUnderWay`): loading the IAM SDK must not delay it.
+    // Once the crawl is under way (`crawlUnderWay`: its listing is done): loading the IAM SDK must not stall the listing.
     const read = crawlUnderWay().then(() => this.#readHere(target));
     read.catch(() => undefined); // awaited in `collect`; an abort before then must not surface as unhandled
     this.#reads.set(key, read);

@@ -4,6 +4,7 @@
  * `createEc2Client` / `createLogsClient` (read-only guard, no SDK retries), and answers with the
  * output or the error's fields.
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createEc2Client, createLogsClient } from './client.js';
@@ -22,6 +23,18 @@ import { loadEc2Sdk, loadLogsSdk } from './sdk.js';
 
 const port = parentPort;
 if (!port) throw new Error('sdk-thread.ts runs as a worker thread (src/crawl/sdk-remote.ts)');
+
+// Lowest priority for this thread alone (on Linux a nice value is a thread's own: setpriority on
+// the calling thread, as os.setPriority does, leaves the crawling thread at its own): loading the
+// SDKs is 0.5-1 s of CPU that must not take a core from the crawl, nor from whatever else runs
+// beside it (on a 2-core machine it otherwise slows the crawl's first seconds). Elsewhere the
+// call would lower the whole process, so it is not made.
+if (process.platform === 'linux')
+  try {
+    setPriority(19);
+  } catch {
+    // Not allowed (a sandbox): it then loads at the crawl's priority.
+  }
 
 // The point of this thread: the loads happen here, at once, while the crawl goes on elsewhere.
 try {

@@ -7,10 +7,14 @@ describe('crawlUnderWay: the reads that load an SDK of their own wait for the cr
   const settled = (p: Promise<void>, ms: number) =>
     Promise.race([p.then(() => 'resolved'), new Promise((r) => setTimeout(() => r('pending'), ms))]);
 
-  it("waits for a lane's first answer, not for its first request", async () => {
+  it("waits for the GetFunction lane's first answer, not for its first request nor another lane's answer", async () => {
     const waiting = crawlUnderWay(60_000);
     expect(await settled(waiting, 30)).toBe('pending');
-    const lane = new QuotaLane({ ratePerSecond: 1000, concurrency: 1 });
+    // The listing's lane (not marking): its answer does not count.
+    const listing = new QuotaLane({ ratePerSecond: 1000, concurrency: 1 });
+    await listing.call(() => Promise.resolve(), new AbortController().signal);
+    expect(await settled(waiting, 30)).toBe('pending');
+    const lane = new QuotaLane({ ratePerSecond: 1000, concurrency: 1, marksUnderWay: true });
     let answer: (() => void) | undefined;
     const call = lane.call(() => new Promise<void>((resolve) => (answer = resolve)), new AbortController().signal);
     await new Promise((r) => setTimeout(r, 10));
