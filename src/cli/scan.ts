@@ -2,8 +2,8 @@
  * `lambda-audit scan`: snapshot (crawl, demo or --input), evaluate, drift, write the outputs. This
  * module checks everything the user wrote and gets the snapshot; ./scan-finish.ts does the rest.
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { resolve } from 'node:path';
+import { crawlUnderWay } from '../crawl/lane.js';
 import { DEFAULT_BASELINE_DIR } from '../defaults.js';
 import type { Baseline } from '../drift/baseline.js';
 import type { DriftPolicy } from '../drift/policy.js';
@@ -124,9 +124,8 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   ])
     await checkWritable(resolve(io.cwd, path), path);
 
-  // The second half (rules engine, drift, formats: about 80 modules) is imported while the crawl
-  // waits for its first answer, not before the crawl (its first request would wait for it) nor
-  // after it (the run's end would). See finishWhenIdle.
+  // The second half (rules engine, drift, formats: about 80 modules) is imported while the crawl's
+  // GetFunction calls go. See finishWhenIdle.
   const finish = finishWhenIdle();
   let snapshot;
   try {
@@ -151,28 +150,26 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   });
 }
 
-const HTTP_REQUEST_START = 'http.client.request.start';
-
 /**
- * Imports ./scan-finish.ts as soon as this thread has sent its first HTTP request (the crawl's
- * ListFunctions, or a credential lookup before it): the process then waits for an answer, and the
- * import's CPU goes into that wait instead of before the request. Without a request in this thread
- * (--input, --iac, or a crawl in crawler threads, where this thread is mostly idle) it is imported
- * when the snapshot is there: `load()` starts it if it has not started.
+ * Imports ./scan-finish.ts once the crawl is under way (`crawlUnderWay`: this thread's listing is
+ * done, or a second has passed without a crawl here: --input, --iac, a crawl in crawler threads),
+ * or when the snapshot is there if that comes first (`load()` starts it). Not before the crawl's
+ * first request (it would wait for the import), not during the listing (its stalls would clump the
+ * shared lane's requests, crawler.ts), not after the crawl (the run's end would wait for it): while
+ * the GetFunction calls go, an import's stalls are short (one module at a time) and their lane
+ * catches them up.
  */
 function finishWhenIdle(): { load: () => Promise<typeof Finish>; cancel: () => void } {
   let loading: Promise<typeof Finish> | undefined;
+  let cancelled = false;
   const start = (): Promise<typeof Finish> => {
     loading ??= import('./scan-finish.js');
     return loading;
   };
-  const onRequest = (): void => {
-    unsubscribe(HTTP_REQUEST_START, onRequest);
-    // After the request has been written: setImmediate runs once this turn's I/O is done.
-    setImmediate(() => void start().catch(() => undefined)); // an error surfaces from load()
-  };
-  subscribe(HTTP_REQUEST_START, onRequest);
-  return { load: start, cancel: () => unsubscribe(HTTP_REQUEST_START, onRequest) };
+  void crawlUnderWay().then(() => {
+    if (!cancelled) start().catch(() => undefined); // an error surfaces from load()
+  });
+  return { load: start, cancel: () => (cancelled = true) };
 }
 
 /** `--compliance`: the rules mapped to one framework; a framework no rule maps to is a usage error. */

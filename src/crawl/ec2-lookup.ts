@@ -84,6 +84,8 @@ export class IdLookup<T, Page> {
       if (region.unknown !== undefined) return;
       region.unknown = await this.#lookUp(fresh, region.found);
     });
+    // Awaited by `resolve`; a crawl aborted before then (Ctrl-C) must not surface as unhandled.
+    region.work.catch(() => undefined);
   }
 
   /** Everything found for `key` once `ids` (and every id prefetched before) were looked up, or why not. */

@@ -39,12 +39,13 @@ export function crawlUnderWay(fallbackMs = 1000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   // The fallback is for a thread that crawls nothing itself; one whose crawl has started waits for
   // its listing (however long), since a load during the listing is what the wait is for.
+  // Unreferenced: a crawl that ends without its mark (aborted) must not keep the process alive.
   const fallback = new Promise<void>((resolve) => {
     const check = (): void => {
-      if (crawlStarted) timer = setTimeout(check, fallbackMs);
+      if (crawlStarted) timer = setTimeout(check, fallbackMs).unref();
       else resolve();
     };
-    timer = setTimeout(check, fallbackMs);
+    timer = setTimeout(check, fallbackMs).unref();
   });
   return Promise.race([underWay.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))), fallback]).finally(
     () => clearTimeout(timer),

@@ -96,6 +96,7 @@ export function startLogGroupRead(options: LogGroupReadOptions): LogGroupRead {
       ? readPages(lane, describe, { logGroupNamePrefix: LAMBDA_LOG_PREFIX }, options.signal)
       : describe,
   );
+  byPrefix.catch(() => undefined); // awaited by `attach`; an abort before then must not surface as unhandled
   // Custom names, each asked for once: what the listing named (prefetch), then what only the
   // fetched records name. One lookup at a time: the first refusal stops the ones after it.
   const asked = new Set<string>();
@@ -113,6 +114,7 @@ export function startLogGroupRead(options: LogGroupReadOptions): LogGroupRead {
         typeof describe === 'function' ? await readByName(lane, describe, fresh, options.signal, named) : describe;
       if (isUnknown(found)) byNameUnknown = found;
     });
+    byNameWork.catch(() => undefined); // awaited by `attach`; an abort before then must not surface as unhandled
   };
   return {
     prefetch,

@@ -157,14 +157,14 @@ class SdkThread {
     this.#ready = new Promise<void>((resolve, reject) => (this.#onReady = { resolve, reject }));
     this.#ready.catch(() => undefined); // seen by `whenReady`; a thread nobody waited for must not surface
 
-    // From the TypeScript sources (tests, benchmarks under tsx) the thread registers tsx first.
+    // From the TypeScript sources (tests, benchmarks under tsx) the thread registers tsx first,
+    // resolved from here: the process's working directory may be anywhere.
     this.#worker = import.meta.url.endsWith('.ts')
       ? new Worker(
-          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./sdk-thread.ts', import.meta.url).href)}); });`,
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./sdk-thread.ts', import.meta.url).href)}); });`,
           { eval: true },
         )
       : new Worker(new URL('./sdk-thread.js', import.meta.url));
-    this.#worker.unref();
     this.#worker.on('message', (message: FromSdkThread) => {
       if (message.type === 'ready') {
         if (message.error === undefined) this.#onReady?.resolve();
@@ -187,6 +187,8 @@ class SdkThread {
     };
     this.#worker.on('error', (error) => die(new Error(`the SDK thread failed: ${error.message}`)));
     this.#worker.on('exit', (code) => die(new Error(`the SDK thread exited with code ${code}`)));
+    // After the listeners: adding a 'message' listener references the thread's port again.
+    this.#worker.unref();
   }
 
   /** Resolves once the thread has loaded its SDKs (rejects if it could not): before a lane's first attempt, so the load never counts against an attempt's timeout. */

@@ -92,10 +92,11 @@ class CrawlerThread {
     onMessage: (thread: CrawlerThread, message: FromThread) => void,
     onDeath: (thread: CrawlerThread, error: Error) => void,
   ) {
-    // From the TypeScript sources (tests, benchmarks under tsx) the thread registers tsx first.
+    // From the TypeScript sources (tests, benchmarks under tsx) the thread registers tsx first,
+    // resolved from here: the process's working directory may be anywhere.
     this.worker = import.meta.url.endsWith('.ts')
       ? new Worker(
-          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./crawl-thread.ts', import.meta.url).href)}); });`,
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./crawl-thread.ts', import.meta.url).href)}); });`,
           { eval: true },
         )
       : new Worker(new URL('./crawl-thread.js', import.meta.url));

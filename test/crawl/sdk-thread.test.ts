@@ -115,6 +115,21 @@ describe('the SDK thread', () => {
     }
   });
 
+  it('a started thread that is never sent anything does not keep the process alive', () => {
+    // Started with every crawl; a region with no VPC function and --no-log-groups sends it nothing.
+    const script = `
+      import { warmSdkThread } from './src/crawl/sdk-remote.ts';
+      warmSdkThread();
+      console.log('started');
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      encoding: 'utf8',
+      timeout: 20_000, // a process held open by the thread would be killed here, and the call throw
+    });
+    expect(out.trim()).toBe('started');
+  });
+
   it('a crawl by crawlAccountRegion looks subnets and log groups up without loading their SDKs in the crawling thread', () => {
     // A process of its own: this one may have loaded the SDK for other tests.
     const script = `
