@@ -86,7 +86,9 @@ try {
     .map((g) => `${s(g.at)}+${g.gap.toFixed(0)}ms`);
   console.log(`GetFunction gaps > 25 ms: ${gaps.join(' ') || 'none'}`);
   // Every arrival around the longest gap: what else the service saw then.
-  const longest = gets.slice(1).reduce((best, t, i) => (t - gets[i]! > best.gap ? { at: gets[i]!, gap: t - gets[i]! } : best), { at: 0, gap: 0 });
+  const longest = gets
+    .slice(1)
+    .reduce((best, t, i) => (t - gets[i]! > best.gap ? { at: gets[i]!, gap: t - gets[i]! } : best), { at: 0, gap: 0 });
   if (longest.gap > 100)
     console.log(
       `around the longest gap: ${seen
