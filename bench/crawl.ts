@@ -305,7 +305,7 @@ export async function runCliScenario(functions = 1500, runs = 2, extraArgs: read
 }
 
 /** The simulator child's recorded arrivals since the last ask (ms since the epoch). */
-async function arrivals(child: ChildProcess): Promise<{ at: number; operation: string }[]> {
+export async function arrivals(child: ChildProcess): Promise<{ at: number; operation: string }[]> {
   const answer = new Promise<{ at: number; operation: string }[]>((resolve) => {
     const on = (message: { type?: string; arrivals?: { at: number; operation: string }[] }): void => {
       if (message.type !== 'arrivals') return;

@@ -8,30 +8,12 @@
  * Usage: npm run build && node --import tsx bench/timeline.ts [functions] [-- extra scan args]
  * Node flags for the scanned process (e.g. --cpu-prof) go in TIMELINE_NODE_FLAGS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { settle, startSimulator } from './crawl.js';
-
-interface Arrival {
-  readonly at: number;
-  readonly operation: string;
-}
-
-async function arrivals(child: ChildProcess): Promise<Arrival[]> {
-  const answer = new Promise<Arrival[]>((resolve) => {
-    const on = (message: { type?: string; arrivals?: Arrival[] }): void => {
-      if (message.type !== 'arrivals') return;
-      child.off('message', on);
-      resolve(message.arrivals ?? []);
-    };
-    child.on('message', on);
-  });
-  child.send({ type: 'arrivals' });
-  return answer;
-}
+import { arrivals, settle, startSimulator } from './crawl.js';
 
 const args = process.argv.slice(2);
 const cut = args.indexOf('--');

@@ -22,19 +22,11 @@ import {
   type StateEntry,
 } from '../../src/state/state.js';
 import { StateTable } from '../../src/state/table.js';
+import { seeded } from '../../src/simulator/random.js';
 import { tempDir } from '../helpers/temp.js';
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator (the simulator's mulberry32), so a failure can be replayed from its seed. */
+const random = seeded;
 
 const DAY = 86_400_000;
 const date = (d: number): string => new Date(Date.UTC(2026, 0, 1) + d * DAY + 3 * 3_600_000).toISOString();
