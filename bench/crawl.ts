@@ -305,9 +305,9 @@ export async function runCliScenario(functions = 1500, runs = 2, extraArgs: read
 }
 
 /** The simulator child's recorded arrivals since the last ask (ms since the epoch). */
-export async function arrivals(child: ChildProcess): Promise<{ at: number; operation: string }[]> {
+export async function arrivals(child: ChildProcess): Promise<{ at: number; operation: string; throttled?: true }[]> {
   const answer = new Promise<{ at: number; operation: string }[]>((resolve) => {
-    const on = (message: { type?: string; arrivals?: { at: number; operation: string }[] }): void => {
+    const on = (message: { type?: string; arrivals?: { at: number; operation: string; throttled?: true }[] }): void => {
       if (message.type !== 'arrivals') return;
       child.off('message', on);
       resolve(message.arrivals ?? []);

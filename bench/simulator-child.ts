@@ -12,7 +12,7 @@ process.stdout.write(`${JSON.stringify({ endpoint, regions: simulator.regions })
 process.on('SIGTERM', () => void simulator.stop().then(() => process.exit(0)));
 process.on('message', (message: { type?: string }) => {
   if (message.type !== 'arrivals') return;
-  const arrivals = simulator.arrivals.map((a) => ({ at: performance.timeOrigin + a.at, operation: a.operation }));
+  const arrivals = simulator.arrivals.map((a) => ({ ...a, at: performance.timeOrigin + a.at }));
   simulator.arrivals.length = 0;
   process.send?.({ type: 'arrivals', arrivals });
 });

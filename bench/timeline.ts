@@ -57,6 +57,9 @@ try {
     console.log(
       `${operation.padEnd(34)} ${String(times.length).padStart(5)}  first ${s(times[0]!)}  last ${s(times.at(-1)!)}`,
     );
+  const throttled = seen.filter((a) => a.throttled === true);
+  if (throttled.length > 0)
+    console.log(`throttled (429): ${throttled.map((a) => `${s(a.at - start)} ${a.operation}`).join(', ')}`);
   const gets = byOperation.get('GetFunction') ?? [];
   const perHalf: number[] = [];
   for (const t of gets) perHalf[Math.floor(t / 500)] = (perHalf[Math.floor(t / 500)] ?? 0) + 1;

@@ -15,6 +15,7 @@ import type { Suppression } from '../policy/suppressions.js';
 import type { FailOn } from '../report/names.js';
 import { checkWritable } from '../report/write.js';
 import type { FindingsState, Sla } from '../state/state.js';
+import type { FunctionRecord } from '../snapshot/types.js';
 import { fileTimestamp, logTo, type CliIo } from './io.js';
 import type { OutputSpec } from './options.js';
 import { acquireSnapshot, type SourceFlags } from './source.js';
@@ -125,11 +126,16 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     await checkWritable(resolve(io.cwd, path), path);
 
   // The second half (rules engine, drift, formats: about 80 modules) is imported while the crawl's
-  // GetFunction calls go. See finishWhenIdle.
-  const finish = finishWhenIdle();
+  // GetFunction calls go, and the rules are warmed up on the crawl's first records. See finishWhenIdle.
+  const sample: FunctionRecord[] = [];
+  const finish = finishWhenIdle((loaded, cancelled) => loaded.warmUp(sample, rules, cancelled));
   let snapshot;
   try {
-    snapshot = await acquireSnapshot(flags, io, log);
+    snapshot = await acquireSnapshot(flags, io, log, {
+      onFetched: (record) => {
+        if (sample.length < WARM_UP_RECORDS) sample.push(record);
+      },
+    });
   } finally {
     finish.cancel();
   }
@@ -151,23 +157,38 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
 }
 
 /**
+ * Records of the crawl the rules are warmed up on (see `warmUp` in scan-finish.ts): enough for the
+ * rules' code to be compiled and optimised, few enough that each round is a short stall.
+ */
+const WARM_UP_RECORDS = 200;
+
+/**
  * Imports ./scan-finish.ts once the crawl is under way (`crawlUnderWay`: this thread's listing is
  * done, or a second has passed without a crawl here: --input, --iac, a crawl in crawler threads),
  * or when the snapshot is there if that comes first (`load()` starts it). Not before the crawl's
  * first request (it would wait for the import), not during the listing (its stalls would clump the
  * shared lane's requests, crawler.ts), not after the crawl (the run's end would wait for it): while
  * the GetFunction calls go, an import's stalls are short (one module at a time) and their lane
- * catches them up.
+ * catches them up. Once imported during the crawl, `whileCrawling` runs, until `cancel()`.
  */
-function finishWhenIdle(): { load: () => Promise<typeof Finish>; cancel: () => void } {
+function finishWhenIdle(whileCrawling: (loaded: typeof Finish, cancelled: () => boolean) => Promise<void>): {
+  load: () => Promise<typeof Finish>;
+  cancel: () => void;
+} {
   let loading: Promise<typeof Finish> | undefined;
   let cancelled = false;
   const start = (): Promise<typeof Finish> => {
     loading ??= import('./scan-finish.js');
     return loading;
   };
-  void crawlUnderWay().then(() => {
-    if (!cancelled) start().catch(() => undefined); // an error surfaces from load()
+  void crawlUnderWay().then(async () => {
+    if (cancelled) return;
+    try {
+      const loaded = await start();
+      if (!cancelled) await whileCrawling(loaded, () => cancelled);
+    } catch {
+      // An import error surfaces from load(); a warm-up's is of no consequence.
+    }
   });
   return { load: start, cancel: () => (cancelled = true) };
 }

@@ -21,7 +21,7 @@ import { AuditError } from '../errors.js';
 import { parseJsonFile } from '../json.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
-import type { ErrorInfo, SkippedAccountInfo, Snapshot } from '../snapshot/types.js';
+import type { ErrorInfo, FunctionRecord, SkippedAccountInfo, Snapshot } from '../snapshot/types.js';
 import { balancedShards, inShard, type PreviousRegion, type Shard } from '../org/shard.js';
 import { DEMO_ENV_KEY, loadEnvHashKey } from './env-key.js';
 import { logTo, type CliIo } from './io.js';
@@ -108,7 +108,17 @@ interface Target {
  * main.ts): IaC parsing, --input reading, shard merging and the demo's simulator are most of the
  * tool's modules, and a crawl waits for every module loaded before its first request.
  */
-export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line: string) => void): Promise<Snapshot> {
+/** What a caller hears of a crawl while it goes (see `CrawlOptions.onFetched`). */
+export interface CrawlHooks {
+  readonly onFetched?: (record: FunctionRecord) => void;
+}
+
+export async function acquireSnapshot(
+  flags: SourceFlags,
+  io: CliIo,
+  log: (line: string) => void,
+  hooks: CrawlHooks = {},
+): Promise<Snapshot> {
   if (flags.shardBalance !== undefined && flags.shard === undefined)
     throw new AuditError('E_USAGE', '--shard-balance goes with --shard K/N (it says how the shards split the crawl)');
   if (flags.iac && flags.iac.length > 0) {
@@ -233,6 +243,7 @@ export async function acquireSnapshot(flags: SourceFlags, io: CliIo, log: (line:
       ...(flags.threads === undefined ? {} : { threads: flags.threads }),
       signal: controller.signal,
       onProgress: (p) => progress.update(p),
+      ...(hooks.onFetched === undefined ? {} : { onFetched: hooks.onFetched }),
       onStart: (job) => {
         const i = targetOf.get(job);
         const target = i === undefined ? undefined : targets[i];

@@ -7,9 +7,9 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { NOTHING_REQUESTED } from '../snapshot/build.js';
 import type { EnvHashKey } from '../snapshot/redact.js';
-import type { ErrorInfo, RegionStats } from '../snapshot/types.js';
+import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.js';
 import { createLambdaClient } from './client.js';
-import { remoteEc2, remoteLogs, warmSdkThread } from './sdk-remote.js';
+import { holdSdkThread, remoteEc2, remoteLogs } from './sdk-remote.js';
 import { crawl, type CrawlOptions, type CrawlResult, type RegionProgress } from './crawler.js';
 import { skippedLogGroups } from './log-groups.js';
 
@@ -66,11 +66,12 @@ export async function crawlAccountRegion(
   job: AccountRegionJob,
   signal: AbortSignal,
   onProgress?: (progress: RegionProgress) => void,
+  onFetched?: (record: FunctionRecord) => void,
 ): Promise<CrawlResult> {
   // The SDK thread takes 0.5-1 s to load its SDKs on another core: started now, it is ready by the
   // time the listing's first VPC functions are handed to it, even for a small fleet, whose whole
   // crawl is shorter than that. A region without VPC functions then never sends it anything.
-  warmSdkThread();
+  const releaseSdkThread = holdSdkThread();
   const auth = {
     ...(job.client.profile === undefined ? {} : { profile: job.client.profile }),
     ...(job.client.credentials === undefined ? {} : { credentials: job.client.credentials }),
@@ -114,6 +115,7 @@ export async function crawlAccountRegion(
           }),
       envHashKey: job.key,
       signal,
+      ...(onFetched === undefined ? {} : { onFetched }),
       ...(onProgress === undefined
         ? {}
         : {
@@ -127,6 +129,7 @@ export async function crawlAccountRegion(
       : { ...read, regions: read.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)) };
   } finally {
     lambda.destroy();
+    releaseSdkThread();
   }
 }
 

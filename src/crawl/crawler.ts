@@ -61,6 +61,12 @@ export const LAMBDA_QUOTAS = {
   getPolicy: 15,
 } as const;
 
+/**
+ * How far ahead of the GetFunction calls (in seconds of them) the listing gets before the shared
+ * lane's bulk reads start: more than one throttled page's Retry-After (1 s).
+ */
+const LISTING_LEAD_SECONDS = 2;
+
 /** Catch-up (`RateLimiterOptions.burst`) of the 15 rps lanes, in request intervals: see `crawlRegion`. */
 const SMALL_BUCKET_CATCH_UP = 0.25;
 /**
@@ -105,6 +111,12 @@ export interface CrawlOptions {
   readonly random?: () => number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RegionProgress) => void;
+  /**
+   * Hears each listed function's record once its reads are done, before the region's bulk reads
+   * (zones, security groups, log groups, mappings, signing, providers) are attached to it: for
+   * work that can start while the crawl waits on its quota. The crawl's result is what counts.
+   */
+  readonly onFetched?: (record: FunctionRecord) => void;
   /**
    * EC2 client for a region, built when first needed: resolves VPC functions' subnets to
    * Availability Zones. Without it, zones are not looked up.
@@ -295,6 +307,7 @@ async function crawlRegion(
       );
     }
     latest = withExposure(latest, exposure);
+    options.onFetched?.(latest);
     if (byListing) {
       latestRecords.push(latest);
     } else if (options.includeVersions && latest.status !== 'vanished' && name !== undefined) {
@@ -437,6 +450,30 @@ async function crawlRegion(
   let signingRead: Promise<CodeSigningConfigs> | undefined;
   let sawZip = false;
   const readSigning = options.codeSigning !== false;
+  /** Bulk reads on the shared lane the listing has called for (see `startBulkReads`). */
+  const wanted = { mappings: false, providers: false, signing: false };
+  /**
+   * Starts the shared lane's bulk reads the listing has called for, once the listing is
+   * `LISTING_LEAD_SECONDS` of GetFunction calls ahead (or done). Before that, the lane is the
+   * pages' alone: a request between two pages is what a stall clumps with a page, the lane's
+   * small bucket throttles one of them, and a throttled page waits out Retry-After (1 s or more)
+   * while GetFunction runs out of listed functions (measured: 0.7 s lost in 1 run of 6 when the
+   * second page was throttled). Their answers are needed at the crawl's end only.
+   */
+  const startBulkReads = (): void => {
+    if (wanted.mappings && mappingRead === undefined) {
+      mappingRead = readEventSourceMappings(client, controlLane, signal);
+      mappingRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
+    }
+    if (wanted.providers && providerRead === undefined) {
+      providerRead = readCapacityProviders(client, controlLane, signal);
+      providerRead.catch(() => undefined); // awaited below, like the mappings
+    }
+    if (wanted.signing && signingRead === undefined) {
+      signingRead = readCodeSigning(client, controlLane, signal);
+      signingRead.catch(() => undefined); // awaited below, like the mappings
+    }
+  };
   let marker: string | undefined;
   do {
     const page = await controlLane.call(
@@ -459,10 +496,7 @@ async function crawlRegion(
       listingError = errorInfo(page.error, page.attempts);
       break;
     }
-    if (readMappings && mappingRead === undefined && (page.value.Functions ?? []).length > 0) {
-      mappingRead = readEventSourceMappings(client, controlLane, signal);
-      mappingRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
-    }
+    if ((page.value.Functions ?? []).length > 0) wanted.mappings = readMappings;
     for (const entry of page.value.Functions ?? []) {
       const customLogGroup = entry.LoggingConfig?.LogGroup;
       if (logGroupRead && customLogGroup && !customLogGroup.startsWith(LAMBDA_LOG_PREFIX))
@@ -483,16 +517,10 @@ async function crawlRegion(
           listedIds.count += add.length;
         }
       }
-      if (readProviders && providerRead === undefined && capacityProviderOf(entry) !== undefined) {
-        providerRead = readCapacityProviders(client, controlLane, signal);
-        providerRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
-      }
+      if (readProviders && capacityProviderOf(entry) !== undefined) wanted.providers = true;
       if (!sawZip && isZipFunction(entry)) {
         sawZip = true;
-        if (readSigning) {
-          signingRead = readCodeSigning(client, controlLane, signal);
-          signingRead.catch(() => undefined); // awaited below, like the providers
-        }
+        wanted.signing = readSigning;
       }
       const fn = byListing ? latestEntry(entry, versionsOf) : entry;
       if (fn === undefined) continue; // a published version: a record once its function's is done
@@ -507,9 +535,11 @@ async function crawlRegion(
     // A batch's worth of ids goes at once; the rest with the listing's end.
     if (listedIds.count >= SUBNET_BATCH || customLogGroups.length >= LOG_GROUP_PAGE) handOver(false);
     marker = page.value.NextMarker;
+    if (count.listed - count.done >= getRate * LISTING_LEAD_SECONDS) startBulkReads();
     report();
   } while (marker);
   listingDone = true;
+  startBulkReads();
   // What loads an SDK in this thread (the role read's IAM SDK) goes now: a stall of the event loop
   // during the listing sends the shared lane's queued requests (pages, mappings, code signing) in
   // a clump, its small bucket throttles one, and a throttled page waits out Retry-After (1 s or

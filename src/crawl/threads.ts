@@ -21,7 +21,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit from 'p-limit';
-import type { ErrorInfo } from '../snapshot/types.js';
+import type { ErrorInfo, FunctionRecord } from '../snapshot/types.js';
 import { crawlAccountRegion, incompleteRegion, type AccountRegionJob } from './account-region.js';
 import type { CrawlResult, RegionProgress } from './crawler.js';
 import type { FromThread, ToThread, WireJob } from './thread-protocol.js';
@@ -41,6 +41,8 @@ export interface CrawlAllOptions {
   readonly threads?: number;
   readonly signal: AbortSignal;
   readonly onProgress?: (progress: RegionProgress) => void;
+  /** See `CrawlOptions.onFetched`: heard for the account-regions crawled in this thread only (a crawler thread's records cross at its job's end). */
+  readonly onFetched?: (record: FunctionRecord) => void;
   /** Hears each job as it starts (within `parallel`), in this thread: the account's role read starts with it. */
   readonly onStart?: (job: AccountRegionJob) => void;
 }
@@ -67,7 +69,9 @@ export async function crawlAll(jobs: readonly AccountRegionJob[], options: Crawl
   const threads = options.threads ?? autoThreads(Math.min(options.parallel, jobs.length));
   if (threads <= 1 || jobs.length <= 1)
     return Promise.all(
-      jobs.map((job) => limit(() => crawlAccountRegion(started(job), options.signal, options.onProgress))),
+      jobs.map((job) =>
+        limit(() => crawlAccountRegion(started(job), options.signal, options.onProgress, options.onFetched)),
+      ),
     );
   const pool = new ThreadPool(threads, options);
   try {
@@ -132,7 +136,8 @@ class ThreadPool {
 
   run(job: AccountRegionJob): Promise<CrawlResult> {
     const live = this.#threads.filter((t) => !t.dead);
-    if (live.length === 0) return crawlAccountRegion(job, this.#options.signal, this.#options.onProgress);
+    if (live.length === 0)
+      return crawlAccountRegion(job, this.#options.signal, this.#options.onProgress, this.#options.onFetched);
     if (this.#options.signal.aborted) return Promise.reject(this.#options.signal.reason as Error);
     const thread = live.reduce((a, b) => (b.running.size < a.running.size ? b : a));
     const id = this.#nextId++;

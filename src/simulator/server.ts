@@ -137,7 +137,8 @@ export class LambdaSimulator {
   readonly fleet: Fleet;
   readonly stats: SimulatorStats = newStats();
   /** Arrival time (ms, monotonic) and operation of each request, when `recordArrivals` is set. */
-  readonly arrivals: { readonly at: number; readonly operation: string }[] = [];
+  /** With `recordArrivals`: each request's arrival; `throttled` when it was answered 429. */
+  readonly arrivals: { readonly at: number; readonly operation: string; throttled?: true }[] = [];
   /** EC2 requests (DescribeSubnets), counted apart from the Lambda API's. */
   readonly ec2Stats = { requests: 0, throttled: 0, byOperation: {} as Record<string, number> };
   /** IAM requests, counted apart; `refused`: any action but GetAccountAuthorizationDetails. */
@@ -280,12 +281,14 @@ export class LambdaSimulator {
       return;
     }
     this.stats.byOperation[route.operation] = (this.stats.byOperation[route.operation] ?? 0) + 1;
-    if (this.#options.recordArrivals) this.arrivals.push({ at: performance.now(), operation: route.operation });
+    const arrival = { at: performance.now(), operation: route.operation };
+    if (this.#options.recordArrivals) this.arrivals.push(arrival);
     const { region, account } = this.#caller(req);
     const group = quotaGroup(route.operation);
     const take = this.#bucket(account, region, group).take();
     if (!take.ok) {
       this.stats.throttled++;
+      if (this.#options.recordArrivals) Object.assign(arrival, { throttled: true });
       this.#reply(
         res,
         429,

@@ -7,7 +7,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createEc2Client, createLogsClient } from '../../src/crawl/client.js';
-import { ec2SendOf, errorFromWire, logsSendOf, remoteEc2, remoteLogs } from '../../src/crawl/sdk-remote.js';
+import {
+  ec2SendOf,
+  errorFromWire,
+  holdSdkThread,
+  logsSendOf,
+  remoteEc2,
+  remoteLogs,
+} from '../../src/crawl/sdk-remote.js';
 import { classify, errorInfo, retryAfterMs } from '../../src/crawl/retry.js';
 import type { LambdaSimulator } from '../../src/simulator/server.js';
 import { withSimulator } from '../helpers/sim.js';
@@ -113,6 +120,34 @@ describe('the SDK thread', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('is stopped once no crawl holds it, after a crawl queued behind the last one has taken it over', async () => {
+    await withSimulator(FLEET, async (sim, endpoint) => {
+      const input = { Filters: [{ Name: 'subnet-id', Values: subnetsOf(sim) }] };
+      const signal = new AbortController().signal;
+      const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+      const releaseFirst = holdSdkThread();
+      const remote = await remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () =>
+        Promise.resolve(CREDENTIALS),
+      );
+      // The first crawl ends and the next starts in the same turn (p-limit's queue): one thread.
+      releaseFirst();
+      const releaseSecond = holdSdkThread();
+      await turn();
+      expect((await remote('DescribeSubnets', input, signal)).Subnets?.length).toBeGreaterThan(0);
+      releaseSecond();
+      releaseSecond(); // twice is once
+      await turn();
+      await expect(remote('DescribeSubnets', input, signal)).rejects.toThrow(/SDK thread/);
+      // The next crawl gets a thread of its own.
+      const releaseThird = holdSdkThread();
+      const again = await remoteEc2({ region: 'us-east-1', endpoint, maxSockets: 2 }, () =>
+        Promise.resolve(CREDENTIALS),
+      );
+      expect((await again('DescribeSubnets', input, signal)).Subnets?.length).toBeGreaterThan(0);
+      releaseThird();
+    });
   });
 
   it('a started thread that is never sent anything does not keep the process alive', () => {

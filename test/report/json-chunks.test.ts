@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks, jsonDocumentChunks } from '../../src/report/json-chunks.js';
+import { CHUNK_TEXT, jsonChunks, jsonDocumentChunks } from '../../src/report/json-chunks.js';
 import { batched, toJson, writeAll } from '../../src/report/write.js';
 import { repoRoot } from '../helpers/cli.js';
 import { scanFixture } from '../helpers/fixture-scan.js';
@@ -38,13 +38,29 @@ describe('jsonChunks', () => {
       expect([...jsonChunks(value, depth)].join('')).toBe(JSON.stringify(value, null, 2));
   });
 
-  it('cuts a snapshot at its functions: no chunk holds two of them', () => {
-    const many = { ...fixture, functions: Array.from({ length: 50 }, () => fixture.functions).flat() };
+  it('cuts a snapshot between its functions, about CHUNK_TEXT characters a chunk', () => {
+    const one = JSON.stringify(fixture.functions).length;
+    const many = {
+      ...fixture,
+      functions: Array.from({ length: Math.ceil((6 * CHUNK_TEXT) / one) }, () => fixture.functions).flat(),
+    };
     const chunks = [...jsonDocumentChunks(many)];
+    expect(chunks.join('')).toBe(toJson(many));
     const largestFunction = Math.max(...many.functions.map((f) => JSON.stringify(f, null, 2).length));
-    expect(chunks.length).toBeGreaterThan(many.functions.length);
     // Each function's text is re-indented by two levels (4 spaces a line) inside the snapshot.
-    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(largestFunction * 2);
+    expect(chunks.length).toBeGreaterThanOrEqual(6);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(2 * (CHUNK_TEXT + largestFunction));
+  });
+
+  it('holds an element bigger than CHUNK_TEXT in one chunk with at most about CHUNK_TEXT of others', () => {
+    const big = { text: 'x'.repeat(CHUNK_TEXT * 2) };
+    const value = { functions: [...Array.from({ length: 5000 }, (_, i) => ({ i })), big, { i: 'last' }] };
+    const chunks = [...jsonChunks(value)];
+    expect(chunks.join('')).toBe(JSON.stringify(value, null, 2));
+    const holding = chunks.filter((c) => c.includes('xxxx'));
+    expect(holding).toHaveLength(1);
+    expect(holding[0]!.length).toBeLessThan(CHUNK_TEXT * 3 + 1000);
+    expect(chunks.filter((c) => c.includes('"last"'))).toHaveLength(1);
   });
 
   it('batches chunks into pieces of about the batch size, losing none', () => {
