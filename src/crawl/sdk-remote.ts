@@ -280,28 +280,35 @@ export function holdSdkThread(): () => void {
   };
 }
 
-/** EC2's reads through the SDK thread, for one account-region, with the crawl's credentials; once the thread is ready. */
+/**
+ * One service's attempts through the SDK thread, for one account-region, with the crawl's
+ * credentials (resolved per attempt: the provider caches and refreshes them); once the thread is ready.
+ */
+async function remoteSend(
+  client: RemoteClientSpec,
+  credentials: () => Promise<AwsCredentialIdentity>,
+): Promise<(operation: RemoteOperation, input: unknown, signal: AbortSignal) => Promise<unknown>> {
+  warmSdkThread();
+  const sdk = thread!;
+  await sdk.whenReady();
+  return async (operation, input, signal) => sdk.send(client, await credentials(), operation, input, signal);
+}
+
+/** EC2's reads through the SDK thread (`remoteSend`). */
 export async function remoteEc2(
   client: Omit<RemoteClientSpec, 'service'>,
   credentials: () => Promise<AwsCredentialIdentity>,
 ): Promise<Ec2Send> {
-  warmSdkThread();
-  const sdk = thread!;
-  await sdk.whenReady();
-  const spec: RemoteClientSpec = { ...client, service: 'ec2' };
+  const send = await remoteSend({ ...client, service: 'ec2' }, credentials);
   return async (operation, input, signal) =>
-    (await sdk.send(spec, await credentials(), operation, input, signal)) as Ec2Io[typeof operation]['output'];
+    (await send(operation, input, signal)) as Ec2Io[typeof operation]['output'];
 }
 
-/** CloudWatch Logs' reads through the SDK thread, for one account-region, with the crawl's credentials; once the thread is ready. */
+/** CloudWatch Logs' reads through the SDK thread (`remoteSend`). */
 export async function remoteLogs(
   client: Omit<RemoteClientSpec, 'service'>,
   credentials: () => Promise<AwsCredentialIdentity>,
 ): Promise<LogsSend> {
-  warmSdkThread();
-  const sdk = thread!;
-  await sdk.whenReady();
-  const spec: RemoteClientSpec = { ...client, service: 'logs' };
-  return async (input, signal) =>
-    (await sdk.send(spec, await credentials(), 'DescribeLogGroups', input, signal)) as DescribeLogGroupsCommandOutput;
+  const send = await remoteSend({ ...client, service: 'logs' }, credentials);
+  return async (input, signal) => (await send('DescribeLogGroups', input, signal)) as DescribeLogGroupsCommandOutput;
 }
