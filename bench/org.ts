@@ -73,6 +73,7 @@ export async function runOrgScenario(scenario: OrgScenario): Promise<OrgRow> {
       client: {
         endpoint: sim.endpoint,
         ec2Endpoint: sim.endpoint, // the simulator serves DescribeSubnets (subnet zones) too
+        logsEndpoint: sim.endpoint, // and DescribeLogGroups (without it: AWS, unreachable, timeouts)
         credentials: { accessKeyId: `AKID${account}`, secretAccessKey: 'bench' },
         maxSockets: 32 + 16, // as the CLI: --concurrency 32, plus the shared and GetPolicy lanes
       },
