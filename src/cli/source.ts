@@ -103,16 +103,16 @@ interface Target {
   readonly close: () => Promise<void>;
 }
 
-/*
- * What only some sources need is imported where they need it (the lazy-loading rule at the top of
- * main.ts): IaC parsing, --input reading, shard merging and the demo's simulator are most of the
- * tool's modules, and a crawl waits for every module loaded before its first request.
- */
 /** What a caller hears of a crawl while it goes (see `CrawlOptions.onFetched`). */
 export interface CrawlHooks {
   readonly onFetched?: (record: FunctionRecord) => void;
 }
 
+/*
+ * What only some sources need is imported where they need it (the lazy-loading rule at the top of
+ * main.ts): IaC parsing, --input reading, shard merging and the demo's simulator are most of the
+ * tool's modules, and a crawl waits for every module loaded before its first request.
+ */
 export async function acquireSnapshot(
   flags: SourceFlags,
   io: CliIo,

@@ -461,18 +461,11 @@ async function crawlRegion(
    * second page was throttled). Their answers are needed at the crawl's end only.
    */
   const startBulkReads = (): void => {
-    if (wanted.mappings && mappingRead === undefined) {
-      mappingRead = readEventSourceMappings(client, controlLane, signal);
-      mappingRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
-    }
-    if (wanted.providers && providerRead === undefined) {
-      providerRead = readCapacityProviders(client, controlLane, signal);
-      providerRead.catch(() => undefined); // awaited below, like the mappings
-    }
-    if (wanted.signing && signingRead === undefined) {
-      signingRead = readCodeSigning(client, controlLane, signal);
-      signingRead.catch(() => undefined); // awaited below, like the mappings
-    }
+    // Each is awaited below; an abort before then must not surface as unhandled.
+    const started = <T>(read: Promise<T>): Promise<T> => (read.catch(() => undefined), read);
+    if (wanted.mappings) mappingRead ??= started(readEventSourceMappings(client, controlLane, signal));
+    if (wanted.providers) providerRead ??= started(readCapacityProviders(client, controlLane, signal));
+    if (wanted.signing) signingRead ??= started(readCodeSigning(client, controlLane, signal));
   };
   let marker: string | undefined;
   do {
