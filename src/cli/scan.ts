@@ -10,6 +10,7 @@ import type { DriftPolicy } from '../drift/policy.js';
 import { AuditError, type ExitCode } from '../errors.js';
 import type { CompiledRule, RuleMeta } from '../rules/types.js';
 import type { AcceptedEntry } from '../rules/accepted.js';
+import type { VerdictsAhead } from '../rules/ahead.js';
 import { loadRuleSet, loadSla, loadSuppressions } from '../policy/load.js';
 import type { Suppression } from '../policy/suppressions.js';
 import type { FailOn } from '../report/names.js';
@@ -66,6 +67,8 @@ export interface ScanInputs {
   readonly baselines: ReadonlyMap<string, Baseline>;
   readonly useDrift: boolean;
   readonly outputs: readonly OutputSpec[];
+  /** Verdicts the rules gave while the crawl went, on the records it completed (ahead.ts). */
+  readonly ahead: VerdictsAhead | undefined;
 }
 
 export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
@@ -126,16 +129,18 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     await checkWritable(resolve(io.cwd, path), path);
 
   // The second half (rules engine, drift, formats: about 80 modules) is imported while the crawl's
-  // GetFunction calls go, and the rules are warmed up on the crawl's first records. See finishWhenIdle.
-  const sample: FunctionRecord[] = [];
-  const finish = finishWhenIdle((loaded, cancelled) => loaded.warmUp(sample, rules, cancelled));
+  // GetFunction calls go, and the rules judge the records the crawl has completed while it waits
+  // on its quota (judgeAhead). See finishWhenIdle.
+  const completed: FunctionRecord[] = [];
+  let ahead: VerdictsAhead | undefined;
+  const finish = finishWhenIdle((loaded, cancelled) => {
+    const judged = new loaded.VerdictsAhead(rules);
+    ahead = judged;
+    return loaded.judgeAhead(completed, judged, cancelled);
+  });
   let snapshot;
   try {
-    snapshot = await acquireSnapshot(flags, io, log, {
-      onFetched: (record) => {
-        if (sample.length < WARM_UP_RECORDS) sample.push(record);
-      },
-    });
+    snapshot = await acquireSnapshot(flags, io, log, { onCompleted: (record) => completed.push(record) });
   } finally {
     finish.cancel();
   }
@@ -153,14 +158,9 @@ export async function runScan(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
     baselines,
     useDrift,
     outputs,
+    ahead,
   });
 }
-
-/**
- * Records of the crawl the rules are warmed up on (see `warmUp` in scan-finish.ts): enough for the
- * rules' code to be compiled and optimised, few enough that each round is a short stall.
- */
-const WARM_UP_RECORDS = 200;
 
 /**
  * Imports ./scan-finish.ts once the crawl is under way (`crawlUnderWay`: this thread's listing is
@@ -187,7 +187,7 @@ function finishWhenIdle(whileCrawling: (loaded: typeof Finish, cancelled: () => 
       const loaded = await start();
       if (!cancelled) await whileCrawling(loaded, () => cancelled);
     } catch {
-      // An import error surfaces from load(); a warm-up's is of no consequence.
+      // An import error surfaces from load(); verdicts not worked out ahead are worked out after.
     }
   });
   return { load: start, cancel: () => (cancelled = true) };

@@ -103,9 +103,9 @@ interface Target {
   readonly close: () => Promise<void>;
 }
 
-/** What a caller hears of a crawl while it goes (see `CrawlOptions.onFetched`). */
+/** What a caller hears of a crawl while it goes (see `CrawlOptions.onCompleted`). */
 export interface CrawlHooks {
-  readonly onFetched?: (record: FunctionRecord) => void;
+  readonly onCompleted?: (record: FunctionRecord) => void;
 }
 
 /*
@@ -243,7 +243,7 @@ export async function acquireSnapshot(
       ...(flags.threads === undefined ? {} : { threads: flags.threads }),
       signal: controller.signal,
       onProgress: (p) => progress.update(p),
-      ...(hooks.onFetched === undefined ? {} : { onFetched: hooks.onFetched }),
+      ...(hooks.onCompleted === undefined ? {} : { onCompleted: hooks.onCompleted }),
       onStart: (job) => {
         const i = targetOf.get(job);
         const target = i === undefined ? undefined : targets[i];

@@ -11,7 +11,6 @@ import type { ErrorInfo, FunctionRecord, RegionStats } from '../snapshot/types.j
 import { createLambdaClient } from './client.js';
 import { holdSdkThread, remoteEc2, remoteLogs } from './sdk-remote.js';
 import { crawl, type CrawlOptions, type CrawlResult, type RegionProgress } from './crawler.js';
-import { skippedLogGroups } from './log-groups.js';
 
 /** How to reach one account: Lambda (and EC2) endpoint, and whose credentials. */
 export interface ClientSpec {
@@ -66,7 +65,7 @@ export async function crawlAccountRegion(
   job: AccountRegionJob,
   signal: AbortSignal,
   onProgress?: (progress: RegionProgress) => void,
-  onFetched?: (record: FunctionRecord) => void,
+  onCompleted?: (record: FunctionRecord) => void,
 ): Promise<CrawlResult> {
   // The SDK thread takes 0.5-1 s to load its SDKs on another core: started now, it is ready by the
   // time the listing's first VPC functions are handed to it, even for a small fleet, whose whole
@@ -82,10 +81,10 @@ export async function crawlAccountRegion(
     ...(job.client.endpoint === undefined ? {} : { endpoint: job.client.endpoint }),
     ...auth,
   });
-  const { logGroups, ...settings } = job.settings;
+  const { logGroups } = job.settings;
   try {
     const result = await crawl({
-      ...settings,
+      ...job.settings,
       regions: [job.region],
       clientFor: () => lambda,
       // EC2's and CloudWatch Logs' reads go through the SDK thread (sdk-remote.ts): this thread
@@ -115,7 +114,7 @@ export async function crawlAccountRegion(
           }),
       envHashKey: job.key,
       signal,
-      ...(onFetched === undefined ? {} : { onFetched }),
+      ...(onCompleted === undefined ? {} : { onCompleted }),
       ...(onProgress === undefined
         ? {}
         : {
@@ -123,10 +122,9 @@ export async function crawlAccountRegion(
           }),
     });
     const account = job.account;
-    const read = logGroups === false ? { ...result, functions: skippedLogGroups(result.functions) } : result;
     return account === undefined
-      ? read
-      : { ...read, regions: read.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)) };
+      ? result
+      : { ...result, regions: result.regions.map((r) => (r.account === 'unknown' ? { ...r, account } : r)) };
   } finally {
     lambda.destroy();
     releaseSdkThread();

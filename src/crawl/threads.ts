@@ -41,8 +41,8 @@ export interface CrawlAllOptions {
   readonly threads?: number;
   readonly signal: AbortSignal;
   readonly onProgress?: (progress: RegionProgress) => void;
-  /** See `CrawlOptions.onFetched`: heard for the account-regions crawled in this thread only (a crawler thread's records cross at its job's end). */
-  readonly onFetched?: (record: FunctionRecord) => void;
+  /** See `CrawlOptions.onCompleted`: heard for the account-regions crawled in this thread only (a crawler thread's records cross at its job's end). */
+  readonly onCompleted?: (record: FunctionRecord) => void;
   /** Hears each job as it starts (within `parallel`), in this thread: the account's role read starts with it. */
   readonly onStart?: (job: AccountRegionJob) => void;
 }
@@ -70,7 +70,7 @@ export async function crawlAll(jobs: readonly AccountRegionJob[], options: Crawl
   if (threads <= 1 || jobs.length <= 1)
     return Promise.all(
       jobs.map((job) =>
-        limit(() => crawlAccountRegion(started(job), options.signal, options.onProgress, options.onFetched)),
+        limit(() => crawlAccountRegion(started(job), options.signal, options.onProgress, options.onCompleted)),
       ),
     );
   const pool = new ThreadPool(threads, options);
@@ -137,7 +137,7 @@ class ThreadPool {
   run(job: AccountRegionJob): Promise<CrawlResult> {
     const live = this.#threads.filter((t) => !t.dead);
     if (live.length === 0)
-      return crawlAccountRegion(job, this.#options.signal, this.#options.onProgress, this.#options.onFetched);
+      return crawlAccountRegion(job, this.#options.signal, this.#options.onProgress, this.#options.onCompleted);
     if (this.#options.signal.aborted) return Promise.reject(this.#options.signal.reason as Error);
     const thread = live.reduce((a, b) => (b.running.size < a.running.size ? b : a));
     const id = this.#nextId++;

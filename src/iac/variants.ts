@@ -3,6 +3,7 @@
  * `Fn::If`) are judged in each. The snapshot keeps one record per function (the defaults); the
  * others ride along here, and a rule fires once per function if it fires in any of them.
  */
+import type { VerdictsAhead } from '../rules/ahead.js';
 import { evaluate } from '../rules/evaluate.js';
 import type { CompiledRule, Evaluation } from '../rules/types.js';
 import type { FunctionRecord, Snapshot } from '../snapshot/types.js';
@@ -15,9 +16,13 @@ export function withAlternates(snapshot: Snapshot, alternates: readonly Function
 }
 
 /** `evaluate`, over every variant of every function; findings and not-judged counts once per rule and function. */
-export function evaluateSnapshot(snapshot: Snapshot, rules: readonly CompiledRule[]): Evaluation {
+export function evaluateSnapshot(
+  snapshot: Snapshot,
+  rules: readonly CompiledRule[],
+  ahead?: VerdictsAhead,
+): Evaluation {
   const alternates = alternatesOf.get(snapshot);
-  if (!alternates) return evaluate(snapshot.functions, rules, { iam: snapshot.iam });
+  if (!alternates) return evaluate(snapshot.functions, rules, { iam: snapshot.iam, ahead });
   // Stable sort inside evaluate: a function's primary record comes before its alternates.
   const all = evaluate([...snapshot.functions, ...alternates], rules, {
     iam: snapshot.iam,

@@ -3,6 +3,7 @@
  * the same order.
  */
 import type { AccountIam, FunctionRecord, UnknownPart } from '../snapshot/types.js';
+import { OUT_OF_SCOPE, type VerdictsAhead } from './ahead.js';
 import { fleetOf } from './fleet.js';
 import {
   Combined,
@@ -19,6 +20,8 @@ export interface EvaluateOptions {
   readonly iam?: readonly AccountIam[] | undefined;
   /** The records the fleet consists of, when `records` also holds alternates of them (IaC variants). */
   readonly fleet?: readonly FunctionRecord[];
+  /** Verdicts worked out while the crawl went (ahead.ts), taken instead of judging again. */
+  readonly ahead?: VerdictsAhead | undefined;
 }
 
 export function evaluate(
@@ -37,15 +40,19 @@ export function evaluate(
   const first = ordered.map((r) => r.combines !== true);
   // Findings of a combining rule ranked below the rule's own severity, put in place at the end.
   const lowered: Finding[] = [];
+  const aheadIndex = ordered.map((r) => options.ahead?.indexOf(r) ?? -1);
   const pass = (isFirst: boolean, fleet: ReturnType<typeof fleetOf>): void => {
     for (const record of sortedRecords) {
       // A function deleted while we crawled has nothing left to audit.
       if (record.status === 'vanished') continue;
+      const known = isFirst ? options.ahead?.of(record) : undefined;
       for (let i = 0; i < ordered.length; i++) {
         if (first[i] !== isFirst) continue;
         const rule = ordered[i] as CompiledRule;
-        if (!rule.inScope(record)) continue;
-        const verdict = rule.test(record, fleet);
+        const ahead = known?.[aheadIndex[i] as number];
+        if (ahead === OUT_OF_SCOPE) continue;
+        if (ahead === undefined && !rule.inScope(record)) continue;
+        const verdict = ahead === undefined ? rule.test(record, fleet) : ahead.verdict;
         if (verdict === undefined) continue;
         if (verdict instanceof NotJudged) {
           const key = `${rule.id}\u0000${verdict.part.reason}\u0000${verdict.part.path}`;
@@ -63,7 +70,7 @@ export function evaluate(
           ruleId: rule.id,
           severity,
           title: rule.title,
-          message: rule.message(record, verdict),
+          message: ahead?.message ?? rule.message(record, verdict),
           arn: record.arn,
           account: record.account,
           region: record.region,
