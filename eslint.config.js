@@ -13,6 +13,7 @@ export default tseslint.config(
       'scratch/',
       'eslint.config.js',
       'src/policy/precompiled.generated.ts',
+      'src/policy/builtin.generated.ts',
     ],
   },
   js.configs.recommended,

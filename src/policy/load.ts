@@ -6,7 +6,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load } from 'js-yaml';
 import { lineColumn } from '../json.js';
 import { checks, type AnyCheck } from '../rules/checks/index.js';
 import { withBuiltinCompliance } from '../rules/compliance.js';
@@ -16,7 +15,7 @@ import { compileRule, optionIssues, validatePolicyDocument, type RuleDef } from 
 import { issueAt, schemaIssues, type IssueContext } from './schema-issues.js';
 import { configFileSchema, validatorFor } from './schemas.js';
 import { validateSuppressionsDocument, type Suppression } from './suppressions.js';
-import { parseYaml, YamlSyntaxError } from './yaml.js';
+import { builtinDocument } from './builtin.js';
 
 export const POLICIES_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
 export const BUILTIN_POLICY = `${POLICIES_DIR}lambda.yaml`;
@@ -30,8 +29,8 @@ export async function readDocument(file: string, cwd = process.cwd()): Promise<I
   const unreadable = (message: string, line = 1, column = 1): PolicyValidationError =>
     new PolicyValidationError([{ code: 'unreadable', file, line, column, path: '', message }]);
   let bytes: Buffer;
+  const path = resolve(cwd, file);
   try {
-    const path = resolve(cwd, file);
     // Checked before reading: a multi-megabyte rule set is a mistake, and validating it would take
     // seconds and gigabytes.
     const { size } = await stat(path);
@@ -44,6 +43,10 @@ export async function readDocument(file: string, cwd = process.cwd()): Promise<I
     if (error instanceof PolicyValidationError) throw error;
     throw unreadable(`cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  // The package's own documents come parsed (builtin.ts); any other is parsed now, with js-yaml
+  // loaded for it.
+  const builtin = builtinDocument(path, bytes, POLICIES_DIR);
+  if (builtin) return { file, ...builtin };
   const text = decodeUtf8(bytes);
   if (typeof text !== 'string') {
     const { line, column } = lineColumn(bytes.toString('latin1'), text.offset);
@@ -53,6 +56,7 @@ export async function readDocument(file: string, cwd = process.cwd()): Promise<I
       column,
     );
   }
+  const { parseYaml, YamlSyntaxError } = await import('./yaml.js');
   try {
     return { file, doc: parseYaml(text, file) };
   } catch (error) {
@@ -112,7 +116,9 @@ export function detectKind(value: unknown): FileKind | undefined {
 }
 
 export async function loadLifecycle(file = LIFECYCLE_FILE): Promise<Map<string, RuntimeLifecycle>> {
-  const data = load(await readFile(file, 'utf8')) as { runtimes?: RuntimeLifecycle[] };
+  const bytes = await readFile(file);
+  const data = (builtinDocument(file, bytes, POLICIES_DIR)?.doc.value ??
+    (await import('js-yaml')).load(bytes.toString('utf8'))) as { runtimes?: RuntimeLifecycle[] };
   if (!Array.isArray(data.runtimes))
     throw new PolicyValidationError([
       { code: 'missing-key', file, line: 1, column: 1, path: '', message: 'missing "runtimes" list' },

@@ -46,6 +46,7 @@ const BASE_VARS = ['name', 'arn', 'region', 'account', 'qualifier'];
 
 export function validatePolicyDocument(ctx: IssueContext): { rules: RuleDef[]; issues: PolicyIssue[] } {
   const value = ctx.doc.value;
+  if (ctx.validatedAs === 'policy') return { rules: (value as { rules: RuleDef[] }).rules, issues: [] };
   const issues = schemaIssues(ctx, validatorFor(policyFileSchema), value, '');
   const rules = Array.isArray((value as { rules?: unknown } | null)?.rules)
     ? ((value as { rules: unknown[] }).rules as RuleDef[])

@@ -1,11 +1,13 @@
 /** Turns ajv errors into issues that say where and what was expected. */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean, yamlPath, type IssueCode, type PolicyIssue } from './issues.js';
-import type { YamlDocument } from './yaml.js';
+import type { YamlDocument } from './document.js';
 
 export interface IssueContext {
   readonly file: string;
   readonly doc: YamlDocument;
+  /** The package's own policy, validated when it was precompiled (builtin.ts): not again. */
+  readonly validatedAs?: 'policy';
 }
 
 export function issueAt(

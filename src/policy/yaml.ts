@@ -4,19 +4,9 @@
  * Validation errors can then say exactly where the mistake is.
  */
 import { EVENT_ID, YAMLException, constructFromEvents, parseEvents, type Event } from 'js-yaml';
+import { documentOf, positionFinder, type NodeOffsets, type Position, type YamlDocument } from './document.js';
 
-export interface Position {
-  /** 1-based */
-  readonly line: number;
-  /** 1-based */
-  readonly column: number;
-}
-
-export interface YamlDocument {
-  readonly value: unknown;
-  /** Where the value at `pointer` starts (or its key, when `key` is true); falls back to the nearest parent. */
-  position(pointer: string, key?: boolean): Position;
-}
+export { positionFinder, type Position, type YamlDocument };
 
 export class YamlSyntaxError extends Error {
   override readonly name = 'YamlSyntaxError';
@@ -37,6 +27,12 @@ interface Frame {
 }
 
 export function parseYaml(text: string, filename: string): YamlDocument {
+  const { value, offsets } = parseYamlOffsets(text, filename);
+  return documentOf(value, offsets, positionFinder(text));
+}
+
+/** The value, and where each node (and each mapping key) starts in the text. */
+export function parseYamlOffsets(text: string, filename: string): { value: unknown; offsets: NodeOffsets } {
   let events: Event[];
   let value: unknown;
   try {
@@ -57,8 +53,6 @@ export function parseYaml(text: string, filename: string): YamlDocument {
     }
     throw error;
   }
-  const toPosition = positionFinder(text);
-
   const values = new Map<string, number>();
   const keys = new Map<string, number>();
   const stack: Frame[] = [];
@@ -115,16 +109,7 @@ export function parseYaml(text: string, filename: string): YamlDocument {
         break;
     }
   }
-  return {
-    value,
-    position(pointer, key = false) {
-      for (let p = pointer; ; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
-        const offset = (key ? keys.get(p) : undefined) ?? values.get(p);
-        if (offset !== undefined) return toPosition(offset);
-        if (p === '') return { line: 1, column: 1 };
-      }
-    },
-  };
+  return { value, offsets: { values, keys } };
 }
 
 function firstOffset(...offsets: number[]): number {
@@ -172,20 +157,4 @@ function openQuoteAt(text: string, offset: number): { line: number; column: numb
     else if (ch !== ' ' && ch !== '\t') previous = ch;
   }
   return open !== undefined && open.line < line ? open : undefined;
-}
-
-/** Maps a character offset in `text` to its 1-based line and column (binary search over line starts). */
-export function positionFinder(text: string): (offset: number) => Position {
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
-  };
 }

@@ -166,6 +166,9 @@ describe('start-up: what a command loads', () => {
       expect(before).toContain('crawl/crawler');
       expect(before).toContain('policy/load'); // the policies are checked before the crawl
       expect(offenders(before, NOT_BEFORE_THE_CRAWL)).toEqual([]);
+      // The built-in policies come precompiled (policy/builtin.ts): no YAML parser before the crawl.
+      expect(before).not.toContain('policy/yaml');
+      expect(loaded.slice(0, first).filter((u) => /node_modules\/js-yaml\//.test(u))).toEqual([]);
       // And what it left out, it loaded when it needed it: the report was written.
       const after = ours(loaded.slice(first));
       expect(after).toContain('cli/scan-finish');
