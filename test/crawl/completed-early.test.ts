@@ -22,7 +22,7 @@ async function crawlFleet(
   getFunction: number,
   extra: Partial<CrawlOptions> = {},
   withLogs = true,
-): Promise<{ result: CrawlResult; heard: FunctionRecord[] }> {
+): Promise<{ result: CrawlResult; heard: FunctionRecord[]; calls: Record<string, number> }> {
   const quotas = { getFunction, controlPlane: 500, getPolicy: 500 };
   return withSimulator({ fleet: FLEET, quotas }, async (sim, endpoint) => {
     const heard: FunctionRecord[] = [];
@@ -39,7 +39,8 @@ async function crawlFleet(
       onCompleted: (record) => heard.push(record),
       ...extra,
     });
-    return { result, heard };
+    const calls = { ...sim.stats.byOperation, ...sim.ec2Stats.byOperation, ...sim.logsStats.byOperation };
+    return { result, heard, calls };
   });
 }
 
@@ -67,6 +68,12 @@ describe('records completed while the crawl goes', () => {
     expect(early.heard.length).toBeGreaterThan(0);
     expect(atEnd.result.functions.length).toBe(300);
     expect(early.result.functions).toEqual(atEnd.result.functions);
+    // With no more calls: the lookups still go in the batches the listing made.
+    const operations = ['DescribeSubnets', 'DescribeSecurityGroups', 'DescribeLogGroups', 'ListEventSourceMappings'];
+    for (const operation of operations) {
+      expect(atEnd.calls[operation], operation).toBeGreaterThan(0);
+      expect(early.calls[operation], operation).toBe(atEnd.calls[operation]);
+    }
   });
 
   it('gives --no-log-groups functions their skipped part in the crawl itself', async () => {
