@@ -7,7 +7,7 @@
  * validated as any other.
  */
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, sep } from 'node:path';
 import { builtinDocuments } from './builtin.generated.js';
 import { documentOf, positionFinder, type Position, type YamlDocument } from './document.js';
 
@@ -27,7 +27,7 @@ export interface BuiltinDocument {
 
 /** The precompiled document of `path` (a file in `policiesDir`) if `bytes` are what it was made from. */
 export function builtinDocument(path: string, bytes: Uint8Array, policiesDir: string): BuiltinDocument | undefined {
-  if (!path.startsWith(policiesDir) || path.slice(policiesDir.length).includes('/')) return undefined;
+  if (!path.startsWith(policiesDir) || path.slice(policiesDir.length).includes(sep)) return undefined;
   const entry = (builtinDocuments as Readonly<Record<string, PrecompiledDocument>>)[basename(path)];
   if (entry === undefined || sha256(bytes) !== entry.sha256) return undefined;
   const { value, values, keys } = JSON.parse(entry.json) as {

@@ -27,6 +27,7 @@ export class VerdictsAhead {
   readonly #rules: readonly CompiledRule[];
   readonly #index: ReadonlyMap<CompiledRule, number>;
   readonly #byRecord = new WeakMap<FunctionRecord, readonly (VerdictAhead | undefined)[]>();
+  readonly #probe = new FleetProbe();
   #records = 0;
 
   /** Verdicts of these rules (those that combine others are left to the evaluation). */
@@ -42,7 +43,7 @@ export class VerdictsAhead {
   add(record: FunctionRecord): void {
     if (record.status === 'vanished') return;
     const verdicts: (VerdictAhead | undefined)[] = [];
-    const probe = new FleetProbe();
+    const probe = this.#probe;
     for (const rule of this.#rules) {
       let ahead: VerdictAhead | undefined;
       try {
